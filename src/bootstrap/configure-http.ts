@@ -1,0 +1,79 @@
+import { ValidationPipe } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import compression from 'compression';
+import type { Request, Response } from 'express';
+import helmet from 'helmet';
+import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
+import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
+import type { AppConfig } from '../config/app-config.service.js';
+
+/**
+ * Everything about HTTP that is not a route: proxy trust, security headers,
+ * CORS, body parsing with its size limit, compression (never of event
+ * streams), validation and the error format. Used by `main.ts` and by the
+ * tests that build the app in-process, so both run the same stack.
+ */
+export function configureHttp(
+  app: NestExpressApplication,
+  config: AppConfig,
+): void {
+  app.set('trust proxy', config.get('TRUST_PROXY_HOPS', { infer: true }));
+  app.disable('x-powered-by');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // Swagger UI sets inline styles.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          // The page may talk to an API on another origin (configurable in the page).
+          connectSrc: ["'self'", 'http:', 'https:'],
+        },
+      },
+      // The API is called from pages of other origins (the original page is opened as a file).
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  const origins = config.get('CORS_ORIGINS', { infer: true });
+  app.enableCors({
+    origin:
+      origins.trim() === '*'
+        ? '*'
+        : origins
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'Last-Event-ID',
+      'X-Request-Id',
+    ],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+  app.use(
+    compression({
+      // Compressing an event stream buffers it: events would arrive in bursts.
+      filter: (request: Request, response: Response) =>
+        !String(response.getHeader('Content-Type') ?? '').startsWith(
+          'text/event-stream',
+        ) && compression.filter(request, response),
+    }),
+  );
+  app.useBodyParser('json', {
+    limit: config.get('BODY_LIMIT_BYTES', { infer: true }),
+  });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
+  );
+  app.useGlobalFilters(new AppExceptionFilter());
+}

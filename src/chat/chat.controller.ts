@@ -1,0 +1,170 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Sse,
+  type MessageEvent,
+  Inject,
+} from '@nestjs/common';
+import { SSE_OPTIONS_METADATA } from '@nestjs/common/constants.js';
+import { ConfigService } from '@nestjs/config';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import type { Observable } from 'rxjs';
+import { HttpErrors } from '../common/errors/http-errors.js';
+import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
+import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
+import type { AppConfig } from '../config/app-config.service.js';
+import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation.js';
+import { ChatService } from './chat.service.js';
+import { CancelGenerationDto } from './dto/cancel-generation.dto.js';
+import { ConversationDto } from './dto/conversation.dto.js';
+import { EVENT_ID_PATTERN, EventsQueryDto } from './dto/events-query.dto.js';
+import { SendAcceptedDto } from './dto/send-accepted.dto.js';
+import { SendMessageDto } from './dto/send-message.dto.js';
+import { EVENT_STREAM_DESCRIPTION } from './sse/event-stream.description.js';
+import { EventStreamService } from './sse/event-stream.service.js';
+
+@ApiTags('chat')
+@Controller('server')
+export class ChatController {
+  constructor(
+    private readonly chat: ChatService,
+    private readonly streams: EventStreamService,
+    @Inject(ConfigService) config: AppConfig,
+  ) {
+    // Nest reads `@Sse()` options when it registers the route, after the
+    // controllers are built: this makes the slow-consumer limit come from
+    // validated config rather than from a constant in the decorator.
+    Reflect.defineMetadata(
+      SSE_OPTIONS_METADATA,
+      {
+        maxPendingDataLength: config.get('SSE_MAX_PENDING_CHARS', {
+          infer: true,
+        }),
+      },
+      // The handler is only a metadata key here, never called.
+      // oxlint-disable-next-line typescript/unbound-method
+      ChatController.prototype.events,
+    );
+  }
+
+  @Post('send')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary:
+      'Send a message; the reply streams to subscribers of /server/events',
+    description:
+      'Answers at once with the ids of the reply; the generation runs in the background and never ' +
+      'waits for a subscriber. Without `conversationId` the request uses the default public ' +
+      'conversation: it carries its own history and replies may run concurrently. With one, the ' +
+      'server keeps the history and runs one reply at a time (409 otherwise).',
+  })
+  @ApiAcceptedResponse({ type: SendAcceptedDto })
+  @ApiBadRequestResponse({
+    type: ErrorResponseDto,
+    description: 'Invalid body (field and rule named).',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'generation_in_progress',
+  })
+  send(@Body() body: SendMessageDto): Promise<SendAcceptedDto> {
+    return this.chat.send(body);
+  }
+
+  @Sse('events')
+  @ApiOperation({
+    summary: 'Stream the events of a conversation (Server-Sent Events)',
+    description: EVENT_STREAM_DESCRIPTION,
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this event id.',
+  })
+  @ApiOkResponse({ description: 'An endless `text/event-stream`.' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  events(
+    @Query() query: EventsQueryDto,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Req() request: Request,
+  ): Observable<MessageEvent> {
+    const lastEventId = lastEventIdHeader?.trim() || query.lastEventId;
+    if (lastEventId !== undefined && !EVENT_ID_PATTERN.test(lastEventId)) {
+      const message =
+        'Last-Event-ID must be an event id such as 1764131282000-3';
+      throw HttpErrors.validation(message, [
+        { field: 'Last-Event-ID', rule: 'isEventId', message },
+      ]);
+    }
+    return this.streams.open({
+      conversationId: query.conversationId ?? DEFAULT_CONVERSATION_ID,
+      lastEventId,
+      client: request.ip ?? 'unknown',
+    });
+  }
+
+  @Get('conversations/:id')
+  @ApiOperation({ summary: 'The stored turns of a conversation' })
+  @ApiOkResponse({ type: ConversationDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  getConversation(
+    @Param('id', ConversationIdPipe) id: string,
+  ): Promise<ConversationDto> {
+    return this.chat.getConversation(id);
+  }
+
+  @Delete('conversations/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Delete a conversation (stops its running reply)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  deleteConversation(
+    @Param('id', ConversationIdPipe) id: string,
+  ): Promise<void> {
+    return this.chat.deleteConversation(id);
+  }
+
+  @Post('conversations/:id/cancel')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Stop the reply being generated',
+    description:
+      'The stream then gets `done` with `finishReason: "cancelled"` and the partial text. ' +
+      'Works whichever instance runs the reply. In the default conversation, `messageId` picks one reply.',
+  })
+  @ApiAcceptedResponse({ description: '{ conversationId, messageId }' })
+  @ApiConflictResponse({
+    type: ErrorResponseDto,
+    description: 'no_active_generation',
+  })
+  cancel(
+    @Param('id', ConversationIdPipe) id: string,
+    @Body() body: CancelGenerationDto,
+  ): Promise<{ conversationId: string; messageId?: string }> {
+    return this.chat.cancel(id, body?.messageId);
+  }
+}

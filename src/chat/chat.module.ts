@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { ChatShutdown } from './chat-shutdown.service.js';
+import { ChatController } from './chat.controller.js';
+import { ChatService } from './chat.service.js';
+import { GenerationRunner } from './generation-runner.service.js';
+import { EventStreamService } from './sse/event-stream.service.js';
+import { StreamRegistry } from './sse/stream-registry.js';
+
+@Module({
+  controllers: [ChatController],
+  providers: [
+    ChatService,
+    ChatShutdown,
+    GenerationRunner,
+    EventStreamService,
+    StreamRegistry,
+  ],
+  exports: [GenerationRunner, StreamRegistry, EventStreamService],
+})
+export class ChatModule {}

@@ -1,0 +1,214 @@
+import { Injectable, Inject } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { randomUUID } from 'node:crypto';
+import { ChatEventBus } from '../bus/chat-event-bus.js';
+import { HttpErrors } from '../common/errors/http-errors.js';
+import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
+import type { AppConfig } from '../config/app-config.service.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
+import {
+  DEFAULT_CONVERSATION_ID,
+  type Conversation,
+  type Turn,
+} from '../conversations/conversation.js';
+import type { ChatMessage } from '../llm/llm.types.js';
+import type { SendAcceptedDto } from './dto/send-accepted.dto.js';
+import type { SendMessageDto } from './dto/send-message.dto.js';
+import { GenerationRunner } from './generation-runner.service.js';
+
+/**
+ * The chat use cases behind the routes: accept a message and start its
+ * reply, read, delete and stop conversations. Without a `conversationId` the
+ * request is the original page's: it carries its own history, nothing is
+ * stored and replies may run concurrently. With one, the server keeps the
+ * history and runs one generation at a time.
+ */
+@Injectable()
+export class ChatService {
+  private readonly maxMessageChars: number;
+  private readonly maxMessages: number;
+  private readonly claimTtlMs: number;
+  private readonly systemPrompt?: string;
+
+  constructor(
+    private readonly runner: GenerationRunner,
+    private readonly store: ConversationStore,
+    private readonly bus: ChatEventBus,
+    private readonly lifecycle: AppLifecycle,
+    @Inject(ConfigService) config: AppConfig,
+  ) {
+    this.maxMessageChars = config.get('MAX_MESSAGE_CHARS', { infer: true });
+    this.maxMessages = config.get('MAX_HISTORY_MESSAGES', { infer: true });
+    // The claim outlives the longest possible generation, so it only expires
+    // by itself when the instance that held it died.
+    this.claimTtlMs =
+      config.get('LLM_TOTAL_TIMEOUT_MS', { infer: true }) + 60_000;
+    this.systemPrompt = config.get('SYSTEM_PROMPT', { infer: true });
+  }
+
+  async send(dto: SendMessageDto): Promise<SendAcceptedDto> {
+    this.lifecycle.assertAccepting();
+    this.checkLimits(dto.messages);
+    const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
+    const messageId = randomUUID();
+    const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
+    const messages = isDefault
+      ? toChatMessages(dto.messages)
+      : await this.recordUserTurns(conversationId, messageId, dto.messages);
+    this.runner.start({
+      conversationId,
+      messageId,
+      persist: !isDefault,
+      request: { messages, system: this.systemPrompt },
+    });
+    return { conversationId, messageId };
+  }
+
+  async getConversation(
+    id: string,
+  ): Promise<Conversation & { activeMessageId?: string }> {
+    const conversation = await this.store.get(id);
+    if (!conversation) {
+      throw HttpErrors.notFound(
+        'conversation_not_found',
+        `Conversation ${id} does not exist.`,
+      );
+    }
+    const activeMessageId = await this.store.activeGeneration(id);
+    return activeMessageId
+      ? { ...conversation, activeMessageId }
+      : conversation;
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    await this.bus.requestCancel({ conversationId: id });
+    if (!(await this.store.delete(id))) {
+      throw HttpErrors.notFound(
+        'conversation_not_found',
+        `Conversation ${id} does not exist.`,
+      );
+    }
+  }
+
+  /** Asks whichever instance runs the reply to stop it; the stream then gets `done` (cancelled). */
+  async cancel(
+    conversationId: string,
+    messageId?: string,
+  ): Promise<{ conversationId: string; messageId?: string }> {
+    if (conversationId !== DEFAULT_CONVERSATION_ID) {
+      const active = await this.store.activeGeneration(conversationId);
+      if (!active || (messageId && messageId !== active)) {
+        throw HttpErrors.conflict(
+          'no_active_generation',
+          `No reply is being generated in conversation ${conversationId}${messageId ? ` with id ${messageId}` : ''}.`,
+        );
+      }
+      messageId = active;
+    }
+    await this.bus.requestCancel({ conversationId, messageId });
+    return { conversationId, messageId };
+  }
+
+  /**
+   * Stores the new user turns and returns the whole history for the model.
+   * One message is a new turn; several are either the stored history plus new
+   * turns (the tail is appended) or a client's own view of the conversation,
+   * which then replaces the stored one.
+   */
+  private async recordUserTurns(
+    conversationId: string,
+    messageId: string,
+    posted: ChatMessage[],
+  ): Promise<ChatMessage[]> {
+    if (
+      !(await this.store.claimGeneration(
+        conversationId,
+        messageId,
+        this.claimTtlMs,
+      ))
+    ) {
+      const active = await this.store.activeGeneration(conversationId);
+      throw HttpErrors.conflict(
+        'generation_in_progress',
+        `A reply is already being generated in conversation ${conversationId}; wait for it or cancel it.`,
+        { activeMessageId: active },
+      );
+    }
+    try {
+      const stored = (await this.store.get(conversationId))?.turns ?? [];
+      const history = toChatMessages(
+        stored.filter((turn) => turn.content.length > 0),
+      );
+      const now = new Date().toISOString();
+      const asTurns = (messages: ChatMessage[]): Turn[] =>
+        messages.map((m) => ({
+          role: m.role,
+          content: m.content,
+          createdAt: now,
+        }));
+      let conversation: Conversation;
+      if (posted.length > 1 && !startsWith(posted, history)) {
+        conversation = await this.store.replace(
+          conversationId,
+          asTurns(posted),
+        );
+      } else {
+        const fresh = posted.length > 1 ? posted.slice(history.length) : posted;
+        conversation = await this.store.append(conversationId, asTurns(fresh));
+      }
+      const messages = toChatMessages(
+        conversation.turns.filter((turn) => turn.content.length > 0),
+      );
+      this.checkCount(messages.length, 'conversation history');
+      return messages;
+    } catch (error) {
+      await this.store.releaseGeneration(conversationId, messageId);
+      throw error;
+    }
+  }
+
+  private checkLimits(messages: ChatMessage[]): void {
+    this.checkCount(messages.length, 'messages');
+    const last = messages.at(-1);
+    if (last?.role !== 'user') {
+      const field = `messages.${messages.length - 1}.role`;
+      const text = `${field} must be "user": the conversation must end with a user message`;
+      throw HttpErrors.validation(text, [
+        { field, rule: 'lastIsUser', message: text },
+      ]);
+    }
+    messages.forEach((message, index) => {
+      if (message.content.length > this.maxMessageChars) {
+        const field = `messages.${index}.content`;
+        const text = `${field} must be at most ${this.maxMessageChars} characters (MAX_MESSAGE_CHARS)`;
+        throw HttpErrors.validation(text, [
+          { field, rule: 'maxLength', message: text },
+        ]);
+      }
+    });
+  }
+
+  private checkCount(count: number, what: string): void {
+    if (count > this.maxMessages) {
+      const text = `${what} must hold at most ${this.maxMessages} messages (MAX_HISTORY_MESSAGES)`;
+      throw HttpErrors.validation(`messages: ${text}`, [
+        { field: 'messages', rule: 'arrayMaxSize', message: text },
+      ]);
+    }
+  }
+}
+
+function toChatMessages(
+  turns: readonly { role: ChatMessage['role']; content: string }[],
+): ChatMessage[] {
+  return turns.map(({ role, content }) => ({ role, content }));
+}
+
+function startsWith(posted: ChatMessage[], history: ChatMessage[]): boolean {
+  return (
+    history.length < posted.length &&
+    history.every(
+      (m, i) => posted[i].role === m.role && posted[i].content === m.content,
+    )
+  );
+}

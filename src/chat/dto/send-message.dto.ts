@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayNotEmpty,
+  IsArray,
+  IsOptional,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import {
+  CONVERSATION_ID_PATTERN,
+  CONVERSATION_ID_RULE,
+} from '../../common/validation/conversation-id.js';
+import { ChatMessageDto } from './chat-message.dto.js';
+
+export class SendMessageDto {
+  @ApiProperty({
+    type: [ChatMessageDto],
+    description:
+      'The conversation, oldest first, ending with a user message. With a `conversationId`, ' +
+      'send just the new user message (the server keeps the history) or the whole conversation.',
+    example: [{ role: 'user', content: 'Hello!' }],
+  })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ValidateNested({ each: true })
+  @Type(() => ChatMessageDto)
+  messages: ChatMessageDto[];
+
+  @ApiPropertyOptional({
+    pattern: CONVERSATION_ID_PATTERN.source,
+    example: 'c_4f2a9',
+    description:
+      'A conversation whose history the server keeps. Absent: the default public conversation ' +
+      '(no history kept, replies go to every subscriber of `/server/events`).',
+  })
+  @IsOptional()
+  @Matches(CONVERSATION_ID_PATTERN, { message: CONVERSATION_ID_RULE })
+  conversationId?: string;
+}

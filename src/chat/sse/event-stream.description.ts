@@ -1,0 +1,21 @@
+/** The event protocol of `/server/events`, shown in Swagger. */
+export const EVENT_STREAM_DESCRIPTION = `
+Opens a \`text/event-stream\` of one conversation (\`conversationId\`, or the default public one).
+Every subscriber of a conversation receives every event of it.
+
+The stream starts with a \`retry:\` hint; a \`: ping\` comment comes every \`SSE_HEARTBEAT_MS\`.
+Each event has an \`id:\` (\`<ms>-<seq>\`); reconnect with \`Last-Event-ID\` (header, as EventSource
+does, or the \`lastEventId\` query parameter) to receive exactly the events you missed.
+
+| event | data (JSON unless noted) |
+| --- | --- |
+| \`delta\` | \`{"messageId","text"}\`: the next piece of a reply |
+| \`done\` | \`{"messageId","text","finishReason","usage"?,"cancelReason"?}\`: the whole reply; \`finishReason\` is \`cancelled\` for a stopped reply |
+| \`error\` | \`{"messageId","code","message","text","details"?}\`: the reply failed; \`text\` is the part already sent |
+| (unnamed, \`onmessage\`) | plain text: the whole reply once complete (or a readable error), for simple clients |
+| \`reset\` | \`{"conversationId","reason"}\`: events you missed are gone; reload the conversation |
+| \`shutdown\` | \`{"reason","retryMs"}\`: the server is restarting; reconnect after \`retryMs\` |
+
+Error codes: upstream_auth, upstream_rate_limited, upstream_bad_request, upstream_input_too_long,
+upstream_unavailable, upstream_timeout, upstream_protocol, internal_error.
+`.trim();

@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { ServeStaticModule } from '@nestjs/serve-static';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+/** `client/` at the project root, from `src/client/` and from `dist/client/` alike. */
+const CLIENT_ROOT = fileURLToPath(new URL('../../client', import.meta.url));
+/** The folder of a package's entry file (`marked/lib`, `dompurify/dist`). */
+const entryDir = (name: string) => dirname(require.resolve(name));
+
+/**
+ * Serves the browser client at `/` with no build step, and the two browser
+ * libraries it uses (`marked`, `DOMPurify`) from the installed packages at
+ * `/vendor/`, so that their versions are the ones in package-lock.json.
+ */
+@Module({
+  imports: [
+    ServeStaticModule.forRoot(
+      {
+        rootPath: CLIENT_ROOT,
+        serveRoot: '/',
+        renderPath: '/',
+        serveStaticOptions: { fallthrough: true, index: 'index.html' },
+      },
+      {
+        rootPath: entryDir('marked'),
+        serveRoot: '/vendor/marked',
+        renderPath: '/vendor/marked',
+        serveStaticOptions: { fallthrough: false },
+      },
+      {
+        rootPath: entryDir('dompurify'),
+        serveRoot: '/vendor/dompurify',
+        renderPath: '/vendor/dompurify',
+        serveStaticOptions: { fallthrough: false },
+      },
+    ),
+  ],
+})
+export class ClientModule {}

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Swagger schema of `ErrorBody`, the JSON of every HTTP error. */
+export class ErrorResponseDto {
+  @ApiProperty({ example: 400 })
+  statusCode: number;
+
+  @ApiProperty({
+    example: 'validation_failed',
+    description:
+      'Stable machine-readable code: validation_failed, invalid_json, unsupported_media_type, ' +
+      'payload_too_large, generation_in_progress, no_active_generation, conversation_not_found, ' +
+      'too_many_streams, too_many_streams_per_client, shutting_down, not_found, internal_error.',
+  })
+  code: string;
+
+  @ApiProperty({
+    example:
+      'messages.0.role: role must be one of the following values: user, assistant',
+  })
+  message: string;
+
+  @ApiPropertyOptional({
+    example: {
+      errors: [
+        {
+          field: 'messages.0.role',
+          rule: 'isIn',
+          message:
+            'messages.0.role must be one of the following values: user, assistant',
+        },
+      ],
+    },
+  })
+  details?: Record<string, unknown>;
+}

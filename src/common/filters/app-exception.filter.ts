@@ -1,0 +1,107 @@
+import {
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { AppError, type ErrorBody } from '../errors/app-error.js';
+
+/** Codes of body-parser's errors (the `type` it sets), which never reach a controller. */
+const BODY_PARSER_CODES: Record<string, string> = {
+  'entity.parse.failed': 'invalid_json',
+  'entity.too.large': 'payload_too_large',
+  'encoding.unsupported': 'unsupported_encoding',
+  'charset.unsupported': 'unsupported_charset',
+  'request.aborted': 'request_aborted',
+  'request.size.invalid': 'invalid_request_size',
+};
+
+const BODY_PARSER_MESSAGES: Record<string, string> = {
+  invalid_json: 'The body is not valid JSON.',
+  payload_too_large:
+    'The body is larger than the server accepts (BODY_LIMIT_BYTES).',
+};
+
+/**
+ * Every HTTP error leaves as `{statusCode, code, message, details?}`. Known
+ * errors keep their code and message; anything else is a 500 with a generic
+ * message, logged here, so that no stack trace or internal detail reaches a
+ * client. (Errors on an open stream become `error` events instead: filters
+ * never see them.)
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (
+      body.statusCode === 429 &&
+      typeof body.details?.retryAfterSeconds === 'number'
+    ) {
+      response.setHeader('Retry-After', String(body.details.retryAfterSeconds));
+    }
+    response.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof AppError) return exception.toJSON();
+    const parserError = bodyParserError(exception);
+    if (parserError) return parserError;
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const message =
+        typeof raw === 'object' && raw !== null && 'message' in raw
+          ? [raw.message].flat().join('; ')
+          : exception.message;
+      return {
+        statusCode: status,
+        code: codeOf(status),
+        message: String(message),
+      };
+    }
+    this.logger.error(exception);
+    return {
+      statusCode: HttpStatus.INTERNAL_SERVER_ERROR,
+      code: 'internal_error',
+      message: 'Something went wrong on the server.',
+    };
+  }
+}
+
+/** body-parser's errors, as thrown or as wrapped by Nest's Express adapter. */
+function bodyParserError(exception: unknown): ErrorBody | undefined {
+  const candidates = [
+    exception,
+    (exception as { cause?: unknown } | null)?.cause,
+  ];
+  for (const candidate of candidates) {
+    const type = (candidate as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !(type in BODY_PARSER_CODES)) continue;
+    const code = BODY_PARSER_CODES[type];
+    const status = Number((candidate as { status?: unknown }).status) || 400;
+    return {
+      statusCode: status,
+      code,
+      message:
+        BODY_PARSER_MESSAGES[code] ?? STATUS_CODES[status] ?? 'Bad request',
+    };
+  }
+  return undefined;
+}
+
+function codeOf(status: number): string {
+  return (STATUS_CODES[status] ?? 'error')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
+}

@@ -1,0 +1,66 @@
+import { Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppConfig } from '../../config/app-config.service.js';
+import { REDACTED_PATHS, redactUrl } from './redact.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Structured JSON logs with pino (pretty when LOG_PRETTY is set), one request
+ * id per request on every line, taken from `X-Request-Id` when the caller
+ * sent a sane one and returned in the answer. Secrets are censored.
+ */
+@Module({
+  imports: [
+    LoggerModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.get('LOG_LEVEL', { infer: true }),
+          transport: config.get('LOG_PRETTY', { infer: true })
+            ? { target: 'pino-pretty', options: { singleLine: true } }
+            : undefined,
+          redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },
+          genReqId: (request: IncomingMessage, response: ServerResponse) => {
+            const sent = request.headers['x-request-id'];
+            const id =
+              typeof sent === 'string' && REQUEST_ID.test(sent)
+                ? sent
+                : randomUUID();
+            response.setHeader('X-Request-Id', id);
+            return id;
+          },
+          serializers: {
+            req: (request: {
+              id: unknown;
+              method: string;
+              url: string;
+              headers?: Record<string, unknown>;
+            }) => ({
+              id: request.id,
+              method: request.method,
+              url: redactUrl(request.url),
+            }),
+            res: (response: { statusCode: number }) => ({
+              statusCode: response.statusCode,
+            }),
+          },
+          customLogLevel: (
+            _request: IncomingMessage,
+            response: ServerResponse,
+            error?: Error,
+          ) =>
+            error || response.statusCode >= 500
+              ? 'error'
+              : response.statusCode >= 400
+                ? 'warn'
+                : 'info',
+        },
+      }),
+    }),
+  ],
+})
+export class LoggingModule {}

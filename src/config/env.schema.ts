@@ -1,0 +1,315 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const LLM_PROVIDERS = ['mock'] as const;
+export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+
+export const EVENT_BUSES = ['memory', 'redis'] as const;
+export type EventBusName = (typeof EVENT_BUSES)[number];
+
+export const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const url = {
+  require_tld: false,
+  require_protocol: true,
+  protocols: ['http', 'https'],
+};
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  value === '' ? undefined : value;
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
+    : value;
+
+/**
+ * Every setting of the gateway, read from the environment (and `.env`) once at
+ * start-up. The defaults here are the embedded defaults: the process starts
+ * offline with none of these set. `.env.example` documents each one.
+ */
+export class EnvironmentVariables {
+  // ── server ──────────────────────────────────────────────────────────────
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsString()
+  @MinLength(1)
+  HOST = '0.0.0.0';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  /** `*` or a comma-separated list of origins allowed by CORS. */
+  @IsString()
+  CORS_ORIGINS = '*';
+
+  /** Largest accepted request body, in bytes. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Express `trust proxy` setting: hops of proxies whose X-Forwarded-For is believed. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  TRUST_PROXY_HOPS = 0;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Human-readable logs instead of JSON lines (development). */
+  @Transform(toBoolean)
+  @IsBoolean()
+  LOG_PRETTY = false;
+
+  // ── SSE delivery ────────────────────────────────────────────────────────
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  SSE_HEARTBEAT_MS = 15_000;
+
+  /** Reconnection delay suggested to clients with the `retry:` field. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SSE_RETRY_MS = 2_000;
+
+  /** Characters of events that may wait for a subscriber that is not reading before it is dropped. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  SSE_MAX_PENDING_CHARS = 1024 * 1024;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SSE_MAX_STREAMS = 20_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  SSE_MAX_STREAMS_PER_IP = 200;
+
+  /** Events kept per conversation for `Last-Event-ID` resume. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  REPLAY_BUFFER_SIZE = 2_000;
+
+  /** Age after which buffered events are no longer replayed (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  REPLAY_BUFFER_TTL_MS = 15 * 60_000;
+
+  /** How long a generation survives with nobody listening before it is aborted (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  CANCEL_GRACE_MS = 10_000;
+
+  /** How long running generations may finish after SIGTERM before streams are closed (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  // ── conversations ───────────────────────────────────────────────────────
+  /** Conversations kept by the in-memory store (least recently used are evicted). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MAX_CONVERSATIONS = 10_000;
+
+  /** Longest accepted message content, in characters. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MAX_MESSAGE_CHARS = 20_000;
+
+  /** Most messages in one request, and turns kept per conversation. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MAX_HISTORY_MESSAGES = 200;
+
+  // ── LLM provider ────────────────────────────────────────────────────────
+  @IsIn(LLM_PROVIDERS)
+  LLM_PROVIDER: LlmProviderName = 'mock';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  SYSTEM_PROMPT?: string;
+
+  /** Delay between two deltas of the offline mock model (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  MOCK_DELAY_MS = 30;
+
+  /** Attempts after the first one, on retryable upstream errors before the first token. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  LLM_MAX_RETRIES = 3;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  LLM_RETRY_BASE_MS = 250;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  LLM_RETRY_MAX_MS = 8_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LLM_CONNECT_TIMEOUT_MS = 10_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LLM_FIRST_TOKEN_TIMEOUT_MS = 60_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LLM_IDLE_TIMEOUT_MS = 30_000;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  LLM_TOTAL_TIMEOUT_MS = 300_000;
+
+  // ERNIE access-token ("wenxinworkshop") API
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  ERNIE_API_KEY?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  ERNIE_SECRET_KEY?: string;
+
+  @Matches(/^[A-Za-z0-9._-]+$/, {
+    message: 'ERNIE_MODEL_ENDPOINT must be a path segment such as eb-instant',
+  })
+  ERNIE_MODEL_ENDPOINT = 'eb-instant';
+
+  @IsUrl(url)
+  ERNIE_AUTH_BASE_URL = 'https://aip.baidubce.com';
+
+  @IsUrl(url)
+  ERNIE_BASE_URL = 'https://aip.baidubce.com';
+
+  /** Input characters the ERNIE model accepts; older turns are dropped past it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  ERNIE_MAX_INPUT_CHARS = 11_200;
+
+  // Qianfan v2 (OpenAI-compatible)
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  QIANFAN_API_KEY?: string;
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  QIANFAN_APP_ID?: string;
+
+  @IsString()
+  @MinLength(1)
+  QIANFAN_MODEL = 'ernie-speed-8k';
+
+  @IsUrl(url)
+  QIANFAN_BASE_URL = 'https://qianfan.baidubce.com';
+
+  // Any OpenAI-compatible upstream
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  OPENAI_API_KEY?: string;
+
+  @IsUrl(url)
+  OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
+  @IsString()
+  @MinLength(1)
+  OPENAI_MODEL = 'gpt-4o-mini';
+
+  // ── event bus / scale-out ───────────────────────────────────────────────
+  @IsIn(EVENT_BUSES)
+  EVENT_BUS: EventBusName = 'memory';
+
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsUrl({
+    require_tld: false,
+    require_protocol: true,
+    protocols: ['redis', 'rediss'],
+  })
+  REDIS_URL?: string;
+
+  @IsString()
+  REDIS_KEY_PREFIX = 'chatgw:';
+
+  // ── access control and limits ───────────────────────────────────────────
+  /** Comma-separated API keys; unset leaves the API open (local use). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  API_KEYS?: string;
+
+  /** Lifetime of the signed stream tokens that let EventSource authenticate (s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  STREAM_TOKEN_TTL_S = 300;
+
+  /** Requests per key (or per IP when open) in each RATE_LIMIT_WINDOW_MS. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_MAX = 120;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /** Concurrent open streams per API key. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MAX_STREAMS_PER_KEY = 100;
+}

@@ -1,0 +1,14 @@
+import { existsSync } from 'node:fs';
+import { validateEnv } from './validate-env.js';
+
+/**
+ * Loads `.env` from the working directory (variables already set win) and
+ * validates the result, before any module is loaded. `ConfigModule` checks
+ * it again, but its check runs inside a promise that Node would report as an
+ * unhandled rejection with a stack trace; this one throws where `main.ts`
+ * turns it into a one-paragraph message and exit code 1.
+ */
+export function loadEnvironment(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+  validateEnv(process.env);
+}

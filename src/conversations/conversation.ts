@@ -1,0 +1,23 @@
+import type { ChatRole } from '../llm/llm.types.js';
+
+export type TurnStatus = 'complete' | 'cancelled' | 'error';
+
+/** One stored turn. Assistant turns record how their generation ended. */
+export interface Turn {
+  role: ChatRole;
+  content: string;
+  /** The reply id for assistant turns (the `messageId` of its events). */
+  messageId?: string;
+  status?: TurnStatus;
+  createdAt: string;
+}
+
+export interface Conversation {
+  id: string;
+  turns: Turn[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The conversation without an id: the original page's, where each POST brings its own history. */
+export const DEFAULT_CONVERSATION_ID = 'default';

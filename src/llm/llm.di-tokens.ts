@@ -1,0 +1,2 @@
+/** Timeouts and retry policy of model calls (`LlmCallPolicy`). */
+export const LLM_CALL_POLICY = Symbol('LLM_CALL_POLICY');

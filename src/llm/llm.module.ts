@@ -1,0 +1,48 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../config/app-config.service.js';
+import { LlmProvider } from './llm-provider.js';
+import { AccessTokenStore } from './token-store/access-token-store.js';
+import { MemoryAccessTokenStore } from './token-store/memory/memory-access-token-store.js';
+import { PROVIDER_FACTORIES } from './llm-provider.factories.js';
+import { LLM_CALL_POLICY } from './llm.di-tokens.js';
+import { LlmService } from './llm.service.js';
+import type { LlmCallPolicy } from './llm.types.js';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: LLM_CALL_POLICY,
+      inject: [ConfigService],
+      useFactory: (config: AppConfig): LlmCallPolicy => ({
+        connectTimeoutMs: config.get('LLM_CONNECT_TIMEOUT_MS', { infer: true }),
+        firstTokenTimeoutMs: config.get('LLM_FIRST_TOKEN_TIMEOUT_MS', {
+          infer: true,
+        }),
+        idleTimeoutMs: config.get('LLM_IDLE_TIMEOUT_MS', { infer: true }),
+        totalTimeoutMs: config.get('LLM_TOTAL_TIMEOUT_MS', { infer: true }),
+        maxRetries: config.get('LLM_MAX_RETRIES', { infer: true }),
+        retryBaseMs: config.get('LLM_RETRY_BASE_MS', { infer: true }),
+        retryMaxMs: config.get('LLM_RETRY_MAX_MS', { infer: true }),
+      }),
+    },
+    {
+      provide: LlmProvider,
+      inject: [ConfigService, LLM_CALL_POLICY],
+      useFactory: (config: AppConfig, policy: LlmCallPolicy): LlmProvider =>
+        PROVIDER_FACTORIES[config.get('LLM_PROVIDER', { infer: true })]({
+          config,
+          policy,
+        }),
+    },
+    // Replaced by a Redis store when EVENT_BUS=redis, so replicas share one token.
+    {
+      provide: AccessTokenStore,
+      useFactory: () => new MemoryAccessTokenStore(),
+    },
+    LlmService,
+  ],
+  exports: [LlmService, LlmProvider, LLM_CALL_POLICY, AccessTokenStore],
+})
+export class LlmModule {}

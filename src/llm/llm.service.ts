@@ -1,0 +1,173 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LlmError } from './llm-error.js';
+import { LlmProvider } from './llm-provider.js';
+import { LLM_CALL_POLICY } from './llm.di-tokens.js';
+import type { LlmCallPolicy, LlmChunk, LlmRequest } from './llm.types.js';
+
+/** What one call produced, for callers that want more than the chunks. */
+export interface LlmCallObserver {
+  onRetry?(error: LlmError, attempt: number, delayMs: number): void;
+  onFirstToken?(elapsedMs: number): void;
+}
+
+/**
+ * The facade the chat code talks to. It adds to whichever provider is
+ * configured the behaviour every provider must have: retries with jittered
+ * exponential backoff on retryable errors (only before the first delta left,
+ * so that no text is ever sent twice), and the time-to-first-token, idle-gap
+ * and total timeouts. A timeout aborts the provider's request.
+ */
+@Injectable()
+export class LlmService {
+  private readonly logger = new Logger(LlmService.name);
+
+  constructor(
+    private readonly provider: LlmProvider,
+    @Inject(LLM_CALL_POLICY) private readonly policy: LlmCallPolicy,
+  ) {}
+
+  get providerName(): string {
+    return this.provider.name;
+  }
+
+  get model(): string {
+    return this.provider.model;
+  }
+
+  async *stream(
+    request: LlmRequest,
+    signal: AbortSignal,
+    observer: LlmCallObserver = {},
+  ): AsyncGenerator<LlmChunk> {
+    const startedAt = Date.now();
+    const totalDeadline = startedAt + this.policy.totalTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      let emittedDelta = false;
+      try {
+        for await (const chunk of this.attempt(
+          request,
+          signal,
+          totalDeadline,
+          () => emittedDelta,
+        )) {
+          if (chunk.type === 'delta') {
+            if (!emittedDelta) observer.onFirstToken?.(Date.now() - startedAt);
+            emittedDelta = true;
+          }
+          yield chunk;
+        }
+        return;
+      } catch (raw) {
+        const error = signal.aborted ? LlmError.cancelled() : toLlmError(raw);
+        const delay = this.retryDelay(error, attempt);
+        if (
+          emittedDelta ||
+          !error.retryable ||
+          attempt >= this.policy.maxRetries ||
+          delay === undefined
+        ) {
+          throw error;
+        }
+        if (Date.now() + delay >= totalDeadline) throw error;
+        observer.onRetry?.(error, attempt + 1, delay);
+        this.logger.warn(
+          `${this.provider.name}: ${error.code} (upstream ${String(error.upstreamCode ?? '-')}), retry ${attempt + 1}/${this.policy.maxRetries} in ${delay} ms`,
+        );
+        try {
+          await sleep(delay, undefined, { signal });
+        } catch {
+          throw LlmError.cancelled();
+        }
+      }
+    }
+  }
+
+  /** Full jitter backoff (AWS architecture blog), honouring an upstream Retry-After. */
+  private retryDelay(error: LlmError, attempt: number): number | undefined {
+    const ceiling = Math.min(
+      this.policy.retryMaxMs,
+      this.policy.retryBaseMs * 2 ** attempt,
+    );
+    const jittered = Math.round(Math.random() * ceiling);
+    return Math.max(
+      jittered,
+      Math.min(error.retryAfterMs ?? 0, this.policy.retryMaxMs),
+    );
+  }
+
+  /**
+   * One provider call under the timeouts. The provider gets its own signal,
+   * aborted by the caller's signal or by a timeout, so it closes its request
+   * in both cases; which one fired decides the error.
+   */
+  private async *attempt(
+    request: LlmRequest,
+    signal: AbortSignal,
+    totalDeadline: number,
+    hasEmitted: () => boolean,
+  ): AsyncGenerator<LlmChunk> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(signal.reason);
+    signal.addEventListener('abort', forward, { once: true });
+    if (signal.aborted) forward();
+    const iterator = this.provider
+      .stream(request, controller.signal)
+      [Symbol.asyncIterator]();
+    try {
+      while (true) {
+        const [limitMs, what] = hasEmitted()
+          ? [this.policy.idleTimeoutMs, 'no new token']
+          : [this.policy.firstTokenTimeoutMs, 'no first token'];
+        const untilTotal = totalDeadline - Date.now();
+        const timeout =
+          untilTotal < limitMs
+            ? { ms: untilTotal, what: 'total time' }
+            : { ms: limitMs, what };
+        const result = await nextWithin(
+          iterator,
+          Math.max(0, timeout.ms),
+          () => {
+            controller.abort(new Error('timeout'));
+            return LlmError.timeout(
+              `${timeout.what}, ${Math.round(timeout.ms / 100) / 10} s`,
+            );
+          },
+        );
+        if (result.done) return;
+        yield result.value;
+      }
+    } finally {
+      signal.removeEventListener('abort', forward);
+      if (!controller.signal.aborted) controller.abort(new Error('finished'));
+      void iterator.return?.().catch(() => undefined);
+    }
+  }
+}
+
+function nextWithin<T>(
+  iterator: AsyncIterator<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<IteratorResult<T>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    iterator.next().then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+function toLlmError(error: unknown): LlmError {
+  if (error instanceof LlmError) return error;
+  return new LlmError('internal_error', 'The model call failed unexpectedly.', {
+    cause: error,
+  });
+}

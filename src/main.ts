@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
+import { configureHttp } from './bootstrap/configure-http.js';
+import { setupSwagger } from './bootstrap/setup-swagger.js';
+import type { AppConfig } from './config/app-config.service.js';
+import { loadEnvironment } from './config/load-environment.js';
+
+async function bootstrap(): Promise<void> {
+  loadEnvironment();
+  const { AppModule } = await import('./app.module.js');
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  const config = app.get<AppConfig>(ConfigService);
+  configureHttp(app, config);
+  setupSwagger(app);
+
+  const host = config.get('HOST', { infer: true });
+  await app.listen(config.get('PORT', { infer: true }), host);
+  const address = app.getHttpServer().address();
+  const port =
+    typeof address === 'object' && address
+      ? address.port
+      : config.get('PORT', { infer: true });
+  // Tests and scripts read this line to learn the port when PORT=0.
+  app
+    .get(Logger)
+    .log(
+      `Listening on http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      'Bootstrap',
+    );
+
+  // Signals are handled here rather than by enableShutdownHooks(), which
+  // re-raises the signal after closing and so exits with 143 instead of 0.
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.get(Logger).log(`${signal} received: draining`, 'Bootstrap');
+    const hardDeadline = setTimeout(
+      () => process.exit(1),
+      config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 10_000,
+    );
+    hardDeadline.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.get(Logger).error(error, 'Bootstrap');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+await bootstrap().catch((error: unknown) => {
+  // Configuration errors are written for operators: print them without a stack.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Start-up failed: ${message}\n`);
+  process.exit(1);
+});
