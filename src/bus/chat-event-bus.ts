@@ -35,6 +35,11 @@ export abstract class ChatEventBus {
   /** Cancellation requests for a conversation, from any instance. */
   abstract cancelRequests(conversationId: string): Observable<CancelRequest>;
 
+  /** Resolves when the bus can deliver events; rejects with the reason when not (readiness). */
+  ping(): Promise<void> {
+    return Promise.resolve();
+  }
+
   /** Releases timers and connections; called once at shutdown. */
   close(): Promise<void> {
     return Promise.resolve();
