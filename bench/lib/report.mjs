@@ -1,0 +1,194 @@
+// Turns a run's figures into bench/results.md (tables, profile and heap
+// evidence, then the hand-written analysis from bench/analysis.md) and the
+// chart of ratios, bench/results.svg.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { median } from './stats.mjs';
+import { renderChart } from './chart.mjs';
+
+const ANALYSIS = fileURLToPath(new URL('../analysis.md', import.meta.url));
+const group = (n, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits }).replace(/,/g, ' ') : '–';
+const kb = (n) => `${group(n, 1)} KB`;
+const perSecond = (n) => `${group(n)}/s`;
+const seconds = (ms) => `${group(ms / 1000, 2)} s`;
+const ms = (n) => `${group(n, 2)} ms`;
+const times = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
+
+/** The figures compared with the baseline, as app/baseline ratios. */
+export const RATIO_METRICS = [
+  { workload: 'idle', field: 'rssPerConnectionKb', format: kb, target: { max: 1.3 }, label: (s) => `Idle memory per SSE connection (RSS, ${group(s.idle.connections)} open)`, short: 'idle memory / connection' },
+  { workload: 'idle', field: 'heapPerConnectionKb', format: kb, label: () => 'JS heap per idle connection', short: 'JS heap / connection' },
+  { workload: 'idle', field: 'openMs', format: seconds, label: (s) => `Time to open the ${group(s.idle.connections)} connections`, short: 'time to open them' },
+  { workload: 'fanout', field: 'eventsPerSecond', format: perSecond, target: { min: 0.8 }, label: (s) => `Fan-out: \`delta\` events delivered per second (${s.fanout.subscribers} subscribers × ${s.fanout.replies} replies)`, short: 'fan-out events/s' },
+  { workload: 'post', field: 'acceptedPerSecond', format: perSecond, target: { min: 0.5 }, label: (s) => `\`POST /server/send\` accepted per second (autocannon, ${s.post.connections} connections, ${s.post.durationS} s)`, short: 'POST accepted/s' },
+];
+
+export const TTFT_TARGETS = { p50Ms: 1, p99Ms: 5 };
+
+const targetText = (t) => (!t ? '–' : t.max !== undefined ? `≤ ${t.max}×` : `≥ ${t.min}×`);
+const meets = (t, r) => (!t ? undefined : t.max !== undefined ? r <= t.max : r >= t.min);
+const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
+
+/** Median figure of one server across rounds, and median of the per-round ratios to the baseline. */
+export function summarise(results, labels) {
+  const rows = RATIO_METRICS.filter((m) => results.rounds.some((r) => r[m.workload])).map((metric) => {
+    const figures = (label) => results.rounds.map((r) => r[metric.workload]?.[label]?.[metric.field]);
+    const base = figures('baseline');
+    const row = { metric, baseline: median(base) };
+    for (const label of labels) {
+      row[label] = median(figures(label));
+      row[`${label}Ratio`] = median(figures(label).map((v, i) => v / base[i]));
+      row[`${label}Met`] = meets(metric.target, row[`${label}Ratio`]);
+    }
+    return row;
+  });
+  const ttft = {};
+  if (results.rounds.some((r) => r.ttft)) {
+    for (const label of ['baseline', ...labels]) {
+      const overhead = (key) => median(results.rounds.map((r) => (r.ttft?.[label] ? r.ttft[label][key] - r.ttft.direct[key] : NaN)));
+      ttft[label] = {
+        p50Ms: overhead('p50Ms'),
+        p99Ms: overhead('p99Ms'),
+        skipped: results.skipped[`ttft.${label}`],
+      };
+    }
+    ttft.direct = {
+      p50Ms: median(results.rounds.map((r) => r.ttft?.direct?.p50Ms)),
+      p99Ms: median(results.rounds.map((r) => r.ttft?.direct?.p99Ms)),
+    };
+  }
+  return { rows, ttft };
+}
+
+function machine(results) {
+  const cpus = os.cpus();
+  return [
+    `- CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores; ${group(os.totalmem() / 2 ** 30, 1)} GiB memory; ${os.type()} ${os.release()}`,
+    `- Node ${process.version}; date ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; the run took ${group(results.elapsedS)} s`,
+    `- Load average when the run began: ${results.loadStart.map((l) => l.toFixed(2)).join(', ')} (other work on the machine makes every figure noisier; the ratios come from the same run)`,
+  ].join('\n');
+}
+
+function cpuTable(results, labels) {
+  const lines = [
+    '| workload | server | server CPU | load client CPU | measured for |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  // The span each CPU time was measured over (TTFT: the whole workload).
+  const windows = { idle: (f) => f.openMs, fanout: (f) => f.ms, post: () => results.settings.post.durationS * 1000 };
+  for (const workload of ['idle', 'fanout', 'ttft', 'post']) {
+    for (const label of ['baseline', ...labels, ...(workload === 'ttft' ? ['direct'] : [])]) {
+      const all = results.rounds.map((r) => r[workload]?.[label]).filter(Boolean);
+      if (all.length === 0) continue;
+      const server = median(all.map((f) => f.serverCpuMs));
+      const client = median(all.map((f) => f.clientCpuMs));
+      const span = windows[workload] ? median(all.map(windows[workload])) : undefined;
+      const share = (cpu) => (span ? ` (${group((cpu / span) * 100)}% of one core)` : '');
+      lines.push(
+        `| ${workload} | ${label} | ${Number.isFinite(server) ? ms(server) + share(server) : '–'} | ${ms(client)}${share(client)} | ${span ? seconds(span) : 'whole workload'} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function profileSection(profile) {
+  const out = ['## Where the time and memory go', ''];
+  for (const [label, byWorkload] of Object.entries(profile.cpu)) {
+    for (const [workload, summary] of Object.entries(byWorkload)) {
+      out.push(`### CPU profile: ${workload}, ${label} (${group(summary.totalMs)} ms busy, whole process life)`, '');
+      out.push(`By area: ${summary.areas.slice(0, 8).map((a) => `${a.area} ${group(a.share * 100, 1)}%`).join(', ')}.`, '');
+      out.push('| self time | function | where |', '| --- | --- | --- |');
+      for (const f of summary.top.slice(0, 12)) out.push(`| ${group(f.share * 100, 1)}% | \`${f.name}\` | ${f.where ? `\`${f.where}\`` : ''} |`);
+      out.push('');
+    }
+  }
+  for (const [label, heap] of Object.entries(profile.heap)) {
+    out.push(
+      `### Heap per idle connection: ${label} (snapshots before and after ${group(profile.heapConnections)} connections)`,
+      '',
+      `${kb(heap.bytesPerConnection / 1024)} and ${group(heap.objectsPerConnection)} objects per connection on the JS heap. Largest kinds:`,
+      '',
+      '| bytes / connection | objects / connection | kind |',
+      '| --- | --- | --- |',
+    );
+    for (const r of heap.top.slice(0, 12)) out.push(`| ${group(r.bytes)} | ${group(r.count, 1)} | \`${r.kind}\` |`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+function roundsTable(results, labels) {
+  const lines = ['| round | workload | server | figures |', '| --- | --- | --- | --- |'];
+  results.rounds.forEach((round, i) => {
+    for (const [workload, byLabel] of Object.entries(round)) {
+      for (const [label, f] of Object.entries(byLabel)) {
+        if (!['baseline', 'direct', ...labels].includes(label)) continue;
+        const text = Object.entries(f)
+          .filter(([, v]) => typeof v === 'number')
+          .map(([k, v]) => `${k} ${group(v, Math.abs(v) < 100 ? 2 : 0)}`)
+          .join(', ');
+        lines.push(`| ${i + 1} | ${workload} | ${label} | ${text} |`);
+      }
+    }
+  });
+  return lines.join('\n');
+}
+
+/**
+ * @param {any} results
+ * @param {string} outBase  path without extension
+ * @param {{ quick: boolean, before: boolean }} options
+ */
+export function writeReport(results, outBase, { quick, before }) {
+  const labels = before ? ['app', 'before'] : ['app'];
+  const { rows, ttft } = summarise(results, labels);
+  const s = results.settings;
+  const head = ['| figure | bare `node:http` baseline', ...labels.map((l) => (l === 'app' ? 'app' : 'app before the change') + ' | ratio'), 'target | verdict |'].join(' | ');
+  const table = [head, `|${' --- |'.repeat(2 + labels.length * 2 + 2)}`];
+  for (const row of rows) {
+    const cells = labels.flatMap((l) => [row.metric.format(row[l]), times(row[`${l}Ratio`])]);
+    table.push(`| ${row.metric.label(s)} | ${row.metric.format(row.baseline)} | ${cells.join(' | ')} | ${targetText(row.metric.target)} | ${verdict(row.appMet)} |`);
+  }
+  if (ttft.direct) {
+    for (const key of ['p50Ms', 'p99Ms']) {
+      const cell = (l) => (ttft[l]?.skipped ? `skipped: ${ttft[l].skipped}` : `+${ms(ttft[l]?.[key])}`);
+      const ok = ttft.app?.skipped ? undefined : ttft.app[key] <= TTFT_TARGETS[key];
+      table.push(
+        `| Time to first token, ${key.slice(0, 3)} overhead over calling the upstream directly (${s.ttft.streams} concurrent streams; direct ${key.slice(0, 3)} ${ms(ttft.direct[key])}) | ${cell('baseline')} | ${labels.map((l) => `${cell(l)} | –`).join(' | ')} | ≤ ${TTFT_TARGETS[key]} ms | ${ttft.app?.skipped ? 'not measured' : verdict(ok)} |`,
+      );
+    }
+  }
+  const markdown = [
+    `# Benchmark results${quick ? ' (quick run: smaller workloads, not the committed figures)' : ''}`,
+    '',
+    `Produced by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.mjs). Every figure is the median of ${s.rounds} round(s); each ratio is the median of the per-round ratios app / baseline, both measured in the same round against the same load client. Chart: [results.svg](results.svg).`,
+    '',
+    machine(results),
+    '',
+    table.join('\n'),
+    '',
+    'Ratios are app / baseline: below 1× is better for memory and time, above 1× is better for throughput.',
+    '',
+    '## CPU time of the servers and of the load client',
+    '',
+    'The load client is one process, separate from the servers, on raw sockets. Its CPU share shows it was not the bottleneck.',
+    '',
+    cpuTable(results, labels),
+    '',
+    results.profile ? profileSection(results.profile) : '_No profiles in this run (quick runs skip them; `--no-profile`)._',
+    '',
+    existsSync(ANALYSIS) ? readFileSync(ANALYSIS, 'utf8').trim() : '',
+    '',
+    '## Every round',
+    '',
+    roundsTable(results, labels),
+    '',
+  ].join('\n');
+  writeFileSync(`${outBase}.md`, markdown);
+  writeFileSync(`${outBase}.svg`, renderChart(rows, ttft, labels, TTFT_TARGETS));
+  writeFileSync(`${outBase}.json`, JSON.stringify(results, null, 1));
+  return { markdown, files: [`${outBase}.md`, `${outBase}.svg`] };
+}

@@ -1,0 +1,80 @@
+// The servers a bench run starts: the app as built, the bare baseline and the
+// fake upstream, each a fresh process with the probe preloaded.
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { freePort, startNode, waitForPort } from './processes.mjs';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PROBE = new URL('../servers/probe.mjs', import.meta.url).href;
+const BASELINE = fileURLToPath(new URL('../servers/baseline-server.mjs', import.meta.url));
+const FAKE_UPSTREAM = fileURLToPath(new URL('../servers/fake-upstream.mjs', import.meta.url));
+
+/** Limits raised so that only the machine limits the app. */
+const APP_ENV = {
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  LLM_PROVIDER: 'mock',
+  MOCK_DELAY_MS: '0',
+  SSE_MAX_STREAMS: '1000000',
+  SSE_MAX_STREAMS_PER_IP: '1000000',
+  SSE_MAX_PENDING_CHARS: String(64 * 1024 * 1024),
+  RATE_LIMIT_MAX: '1000000000',
+  MAX_STREAMS_PER_KEY: '1000000',
+  SHUTDOWN_GRACE_MS: '1000',
+};
+
+/**
+ * @typedef {object} Server
+ * @property {string} name
+ * @property {number} port
+ * @property {(gc?: boolean) => Promise<{memory: NodeJS.MemoryUsage, cpu: NodeJS.CpuUsage, gcExposed: boolean}>} sample
+ * @property {(file: string) => Promise<string>} heapSnapshot
+ * @property {() => string} output
+ * @property {() => Promise<void>} stop
+ */
+
+/**
+ * @param {string} name
+ * @param {string} script
+ * @param {Record<string, string>} env
+ * @param {{ profileDir?: string, cwd?: string }} options
+ * @returns {Promise<Server>}
+ */
+async function startServer(name, script, env, options = {}) {
+  const port = await freePort();
+  const flags = ['--expose-gc', '--import', PROBE];
+  if (options.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
+  const managed = startNode(name, [...flags, script], { ...env, PORT: String(port) }, options.cwd);
+  try {
+    await waitForPort(managed, port);
+  } catch (error) {
+    await managed.stop();
+    throw error;
+  }
+  return {
+    name,
+    port,
+    sample: (gc = true) => managed.request({ probe: 'sample', gc }),
+    heapSnapshot: async (file) => (await managed.request({ probe: 'heap', file }, 300_000)).file,
+    output: managed.output,
+    stop: () => managed.stop(),
+  };
+}
+
+/** @param {{ profileDir?: string }} [options] */
+export const startBaseline = (options, upstreamUrl) =>
+  startServer('baseline', BASELINE, upstreamUrl ? { UPSTREAM_URL: upstreamUrl } : {}, options);
+
+/**
+ * The built app; `dist` may be another build (e.g. the code before a change).
+ * Runs in a temporary folder, so that a developer's `.env` cannot change it.
+ * @param {string} dist
+ * @param {Record<string, string>} [env]
+ * @param {{ profileDir?: string }} [options]
+ */
+export const startApp = (dist, env = {}, options = {}) =>
+  startServer('app', `${dist}/main.js`, { ...APP_ENV, ...env }, { ...options, cwd: tmpdir() });
+
+export const startFakeUpstream = (firstTokenMs) =>
+  startServer('fake-upstream', FAKE_UPSTREAM, { FIRST_TOKEN_MS: String(firstTokenMs) });
