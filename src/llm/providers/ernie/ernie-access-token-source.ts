@@ -123,7 +123,7 @@ export class ErnieAccessTokenSource {
         lifetimeMs * REFRESH_SHARE,
       );
       this.logger.log(
-        `Obtained an ERNIE access token, valid for ${Math.round(lifetimeMs / 60_000)} min`,
+        `Obtained an ERNIE access token, valid for ${Math.round(lifetimeMs / 3_600_000)} h`,
       );
       return {
         token: body.access_token,
