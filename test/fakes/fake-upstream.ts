@@ -64,6 +64,8 @@ export interface RecordedRequest {
   headers: IncomingHttpHeaders;
   /** The body parsed as JSON, or the raw text when it is not JSON. */
   body: any;
+  /** When the request arrived (epoch ms), to measure retry delays. */
+  receivedAt: number;
   /** The behaviour applied (chat requests only). */
   behaviour?: FakeBehaviour;
   /** The client closed the connection before the fake finished its answer. */
@@ -236,6 +238,7 @@ export abstract class FakeUpstream {
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<void> {
+    const receivedAt = Date.now();
     const url = new URL(req.url ?? '/', 'http://fake');
     const parts: Buffer[] = [];
     for await (const part of req) parts.push(part as Buffer);
@@ -247,6 +250,7 @@ export abstract class FakeUpstream {
       // Kept as text: a test may check what was sent.
     }
     const request: RecordedRequest = {
+      receivedAt,
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
