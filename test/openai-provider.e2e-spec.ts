@@ -5,6 +5,11 @@ import {
 } from './fakes/fake-openai.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import {
+  FAKE_CREDENTIALS,
+  openAiEnv,
+  qianfanEnv,
+} from './support/provider-env.js';
 import { postJson, type SseClient } from './support/sse-client.js';
 
 const SYSTEM_PROMPT = 'You are a concise assistant for the e2e suite.';
@@ -27,21 +32,14 @@ const VARIANTS: Variant[] = [
     apiKey: FAKE_QIANFAN_API_KEY,
     path: '/v2/chat/completions',
     model: 'ernie-speed-8k',
-    env: (fake) => ({
-      QIANFAN_API_KEY: FAKE_QIANFAN_API_KEY,
-      QIANFAN_APP_ID,
-      QIANFAN_BASE_URL: fake.url,
-    }),
+    env: (fake) => qianfanEnv(fake, QIANFAN_APP_ID),
   },
   {
     provider: 'openai',
     apiKey: FAKE_OPENAI_API_KEY,
     path: '/v1/chat/completions',
     model: 'gpt-4o-mini',
-    env: (fake) => ({
-      OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
-      OPENAI_BASE_URL: `${fake.url}/v1`,
-    }),
+    env: openAiEnv,
   },
 ];
 
@@ -60,7 +58,6 @@ describe.each(VARIANTS)(
     beforeAll(async () => {
       fake = await FakeOpenAi.start({ apiKey: variant.apiKey });
       app = await startApp({
-        LLM_PROVIDER: variant.provider,
         ...variant.env(fake),
         SYSTEM_PROMPT,
         LLM_FIRST_TOKEN_TIMEOUT_MS: '1000',
@@ -74,9 +71,10 @@ describe.each(VARIANTS)(
       });
     });
     afterEach(async () => {
-      expect(app.output()).not.toContain(variant.apiKey);
-      for (const client of clients)
-        expect(client.raw).not.toContain(variant.apiKey);
+      for (const secret of FAKE_CREDENTIALS) {
+        expect(app.output()).not.toContain(secret);
+        for (const client of clients) expect(client.raw).not.toContain(secret);
+      }
       await Promise.all(clients.splice(0).map((c) => c.close()));
       fake.reset();
     });

@@ -49,7 +49,8 @@ export class ErnieProvider extends LlmProvider {
     signal: AbortSignal,
   ): AsyncIterable<LlmChunk> {
     const body = this.bodyFor(request);
-    for (let refreshed = false; ; refreshed = true) {
+    let refreshed = false;
+    while (true) {
       const token = await this.tokens.get(signal);
       let emitted = false;
       try {
@@ -64,17 +65,19 @@ export class ErnieProvider extends LlmProvider {
         const rejected =
           typeof error.upstreamCode === 'number' &&
           TOKEN_REJECTED_CODES.has(error.upstreamCode);
+        // Once only, and never after text went out: it would be sent twice.
         if (!rejected || emitted || refreshed) throw error;
         this.logger.warn(
           `ERNIE rejected the access token (${error.upstreamCode}); fetching a new one`,
         );
         await this.tokens.invalidate(token);
+        refreshed = true;
       }
     }
   }
 
   /** The request body; refuses input that cannot fit before any network call. */
-  bodyFor(request: LlmRequest): ErnieChatBody {
+  private bodyFor(request: LlmRequest): ErnieChatBody {
     const system = request.system?.trim() ? request.system : undefined;
     const messages = trimToInputLimit(
       toAlternatingTurns(request.messages),
