@@ -3,15 +3,23 @@
 //
 //   npm run bench                 full run (about 7 minutes), writes bench/results.md and .svg
 //   npm run bench -- --quick      about a minute, writes bench/.work/results-quick.md and .svg
-//   options: --rounds N, --only idle,fanout,ttft,post, --no-profile, --before <dir with dist/>
+//   options: --rounds N, --only idle,fanout,ttft,post, --no-profile, --out <path without extension>,
+//            --before <git ref, or folder with dist/> (an older build measured in the same run)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildRef } from './lib/build-ref.mjs';
 import { startNode } from './lib/processes.mjs';
 import { profilePass } from './lib/profile-pass.mjs';
 import { writeReport } from './lib/report.mjs';
-import { ROOT, startApp, startBaseline, startFakeUpstream } from './lib/targets.mjs';
+import {
+  ROOT,
+  startApp,
+  startBaseline,
+  startFakeUpstream,
+} from './lib/targets.mjs';
 import * as workloads from './lib/workloads.mjs';
 
 const { values: args } = parseArgs({
@@ -28,15 +36,35 @@ const { values: args } = parseArgs({
 const quick = args.quick;
 const settings = {
   rounds: Number(args.rounds ?? (quick ? 1 : 3)),
-  idle: { connections: quick ? 2_000 : 10_000, settleMs: quick ? 500 : 1_500, timeoutMs: 120_000 },
-  fanout: { subscribers: 200, replies: quick ? 20 : 100, warmupReplies: 5, posters: 10, timeoutMs: 120_000 },
-  ttft: { streams: 200, firstTokenMs: 50, timeoutMs: 60_000 },
+  idle: {
+    connections: quick ? 2_000 : 10_000,
+    settleMs: quick ? 500 : 1_500,
+    timeoutMs: 120_000,
+  },
+  fanout: {
+    subscribers: 200,
+    replies: quick ? 20 : 100,
+    warmupReplies: 5,
+    posters: 10,
+    timeoutMs: 120_000,
+  },
+  ttft: {
+    streams: 200,
+    firstTokenMs: 50,
+    tokenIntervalMs: 50,
+    rampMs: 2_000,
+    measureFromMs: 2_000,
+    untilMs: quick ? 4_000 : 6_000,
+    timeoutMs: 60_000,
+  },
   post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 3 : 10 },
   profile: !args['no-profile'] && !quick,
   heapConnections: 1_000,
 };
 const only = new Set((args.only ?? 'idle,fanout,ttft,post').split(','));
-const outBase = args.out ?? (quick ? `${ROOT}bench/.work/results-quick` : `${ROOT}bench/results`);
+const outBase =
+  args.out ??
+  (quick ? `${ROOT}bench/.work/results-quick` : `${ROOT}bench/results`);
 const workDir = `${ROOT}bench/.work`;
 mkdirSync(workDir, { recursive: true });
 
@@ -47,11 +75,21 @@ if (!existsSync(`${ROOT}dist/main.js`)) {
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 }
 const dist = `${ROOT}dist`;
-const beforeDist = args.before ? `${args.before.replace(/\/$/, '')}/dist` : undefined;
+/** `--before`: a folder holding a build's dist/, or a git ref to build. */
+const beforeDist = !args.before
+  ? undefined
+  : existsSync(resolve(args.before, 'dist', 'main.js'))
+    ? resolve(args.before, 'dist')
+    : `${buildRef(ROOT, args.before)}/dist`;
 
 const startedAt = Date.now();
-const client = startNode('load-client', [`${ROOT}bench/client/load-client.mjs`]);
-const upstream = await startFakeUpstream(settings.ttft.firstTokenMs);
+const client = startNode('load-client', [
+  `${ROOT}bench/client/load-client.mjs`,
+]);
+const upstream = await startFakeUpstream(
+  settings.ttft.firstTokenMs,
+  settings.ttft.tokenIntervalMs,
+);
 const upstreamV1 = `http://127.0.0.1:${upstream.port}/v1`;
 const OPENAI_ENV = {
   LLM_PROVIDER: 'openai',
@@ -77,12 +115,24 @@ function targets() {
     ['baseline', (env) => startBaseline({}, env?.UPSTREAM_URL)],
     ['app', (env) => startApp(dist, env?.app)],
   ];
-  if (beforeDist) list.push(['before', (env) => startApp(beforeDist, env?.app)]);
+  if (beforeDist)
+    list.push(['before', (env) => startApp(beforeDist, env?.app)]);
   return list;
 }
 
-const results = { settings, loadStart: os.loadavg(), rounds: [], skipped: {}, profile: undefined };
-const openAi = only.has('ttft') ? { app: await openAiAvailable(dist), before: beforeDist ? await openAiAvailable(beforeDist) : false } : {};
+const results = {
+  settings,
+  loadStart: os.loadavg(),
+  rounds: [],
+  skipped: {},
+  profile: undefined,
+};
+const openAi = only.has('ttft')
+  ? {
+      app: await openAiAvailable(dist),
+      before: beforeDist ? await openAiAvailable(beforeDist) : false,
+    }
+  : {};
 
 try {
   for (let round = 0; round < settings.rounds; round++) {
@@ -92,31 +142,60 @@ try {
     // Alternate who goes first, so that a drift in the machine's load does
     // not always favour the same server.
     const order = (list) => (round % 2 ? [...list].reverse() : list);
-    for (const name of ['idle', 'fanout', 'ttft', 'post'].filter((w) => only.has(w))) {
+    for (const name of ['idle', 'fanout', 'ttft', 'post'].filter((w) =>
+      only.has(w),
+    )) {
       figures[name] = {};
       if (name === 'ttft') {
-        figures.ttft.direct = await workloads.ttft(client, upstream.port, { ...settings.ttft, tag: `d${round}` });
+        figures.ttft.direct = await workloads.ttft(
+          client,
+          upstream.port,
+          settings.ttft,
+          `d${round}`,
+        );
         log(`ttft   direct    ${JSON.stringify(figures.ttft.direct)}`);
       }
       for (const [label, start] of order(targets())) {
         if (name === 'ttft') {
           if (label !== 'baseline' && !openAi[label]) {
             results.skipped[`ttft.${label}`] = 'provider openai not available';
-            log(`ttft   ${label.padEnd(9)} skipped: provider openai not available`);
+            log(
+              `ttft   ${label.padEnd(9)} skipped: provider openai not available`,
+            );
             continue;
           }
-          const env = label === 'baseline' ? { UPSTREAM_URL: upstreamV1 } : { app: OPENAI_ENV };
-          figures.ttft[label] = await workloads.ttft(client, () => start(env), { ...settings.ttft, tag: `${label[0]}${round}` });
+          const env =
+            label === 'baseline'
+              ? { UPSTREAM_URL: upstreamV1 }
+              : { app: OPENAI_ENV };
+          figures.ttft[label] = await workloads.ttft(
+            client,
+            () => start(env),
+            settings.ttft,
+            `${label[0]}${round}`,
+          );
         } else {
-          figures[name][label] = await workloads[name](client, () => start(), settings[name]);
+          figures[name][label] = await workloads[name](
+            client,
+            () => start(),
+            settings[name],
+          );
         }
-        log(`${name.padEnd(6)} ${label.padEnd(9)} ${JSON.stringify(figures[name][label])}`);
+        log(
+          `${name.padEnd(6)} ${label.padEnd(9)} ${JSON.stringify(figures[name][label])}`,
+        );
       }
     }
   }
   if (settings.profile) {
     log('\n── profiles');
-    results.profile = await profilePass({ client, dist, workDir, settings, log });
+    results.profile = await profilePass({
+      client,
+      dist,
+      workDir,
+      settings,
+      log,
+    });
   }
 } finally {
   await client.stop();
@@ -124,7 +203,10 @@ try {
 }
 
 results.elapsedS = (Date.now() - startedAt) / 1000;
-const written = writeReport(results, outBase, { quick, before: Boolean(beforeDist) });
+const written = writeReport(results, outBase, {
+  quick,
+  before: Boolean(beforeDist),
+});
 log(`\n${written.markdown}`);
 log(`wrote ${written.files.join(' and ')} in ${results.elapsedS.toFixed(0)} s`);
 rmSync(`${workDir}/heap`, { recursive: true, force: true });

@@ -23,11 +23,22 @@ export class PatternCounter {
     const { pattern } = this;
     if (this.tail.length > 0) {
       // Only a match that starts in the tail is new here.
-      const seam = Buffer.concat([this.tail, chunk.subarray(0, pattern.length - 1)]);
-      for (let at = seam.indexOf(pattern); at >= 0 && at < this.tail.length; at = seam.indexOf(pattern, at + 1))
+      const seam = Buffer.concat([
+        this.tail,
+        chunk.subarray(0, pattern.length - 1),
+      ]);
+      for (
+        let at = seam.indexOf(pattern);
+        at >= 0 && at < this.tail.length;
+        at = seam.indexOf(pattern, at + 1)
+      )
         this.count++;
     }
-    for (let at = chunk.indexOf(pattern); at >= 0; at = chunk.indexOf(pattern, at + pattern.length))
+    for (
+      let at = chunk.indexOf(pattern);
+      at >= 0;
+      at = chunk.indexOf(pattern, at + pattern.length)
+    )
       this.count++;
     const keep = Math.min(pattern.length - 1, chunk.length);
     this.tail =
@@ -109,7 +120,10 @@ export function postInSequence(socket, requests) {
           if (end < 0) return;
           const head = buffer.subarray(0, end).toString('latin1');
           const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-          if (!length) return reject(new Error(`response without Content-Length:\n${head}`));
+          if (!length)
+            return reject(
+              new Error(`response without Content-Length:\n${head}`),
+            );
           status = Number(head.slice(9, 12));
           expected = Number(length[1]);
           buffer = buffer.subarray(end + HEADER_END.length);

@@ -42,12 +42,22 @@ export function summariseProfile(file, topCount = 15) {
     // Idle is time the process waited, not time it spent.
     if (functionName === '(idle)') continue;
     total += us;
-    const short = url.replace(/^file:\/\/.*\/node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/');
+    const short = url
+      .replace(/^file:\/\/.*\/node_modules\//, '')
+      .replace(/^file:\/\/.*\/dist\//, 'dist/');
     const key = `${functionName || '(anonymous)'}|${short}:${lineNumber + 1}`;
-    const entry = byFunction.get(key) ?? { name: functionName || '(anonymous)', where: url ? `${short}:${lineNumber + 1}` : '', area: areaOf(url), us: 0 };
+    const entry = byFunction.get(key) ?? {
+      name: functionName || '(anonymous)',
+      where: url ? `${short}:${lineNumber + 1}` : '',
+      area: areaOf(url),
+      us: 0,
+    };
     entry.us += us;
     byFunction.set(key, entry);
-    const area = functionName === '(garbage collector)' ? '(garbage collector)' : areaOf(url);
+    const area =
+      functionName === '(garbage collector)'
+        ? '(garbage collector)'
+        : areaOf(url);
     byArea.set(area, (byArea.get(area) ?? 0) + us);
   }
   const share = (us) => (total > 0 ? us / total : 0);
@@ -56,7 +66,13 @@ export function summariseProfile(file, topCount = 15) {
     top: [...byFunction.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, topCount)
-      .map((e) => ({ name: e.name, where: e.where, area: e.area, selfMs: e.us / 1000, share: share(e.us) })),
+      .map((e) => ({
+        name: e.name,
+        where: e.where,
+        area: e.area,
+        selfMs: e.us / 1000,
+        share: share(e.us),
+      })),
     areas: [...byArea.entries()]
       .sort((a, b) => b[1] - a[1])
       .map(([area, us]) => ({ area, selfMs: us / 1000, share: share(us) })),
@@ -64,9 +80,16 @@ export function summariseProfile(file, topCount = 15) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const summary = summariseProfile(process.argv[2], Number(process.argv[3] ?? 25));
+  const summary = summariseProfile(
+    process.argv[2],
+    Number(process.argv[3] ?? 25),
+  );
   console.log(`busy ${summary.totalMs.toFixed(0)} ms\n\nby area:`);
-  for (const a of summary.areas) console.log(`  ${(a.share * 100).toFixed(1).padStart(5)}%  ${a.area}`);
+  for (const a of summary.areas)
+    console.log(`  ${(a.share * 100).toFixed(1).padStart(5)}%  ${a.area}`);
   console.log('\ntop functions (self time):');
-  for (const f of summary.top) console.log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`);
+  for (const f of summary.top)
+    console.log(
+      `  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}  ${f.where}`,
+    );
 }

@@ -18,8 +18,10 @@ function countByKind(file) {
     const name = strings[nodes[i + nameAt]];
     let kind;
     if (type === 'object' || type === 'native') kind = name.slice(0, 60);
-    else if (type === 'closure') kind = `closure ${name || '(anonymous)'}`.slice(0, 60);
-    else if (type === 'array' || type === 'hidden' || type === 'object shape') kind = `(${type}) ${name}`.slice(0, 60);
+    else if (type === 'closure')
+      kind = `closure ${name || '(anonymous)'}`.slice(0, 60);
+    else if (type === 'array' || type === 'hidden' || type === 'object shape')
+      kind = `(${type}) ${name}`.slice(0, 60);
     else kind = `(${type})`;
     const entry = kinds.get(kind) ?? { count: 0, bytes: 0 };
     entry.count++;
@@ -33,13 +35,22 @@ function countByKind(file) {
  * @param {string} beforeFile @param {string} afterFile @param {number} connections
  * @returns {{ bytesPerConnection: number, objectsPerConnection: number, top: {kind: string, count: number, bytes: number}[] }}
  */
-export function diffSnapshots(beforeFile, afterFile, connections, topCount = 15) {
+export function diffSnapshots(
+  beforeFile,
+  afterFile,
+  connections,
+  topCount = 15,
+) {
   const before = countByKind(beforeFile);
   const after = countByKind(afterFile);
   const rows = [];
   for (const [kind, { count, bytes }] of after) {
     const old = before.get(kind) ?? { count: 0, bytes: 0 };
-    rows.push({ kind, count: (count - old.count) / connections, bytes: (bytes - old.bytes) / connections });
+    rows.push({
+      kind,
+      count: (count - old.count) / connections,
+      bytes: (bytes - old.bytes) / connections,
+    });
   }
   rows.sort((a, b) => b.bytes - a.bytes);
   return {

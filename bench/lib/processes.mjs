@@ -42,11 +42,15 @@ const RAISE_FD_LIMIT = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"';
  * @returns {Managed}
  */
 export function startNode(name, args, env = {}, cwd = undefined) {
-  const child = spawn('/bin/sh', ['-c', RAISE_FD_LIMIT, process.execPath, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const child = spawn(
+    '/bin/sh',
+    ['-c', RAISE_FD_LIMIT, process.execPath, ...args],
+    {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    },
+  );
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';
@@ -77,9 +81,16 @@ export function startNode(name, args, env = {}, cwd = undefined) {
           else done(undefined, reply);
         };
         const onExit = (/** @type {number | null} */ code) =>
-          done(new Error(`${name} exited (${code}) during a request:\n${output}`));
+          done(
+            new Error(`${name} exited (${code}) during a request:\n${output}`),
+          );
         const timer = setTimeout(
-          () => done(new Error(`${name} did not answer ${JSON.stringify(message)} in ${timeoutMs} ms`)),
+          () =>
+            done(
+              new Error(
+                `${name} did not answer ${JSON.stringify(message)} in ${timeoutMs} ms`,
+              ),
+            ),
           timeoutMs,
         );
         child.on('message', onMessage);
@@ -119,7 +130,9 @@ export async function waitForPort(managed, port, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (managed.child.exitCode !== null || managed.child.signalCode !== null) {
-      throw new Error(`${managed.name} exited before listening:\n${managed.output()}`);
+      throw new Error(
+        `${managed.name} exited before listening:\n${managed.output()}`,
+      );
     }
     const accepted = await new Promise((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port });
@@ -132,5 +145,7 @@ export async function waitForPort(managed, port, timeoutMs = 60_000) {
     if (accepted) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`${managed.name} did not listen on ${port} in ${timeoutMs} ms:\n${managed.output()}`);
+  throw new Error(
+    `${managed.name} did not listen on ${port} in ${timeoutMs} ms:\n${managed.output()}`,
+  );
 }

@@ -24,17 +24,37 @@ export async function profilePass({ client, dist, workDir, settings, log }) {
       const dir = `${workDir}/profiles/${name}-${label}`;
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
-      await workloads[name](client, () => start({ profileDir: dir }), settings[name]);
+      await workloads[name](
+        client,
+        () => start({ profileDir: dir }),
+        settings[name],
+      );
       const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
       if (!file) throw new Error(`no CPU profile was written in ${dir}`);
-      cpu[label][name] = { file: `${dir}/${file}`, ...summariseProfile(`${dir}/${file}`) };
-      log(`profile ${name} ${label}: ${cpu[label][name].top.slice(0, 3).map((f) => f.name).join(', ')} …`);
+      cpu[label][name] = {
+        file: `${dir}/${file}`,
+        ...summariseProfile(`${dir}/${file}`),
+      };
+      log(
+        `profile ${name} ${label}: ${cpu[label][name].top
+          .slice(0, 3)
+          .map((f) => f.name)
+          .join(', ')} …`,
+      );
     }
   }
   const heap = {};
   for (const [label, start] of Object.entries(servers)) {
-    heap[label] = await heapPerConnection(client, () => start({}), workDir, label, settings.heapConnections);
-    log(`heap ${label}: ${(heap[label].bytesPerConnection / 1024).toFixed(1)} KB per connection`);
+    heap[label] = await heapPerConnection(
+      client,
+      () => start({}),
+      workDir,
+      label,
+      settings.heapConnections,
+    );
+    log(
+      `heap ${label}: ${(heap[label].bytesPerConnection / 1024).toFixed(1)} KB per connection`,
+    );
   }
   return { cpu, heap, heapConnections: settings.heapConnections };
 }
@@ -45,13 +65,35 @@ async function heapPerConnection(client, start, workDir, label, connections) {
   const server = await start();
   try {
     const timeoutMs = 60_000;
-    await client.request({ cmd: 'idle', port: server.port, connections: 100, concurrency: 50, timeoutMs }, timeoutMs);
+    await client.request(
+      {
+        cmd: 'idle',
+        port: server.port,
+        connections: 100,
+        concurrency: 50,
+        timeoutMs,
+      },
+      timeoutMs,
+    );
     await client.request({ cmd: 'closeAll' });
     await sleep(500);
-    const before = await server.heapSnapshot(`${dir}/${label}-before.heapsnapshot`);
-    await client.request({ cmd: 'idle', port: server.port, connections, concurrency: 100, timeoutMs }, timeoutMs);
+    const before = await server.heapSnapshot(
+      `${dir}/${label}-before.heapsnapshot`,
+    );
+    await client.request(
+      {
+        cmd: 'idle',
+        port: server.port,
+        connections,
+        concurrency: 100,
+        timeoutMs,
+      },
+      timeoutMs,
+    );
     await sleep(500);
-    const after = await server.heapSnapshot(`${dir}/${label}-after.heapsnapshot`);
+    const after = await server.heapSnapshot(
+      `${dir}/${label}-after.heapsnapshot`,
+    );
     return diffSnapshots(before, after, connections);
   } finally {
     await client.request({ cmd: 'closeAll' }).catch(() => undefined);

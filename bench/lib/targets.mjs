@@ -6,8 +6,12 @@ import { freePort, startNode, waitForPort } from './processes.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = new URL('../servers/probe.mjs', import.meta.url).href;
-const BASELINE = fileURLToPath(new URL('../servers/baseline-server.mjs', import.meta.url));
-const FAKE_UPSTREAM = fileURLToPath(new URL('../servers/fake-upstream.mjs', import.meta.url));
+const BASELINE = fileURLToPath(
+  new URL('../servers/baseline-server.mjs', import.meta.url),
+);
+const FAKE_UPSTREAM = fileURLToPath(
+  new URL('../servers/fake-upstream.mjs', import.meta.url),
+);
 
 /** Limits raised so that only the machine limits the app. */
 const APP_ENV = {
@@ -44,8 +48,14 @@ const APP_ENV = {
 async function startServer(name, script, env, options = {}) {
   const port = await freePort();
   const flags = ['--expose-gc', '--import', PROBE];
-  if (options.profileDir) flags.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
-  const managed = startNode(name, [...flags, script], { ...env, PORT: String(port) }, options.cwd);
+  if (options.profileDir)
+    flags.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
+  const managed = startNode(
+    name,
+    [...flags, script],
+    { ...env, PORT: String(port) },
+    options.cwd,
+  );
   try {
     await waitForPort(managed, port);
   } catch (error) {
@@ -56,7 +66,8 @@ async function startServer(name, script, env, options = {}) {
     name,
     port,
     sample: (gc = true) => managed.request({ probe: 'sample', gc }),
-    heapSnapshot: async (file) => (await managed.request({ probe: 'heap', file }, 300_000)).file,
+    heapSnapshot: async (file) =>
+      (await managed.request({ probe: 'heap', file }, 300_000)).file,
     output: managed.output,
     stop: () => managed.stop(),
   };
@@ -64,7 +75,12 @@ async function startServer(name, script, env, options = {}) {
 
 /** @param {{ profileDir?: string }} [options] */
 export const startBaseline = (options, upstreamUrl) =>
-  startServer('baseline', BASELINE, upstreamUrl ? { UPSTREAM_URL: upstreamUrl } : {}, options);
+  startServer(
+    'baseline',
+    BASELINE,
+    upstreamUrl ? { UPSTREAM_URL: upstreamUrl } : {},
+    options,
+  );
 
 /**
  * The built app; `dist` may be another build (e.g. the code before a change).
@@ -74,7 +90,15 @@ export const startBaseline = (options, upstreamUrl) =>
  * @param {{ profileDir?: string }} [options]
  */
 export const startApp = (dist, env = {}, options = {}) =>
-  startServer('app', `${dist}/main.js`, { ...APP_ENV, ...env }, { ...options, cwd: tmpdir() });
+  startServer(
+    'app',
+    `${dist}/main.js`,
+    { ...APP_ENV, ...env },
+    { ...options, cwd: tmpdir() },
+  );
 
-export const startFakeUpstream = (firstTokenMs) =>
-  startServer('fake-upstream', FAKE_UPSTREAM, { FIRST_TOKEN_MS: String(firstTokenMs) });
+export const startFakeUpstream = (firstTokenMs, tokenIntervalMs) =>
+  startServer('fake-upstream', FAKE_UPSTREAM, {
+    FIRST_TOKEN_MS: String(firstTokenMs),
+    TOKEN_INTERVAL_MS: String(tokenIntervalMs),
+  });

@@ -19,7 +19,8 @@ async function withServer(client, start, body) {
     return await body(server);
   } catch (error) {
     const output = server.output().trim();
-    if (output) error.message += `\n--- ${server.name} output ---\n${output.slice(-4000)}`;
+    if (output)
+      error.message += `\n--- ${server.name} output ---\n${output.slice(-4000)}`;
     throw error;
   } finally {
     await client.request({ cmd: 'closeAll' }).catch(() => undefined);
@@ -35,12 +36,27 @@ export function idle(client, start, { connections, settleMs, timeoutMs }) {
   return withServer(client, start, async (server) => {
     // Warm up the route so that first-use costs (compiled code, lazily built
     // state) are not charged to the connections.
-    await client.request({ cmd: 'idle', port: server.port, connections: 100, concurrency: 50, timeoutMs }, timeoutMs + 5_000);
+    await client.request(
+      {
+        cmd: 'idle',
+        port: server.port,
+        connections: 100,
+        concurrency: 50,
+        timeoutMs,
+      },
+      timeoutMs + 5_000,
+    );
     await client.request({ cmd: 'closeAll' });
     await sleep(settleMs);
     const before = await server.sample();
     const opened = await client.request(
-      { cmd: 'idle', port: server.port, connections, concurrency: 200, timeoutMs },
+      {
+        cmd: 'idle',
+        port: server.port,
+        connections,
+        concurrency: 200,
+        timeoutMs,
+      },
       timeoutMs + 5_000,
     );
     await sleep(settleMs);
@@ -48,8 +64,10 @@ export function idle(client, start, { connections, settleMs, timeoutMs }) {
     return {
       connections: opened.opened,
       openMs: opened.ms,
-      rssPerConnectionKb: (after.memory.rss - before.memory.rss) / connections / 1024,
-      heapPerConnectionKb: (after.memory.heapUsed - before.memory.heapUsed) / connections / 1024,
+      rssPerConnectionKb:
+        (after.memory.rss - before.memory.rss) / connections / 1024,
+      heapPerConnectionKb:
+        (after.memory.heapUsed - before.memory.heapUsed) / connections / 1024,
       serverCpuMs: cpuMs(before.cpu, after.cpu),
       clientCpuMs: opened.clientCpuMs,
       gcExposed: after.gcExposed,
@@ -58,18 +76,37 @@ export function idle(client, start, { connections, settleMs, timeoutMs }) {
 }
 
 /** Fan-out: S subscribers of one conversation, K replies, delta events delivered per second. */
-export function fanout(client, start, { subscribers, replies, warmupReplies, posters, timeoutMs }) {
+export function fanout(
+  client,
+  start,
+  { subscribers, replies, warmupReplies, posters, timeoutMs },
+) {
   return withServer(client, start, async (server) => {
     await client.request(
-      { cmd: 'fanoutPrepare', port: server.port, subscribers, posters, warmupReplies, timeoutMs },
+      {
+        cmd: 'fanoutPrepare',
+        port: server.port,
+        subscribers,
+        posters,
+        warmupReplies,
+        timeoutMs,
+      },
       timeoutMs + 5_000,
     );
     const before = await server.sample(false);
-    const run = await client.request({ cmd: 'fanoutRun', replies, timeoutMs }, timeoutMs + 5_000);
+    const run = await client.request(
+      { cmd: 'fanoutRun', replies, timeoutMs },
+      timeoutMs + 5_000,
+    );
     const after = await server.sample(false);
-    if (run.uneven) throw new Error('fan-out: subscribers received different numbers of deltas');
+    if (run.uneven)
+      throw new Error(
+        'fan-out: subscribers received different numbers of deltas',
+      );
     return {
       eventsPerSecond: run.deltas / (run.ms / 1000),
+      serverCpuUsPerDelta: (cpuMs(before.cpu, after.cpu) * 1000) / run.deltas,
+      readsPerDelta: run.reads / run.deltas,
       deltas: run.deltas,
       deltasPerReply: run.deltasPerReply,
       ms: run.ms,
@@ -80,47 +117,80 @@ export function fanout(client, start, { subscribers, replies, warmupReplies, pos
 }
 
 /**
- * Time to first token: C streams at once, through a server (`through`) or
- * straight to the upstream (`direct`, no server started). One unmeasured
- * batch first warms connections and code.
- * @param {(() => Promise<import('./targets.mjs').Server>) | number} target  a server to start, or the upstream's port
+ * Time to first token. Steady: `streams` slots each run one stream after
+ * another (the upstream types for two seconds), so that about that many
+ * are under way at once; only streams started once all slots run are
+ * measured. Burst: then one stream per slot, all started at once, which
+ * measures queueing more than overhead.
+ * @param {(() => Promise<import('./targets.mjs').Server>) | number} target  a server to start, or the upstream's port (direct)
  */
-export async function ttft(client, target, { streams, tag, timeoutMs }) {
-  const batch = async (port, mode, server) => {
+export async function ttft(
+  client,
+  target,
+  { streams, rampMs, measureFromMs, untilMs, timeoutMs },
+  tag,
+) {
+  const run = async (port, mode, server) => {
+    const steady = {
+      cmd: 'ttft',
+      mode,
+      port,
+      slots: streams,
+      rampMs,
+      measureFromMs,
+      untilMs,
+      tag: `${tag}s`,
+      timeoutMs,
+    };
     const before = server ? await server.sample(false) : undefined;
-    const warm = `${tag}-w`;
-    await client.request({ cmd: 'ttft', mode, port, streams, tag: warm, timeoutMs }, timeoutMs + 5_000);
-    await client.request({ cmd: 'closeAll' });
-    const measured = await client.request({ cmd: 'ttft', mode, port, streams, tag: `${tag}-m`, timeoutMs }, timeoutMs + 5_000);
+    const measured = await client.request(steady, timeoutMs + 5_000);
     const after = server ? await server.sample(false) : undefined;
-    const latencies = measured.latenciesMs;
+    await client.request({ cmd: 'closeAll' });
+    const burst = await client.request(
+      { ...steady, rampMs: 0, measureFromMs: 0, untilMs: 0, tag: `${tag}b` },
+      timeoutMs + 5_000,
+    );
     return {
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
+      p50Ms: percentile(measured.latenciesMs, 50),
+      p99Ms: percentile(measured.latenciesMs, 99),
+      samples: measured.latenciesMs.length,
+      peakConcurrent: measured.peakConcurrent,
+      burstP50Ms: percentile(burst.latenciesMs, 50),
+      burstP99Ms: percentile(burst.latenciesMs, 99),
       serverCpuMs: server ? cpuMs(before.cpu, after.cpu) : undefined,
       clientCpuMs: measured.clientCpuMs,
     };
   };
   if (typeof target === 'number') {
     try {
-      return await batch(target, 'direct');
+      return await run(target, 'direct');
     } finally {
       await client.request({ cmd: 'closeAll' }).catch(() => undefined);
     }
   }
-  return withServer(client, target, (server) => batch(server.port, 'through', server));
+  return withServer(client, target, (server) =>
+    run(server.port, 'through', server),
+  );
 }
 
 /** POST throughput: accepted `POST /server/send` per second (autocannon). */
 export function post(client, start, { connections, warmupS, durationS }) {
   return withServer(client, start, async (server) => {
     const timeoutMs = (warmupS + durationS) * 1000 + 30_000;
-    await client.request({ cmd: 'post', port: server.port, connections, durationS: warmupS }, timeoutMs);
+    await client.request(
+      { cmd: 'post', port: server.port, connections, durationS: warmupS },
+      timeoutMs,
+    );
     const before = await server.sample(false);
-    const run = await client.request({ cmd: 'post', port: server.port, connections, durationS }, timeoutMs);
+    const run = await client.request(
+      { cmd: 'post', port: server.port, connections, durationS },
+      timeoutMs,
+    );
     const after = await server.sample(false);
     if (run.rejected > 0 || run.errors > 0)
-      throw new Error(`POST throughput: ${run.rejected} refused and ${run.errors} failed requests`);
+      throw new Error(
+        `POST throughput: ${run.rejected} refused and ${run.errors} failed requests`,
+      );
     return {
       acceptedPerSecond: run.accepted / run.seconds,
       latencyP50Ms: run.latencyP50Ms,

@@ -129,7 +129,11 @@ function generateUpstream(conversationId, messageId, messages) {
     broadcast(
       conversationId,
       'error',
-      JSON.stringify({ messageId, code: 'upstream_unavailable', message: String(error) }),
+      JSON.stringify({
+        messageId,
+        code: 'upstream_unavailable',
+        message: String(error),
+      }),
     );
   });
   request.end(body);
@@ -149,12 +153,16 @@ function send(request, response) {
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      return json(response, 400, { statusCode: 400, code: 'validation_failed' });
+      return json(response, 400, {
+        statusCode: 400,
+        code: 'validation_failed',
+      });
     }
     const conversationId = body.conversationId ?? 'default';
     const messageId = randomUUID();
     json(response, 202, { conversationId, messageId });
-    if (UPSTREAM_URL) generateUpstream(conversationId, messageId, body.messages);
+    if (UPSTREAM_URL)
+      generateUpstream(conversationId, messageId, body.messages);
     else setImmediate(generateMock, conversationId, messageId, body.messages);
   });
 }

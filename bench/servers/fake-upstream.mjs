@@ -10,10 +10,11 @@ import http from 'node:http';
 
 const FIRST_TOKEN_MS = Number(process.env.FIRST_TOKEN_MS ?? 50);
 const TOKEN_INTERVAL_MS = Number(process.env.TOKEN_INTERVAL_MS ?? 10);
-const WORDS =
-  'This is the fake upstream answering with a fixed reply of twenty words, streamed as one chunk per word, then done.'.split(
-    /(?= )/,
-  );
+// Forty words: with TOKEN_INTERVAL_MS = 50, a reply streams for two seconds.
+const WORDS = (
+  'This is the fake upstream answering with a fixed reply of forty words, streamed as one chunk per word. ' +
+  'It types at a steady pace, like a model would, so that many replies are under way at the same time.'
+).split(/(?= )/);
 
 /** @param {string} id @param {object} delta @param {string | null} finishReason */
 function chunk(id, delta, finishReason) {
@@ -41,7 +42,10 @@ function completions(request, response) {
     let sent = 0;
     const next = () => {
       if (sent < WORDS.length) {
-        const delta = sent === 0 ? { role: 'assistant', content: WORDS[0] } : { content: WORDS[sent] };
+        const delta =
+          sent === 0
+            ? { role: 'assistant', content: WORDS[0] }
+            : { content: WORDS[sent] };
         response.write(chunk(id, delta, null));
         sent++;
         timer = setTimeout(next, TOKEN_INTERVAL_MS);
@@ -61,7 +65,10 @@ const server = http.createServer((request, response) => {
   if (request.method === 'GET' && path === '/v1/models') {
     response.writeHead(200, { 'content-type': 'application/json' });
     return response.end(
-      JSON.stringify({ object: 'list', data: [{ id: 'fake', object: 'model' }] }),
+      JSON.stringify({
+        object: 'list',
+        data: [{ id: 'fake', object: 'model' }],
+      }),
     );
   }
   response.writeHead(404, { 'content-type': 'application/json' });
