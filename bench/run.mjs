@@ -1,12 +1,14 @@
 // The benchmark: the built app against a bare `node:http` baseline, same
 // workloads, same run, same load client. See bench/README.md.
 //
-//   npm run bench                 full run (about 7 minutes), writes bench/results.md and .svg
-//   npm run bench -- --quick      about a minute, writes bench/.work/results-quick.md and .svg
+//   npm run bench                 full run (under 10 minutes), writes bench/results.md, .svg and .json
+//   npm run bench -- --quick      under a minute, writes bench/.work/results-quick.md, .svg and .json
 //   options: --rounds N, --only idle,fanout,ttft,post, --no-profile, --out <path without extension>,
-//            --before <git ref, or folder with dist/> (an older build measured in the same run)
+//            --before <git ref, or folder with dist/> (an older build measured in the same run),
+//            --render <results.json> (writes the .md and .svg again from saved figures, runs nothing),
+//            --mock-delay-ms N (pause before each mock delta, in the app and the baseline alike)
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,15 +32,25 @@ const { values: args } = parseArgs({
     'no-profile': { type: 'boolean', default: false },
     before: { type: 'string' },
     out: { type: 'string' },
+    render: { type: 'string' },
+    'mock-delay-ms': { type: 'string', default: '0' },
   },
 });
 
+if (args.render) {
+  const saved = JSON.parse(readFileSync(args.render, 'utf8'));
+  const written = writeReport(saved, args.render.replace(/\.json$/, ''));
+  process.stdout.write(`wrote ${written.files.join(' and ')}\n`);
+  process.exit(0);
+}
+
 const quick = args.quick;
+const startedAt = Date.now();
 const settings = {
   rounds: Number(args.rounds ?? (quick ? 1 : 3)),
   idle: {
     connections: quick ? 2_000 : 10_000,
-    settleMs: quick ? 500 : 1_500,
+    settleMs: quick ? 500 : 1_000,
     timeoutMs: 120_000,
   },
   fanout: {
@@ -54,11 +66,12 @@ const settings = {
     tokenIntervalMs: 50,
     rampMs: 2_000,
     measureFromMs: 2_000,
-    untilMs: quick ? 4_000 : 6_000,
+    untilMs: quick ? 3_000 : 6_000,
     timeoutMs: 60_000,
   },
-  post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 3 : 10 },
+  post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 2 : 10 },
   profile: !args['no-profile'] && !quick,
+  mockDelayMs: Number(args['mock-delay-ms']),
   heapConnections: 1_000,
 };
 const only = new Set((args.only ?? 'idle,fanout,ttft,post').split(','));
@@ -68,7 +81,10 @@ const outBase =
 const workDir = `${ROOT}bench/.work`;
 mkdirSync(workDir, { recursive: true });
 
-const log = (/** @type {string} */ line) => process.stdout.write(`${line}\n`);
+const log = (/** @type {string} */ line) =>
+  process.stdout.write(
+    `${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)}s  ${line}\n`,
+  );
 
 if (!existsSync(`${ROOT}dist/main.js`)) {
   log('dist/ is missing: npm run build');
@@ -82,7 +98,6 @@ const beforeDist = !args.before
     ? resolve(args.before, 'dist')
     : `${buildRef(ROOT, args.before)}/dist`;
 
-const startedAt = Date.now();
 const client = startNode('load-client', [
   `${ROOT}bench/client/load-client.mjs`,
 ]);
@@ -109,19 +124,38 @@ async function openAiAvailable(appDist) {
   }
 }
 
+const mockDelay = { MOCK_DELAY_MS: String(settings.mockDelayMs) };
+
 /** The servers of each workload, by label; `before` only when asked for. */
 function targets() {
   const list = [
-    ['baseline', (env) => startBaseline({}, env?.UPSTREAM_URL)],
-    ['app', (env) => startApp(dist, env?.app)],
+    [
+      'baseline',
+      (env) => startBaseline({}, { ...mockDelay, ...env?.baseline }),
+    ],
+    ['app', (env) => startApp(dist, { ...mockDelay, ...env?.app })],
   ];
   if (beforeDist)
-    list.push(['before', (env) => startApp(beforeDist, env?.app)]);
+    list.push([
+      'before',
+      (env) => startApp(beforeDist, { ...mockDelay, ...env?.app }),
+    ]);
   return list;
 }
 
+const cpus = os.cpus();
 const results = {
   settings,
+  quick,
+  before: args.before,
+  machine: {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+  },
   loadStart: os.loadavg(),
   rounds: [],
   skipped: {},
@@ -136,7 +170,7 @@ const openAi = only.has('ttft')
 
 try {
   for (let round = 0; round < settings.rounds; round++) {
-    log(`\n── round ${round + 1}/${settings.rounds}`);
+    log(`── round ${round + 1}/${settings.rounds}`);
     const figures = {};
     results.rounds.push(figures);
     // Alternate who goes first, so that a drift in the machine's load does
@@ -164,10 +198,10 @@ try {
             );
             continue;
           }
-          const env =
-            label === 'baseline'
-              ? { UPSTREAM_URL: upstreamV1 }
-              : { app: OPENAI_ENV };
+          const env = {
+            baseline: { UPSTREAM_URL: upstreamV1 },
+            app: OPENAI_ENV,
+          };
           figures.ttft[label] = await workloads.ttft(
             client,
             () => start(env),
@@ -188,12 +222,13 @@ try {
     }
   }
   if (settings.profile) {
-    log('\n── profiles');
+    log('── profiles');
     results.profile = await profilePass({
       client,
       dist,
       workDir,
       settings,
+      openAiEnv: openAi.app ? OPENAI_ENV : undefined,
       log,
     });
   }
@@ -203,10 +238,7 @@ try {
 }
 
 results.elapsedS = (Date.now() - startedAt) / 1000;
-const written = writeReport(results, outBase, {
-  quick,
-  before: Boolean(beforeDist),
-});
+const written = writeReport(results, outBase);
 log(`\n${written.markdown}`);
 log(`wrote ${written.files.join(' and ')} in ${results.elapsedS.toFixed(0)} s`);
 rmSync(`${workDir}/heap`, { recursive: true, force: true });

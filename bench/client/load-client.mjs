@@ -154,7 +154,7 @@ process.on('message', async (message) => {
   } catch (error) {
     process.send({
       id,
-      error: error instanceof Error ? error.message : String(error),
+      error: `${cmd}: ${error instanceof Error ? error.stack : String(error)}`,
     });
   }
 });

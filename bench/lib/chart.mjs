@@ -1,6 +1,7 @@
-// The chart of results.svg, drawn by hand: one bar per figure for its ratio
-// to the baseline with the target marked, then the time-to-first-token
-// overheads in milliseconds against their targets.
+// The chart of results.svg, drawn by hand. First one bar per figure for its
+// ratio to the baseline, on a logarithmic scale centred on 1× (half and
+// double are as far from the baseline), with the target marked; then the
+// time-to-first-token overheads in milliseconds against their targets.
 
 const escape = (text) =>
   String(text)
@@ -13,15 +14,20 @@ const COLOURS = {
   none: '#78909c',
   before: '#b0bec5',
   target: '#c62828',
+  axis: '#546e7a',
 };
 
-const WIDTH = 820;
-const LABEL_WIDTH = 290;
-const BAR_LEFT = LABEL_WIDTH + 10;
-const BAR_WIDTH = WIDTH - BAR_LEFT - 90;
+const WIDTH = 860;
+const LABEL_WIDTH = 200;
+const PLOT_LEFT = LABEL_WIDTH + 60;
+const PLOT_WIDTH = WIDTH - PLOT_LEFT - 70;
+
+const ratioText = (r) => `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×`;
+const colourOf = (met) =>
+  met === undefined ? COLOURS.none : met ? COLOURS.met : COLOURS.missed;
 
 /**
- * @param {{ metric: any, app: number, appRatio: number, appMet?: boolean, beforeRatio?: number }[]} rows
+ * @param {{ metric: any, appRatio: number, appMet?: boolean, beforeRatio?: number }[]} allRows
  * @param {Record<string, {p50Ms: number, p99Ms: number, skipped?: string}>} ttft
  * @param {string[]} labels
  * @param {{p50Ms: number, p99Ms: number}} ttftTargets
@@ -31,87 +37,89 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
     (r) => r.metric.chart !== false && Number.isFinite(r.appRatio),
   );
   const parts = [];
-  let y = 30;
-  const text = (x, ty, content, attributes = '') =>
+  const text = (x, y, content, attributes = '') =>
     parts.push(
-      `<text x="${x}" y="${ty}" ${attributes}>${escape(content)}</text>`,
+      `<text x="${x.toFixed(1)}" y="${y}" ${attributes}>${escape(content)}</text>`,
     );
-  const bar = (ty, width, colour, height) =>
+  const rect = (x1, x2, y, height, colour) =>
     parts.push(
-      `<rect x="${BAR_LEFT}" y="${ty}" width="${Math.max(1, width).toFixed(1)}" height="${height}" fill="${colour}"/>`,
+      `<rect x="${Math.min(x1, x2).toFixed(1)}" y="${y}" width="${Math.max(1, Math.abs(x2 - x1)).toFixed(1)}" height="${height}" fill="${colour}"/>`,
     );
-  const marker = (x, top, bottom, colour, dash = '') =>
+  const line = (x, top, bottom, colour, extra = '') =>
     parts.push(
-      `<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="${colour}" stroke-width="2" ${dash}/>`,
+      `<line x1="${x.toFixed(1)}" y1="${top}" x2="${x.toFixed(1)}" y2="${bottom}" stroke="${colour}" stroke-width="2" ${extra}/>`,
     );
+  let y = 28;
 
   text(
     10,
     y,
-    'App ÷ bare node:http baseline (same run)',
+    'App ÷ bare node:http baseline, same run (log scale)',
     'font-weight="bold" font-size="15"',
   );
-  y += 14;
-  const scaleMax = Math.ceil(
-    Math.max(
-      2,
-      ...rows
-        .flatMap((r) => [
-          r.appRatio,
-          r.beforeRatio ?? 0,
-          r.metric.target?.max ?? 0,
-          r.metric.target?.min ?? 0,
-        ])
-        .filter(Number.isFinite),
-    ),
-  );
+  y += 26;
+  const values = rows
+    .flatMap((r) => [
+      r.appRatio,
+      r.beforeRatio,
+      r.metric.target?.max,
+      r.metric.target?.min,
+    ])
+    .filter((v) => Number.isFinite(v) && v > 0);
+  // Whole powers of two either side of 1×, covering every value.
+  const low = Math.min(-1, Math.floor(Math.log2(Math.min(...values))));
+  const high = Math.max(1, Math.ceil(Math.log2(Math.max(...values))));
   const xOf = (ratio) =>
-    BAR_LEFT + (Math.min(ratio, scaleMax) / scaleMax) * BAR_WIDTH;
-  const top = y + 6;
-  for (const row of rows) {
-    y += 10;
-    const target = row.metric.target;
-    const colour =
-      row.appMet === undefined
-        ? COLOURS.none
-        : row.appMet
-          ? COLOURS.met
-          : COLOURS.missed;
-    text(10, y + 14, row.metric.short, 'font-size="13"');
-    bar(y + 2, xOf(row.appRatio) - BAR_LEFT, colour, 16);
+    PLOT_LEFT + ((Math.log2(ratio) - low) / (high - low)) * PLOT_WIDTH;
+  const top = y - 12;
+  for (let power = low; power <= high; power++) {
+    const ratio = 2 ** power;
     text(
-      xOf(row.appRatio) + 6,
-      y + 15,
-      `${row.appRatio.toFixed(2)}×`,
-      'font-size="12"',
+      xOf(ratio),
+      top,
+      ratio >= 1 ? `${ratio}×` : `1/${2 ** -power}`,
+      `font-size="10" fill="${COLOURS.axis}" text-anchor="middle"`,
     );
+  }
+  const label = (ratio, barY, content, attributes) =>
+    ratio < 1
+      ? text(xOf(ratio) - 5, barY, content, `${attributes} text-anchor="end"`)
+      : text(xOf(ratio) + 5, barY, content, attributes);
+  for (const row of rows) {
+    const target = row.metric.target;
+    text(10, y + 13, row.metric.short, 'font-size="13"');
+    rect(xOf(1), xOf(row.appRatio), y, 16, colourOf(row.appMet));
+    label(row.appRatio, y + 13, ratioText(row.appRatio), 'font-size="12"');
+    let height = 20;
     if (labels.includes('before') && Number.isFinite(row.beforeRatio)) {
-      bar(y + 20, xOf(row.beforeRatio) - BAR_LEFT, COLOURS.before, 8);
-      text(
-        xOf(row.beforeRatio) + 6,
-        y + 28,
-        `before ${row.beforeRatio.toFixed(2)}×`,
-        'font-size="10" fill="#546e7a"',
+      rect(xOf(1), xOf(row.beforeRatio), y + 19, 7, COLOURS.before);
+      label(
+        row.beforeRatio,
+        y + 26,
+        `before ${ratioText(row.beforeRatio)}`,
+        `font-size="10" fill="${COLOURS.axis}"`,
       );
-      y += 10;
+      height = 28;
     }
     if (target) {
-      const at = xOf(target.max ?? target.min);
-      marker(at, y, y + 22, COLOURS.target);
+      line(xOf(target.max ?? target.min), y - 3, y + height, COLOURS.target);
       text(
         10,
         y + 27,
         `target ${target.max !== undefined ? '≤' : '≥'} ${target.max ?? target.min}×`,
-        'font-size="10" fill="#c62828"',
+        `font-size="10" fill="${COLOURS.target}"`,
       );
     }
-    y += 24;
+    y += height + 16;
   }
-  marker(xOf(1), top, y + 4, '#263238', 'stroke-dasharray="4 3"');
-  text(xOf(1) - 14, y + 18, '1× = baseline', 'font-size="11"');
-  for (let tick = 0; tick <= scaleMax; tick++)
-    text(xOf(tick) - 4, top - 2, `${tick}`, 'font-size="10" fill="#546e7a"');
-  y += 34;
+  line(xOf(1), top + 4, y - 8, '#263238', 'stroke-dasharray="4 3"');
+  text(
+    10,
+    y + 6,
+    '1× = the bare node:http server. Memory, time and CPU: left of it is better; throughput: right of it is better.',
+    'font-size="11"',
+  );
+  y += 40;
 
   if (ttft.app || ttft.baseline) {
     text(
@@ -120,62 +128,61 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
       'Time to first token: overhead over calling the upstream directly (ms)',
       'font-weight="bold" font-size="15"',
     );
-    y += 14;
-    const values = ['baseline', ...labels]
+    y += 16;
+    const shown = ['baseline', ...labels];
+    const msValues = shown
       .flatMap((l) => [ttft[l]?.p50Ms, ttft[l]?.p99Ms])
       .filter(Number.isFinite);
-    const msMax = Math.ceil(Math.max(ttftTargets.p99Ms * 2, ...values));
+    const msMax = Math.ceil(Math.max(ttftTargets.p99Ms * 2, ...msValues));
     const xMs = (value) =>
-      BAR_LEFT + (Math.max(0, Math.min(value, msMax)) / msMax) * BAR_WIDTH;
-    for (const label of ['baseline', ...labels]) {
+      PLOT_LEFT + (Math.max(0, Math.min(value, msMax)) / msMax) * PLOT_WIDTH;
+    for (const name of shown) {
       for (const key of ['p50Ms', 'p99Ms']) {
-        y += 8;
-        const name = `${label === 'before' ? 'app before' : label} ${key.slice(0, 3)}`;
-        text(10, y + 14, name, 'font-size="13"');
-        const entry = ttft[label];
+        text(
+          10,
+          y + 13,
+          `${name === 'before' ? 'app before' : name} ${key.slice(0, 3)}`,
+          'font-size="13"',
+        );
+        const entry = ttft[name];
         if (!entry || entry.skipped || !Number.isFinite(entry[key])) {
           text(
-            BAR_LEFT,
-            y + 14,
+            PLOT_LEFT,
+            y + 13,
             `skipped: ${entry?.skipped ?? 'not measured'}`,
-            'font-size="12" fill="#546e7a"',
+            `font-size="12" fill="${COLOURS.axis}"`,
           );
         } else {
-          const ok =
-            label === 'baseline' ? undefined : entry[key] <= ttftTargets[key];
-          bar(
-            y + 2,
-            xMs(entry[key]) - BAR_LEFT,
-            ok === undefined ? COLOURS.none : ok ? COLOURS.met : COLOURS.missed,
-            16,
-          );
+          const met =
+            name === 'baseline' ? undefined : entry[key] <= ttftTargets[key];
+          rect(xMs(0), xMs(entry[key]), y, 16, colourOf(met));
           text(
-            xMs(entry[key]) + 6,
-            y + 15,
-            `${entry[key].toFixed(2)} ms`,
+            xMs(entry[key]) + 5,
+            y + 13,
+            `${entry[key].toFixed(1)} ms`,
             'font-size="12"',
           );
         }
-        if (label !== 'baseline')
-          marker(xMs(ttftTargets[key]), y, y + 22, COLOURS.target);
-        y += 22;
+        if (name !== 'baseline')
+          line(xMs(ttftTargets[key]), y - 2, y + 18, COLOURS.target);
+        y += 24;
       }
     }
     text(
       10,
-      y + 16,
-      `targets (red): p50 ≤ ${ttftTargets.p50Ms} ms, p99 ≤ ${ttftTargets.p99Ms} ms; scale 0–${msMax} ms`,
-      'font-size="10" fill="#c62828"',
+      y + 10,
+      `targets (red): p50 ≤ ${ttftTargets.p50Ms} ms, p99 ≤ ${ttftTargets.p99Ms} ms; linear scale, 0 to ${msMax} ms`,
+      `font-size="10" fill="${COLOURS.target}"`,
     );
     y += 30;
   }
   text(
     10,
     y,
-    'green: target met · orange: target missed · grey: no target',
-    'font-size="11" fill="#546e7a"',
+    'green: target met · orange: target missed · grey: no target · light bars: the app before the change',
+    `font-size="11" fill="${COLOURS.axis}"`,
   );
-  y += 12;
+  y += 14;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${y}" viewBox="0 0 ${WIDTH} ${y}" font-family="sans-serif">`,
     `<rect width="${WIDTH}" height="${y}" fill="#ffffff"/>`,

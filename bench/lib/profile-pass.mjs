@@ -10,44 +10,70 @@ import { sleep } from './stats.mjs';
 import * as workloads from './workloads.mjs';
 
 /**
- * @param {{ client: import('./processes.mjs').Managed, dist: string, workDir: string, settings: any, log: (line: string) => void }} context
+ * @param {{ client: import('./processes.mjs').Managed, dist: string, workDir: string, settings: any,
+ *   openAiEnv?: Record<string, string>, log: (line: string) => void }} context
+ *   `openAiEnv`: how the app reaches the fake upstream, when it can; TTFT is then profiled too
  */
-export async function profilePass({ client, dist, workDir, settings, log }) {
+export async function profilePass({
+  client,
+  dist,
+  workDir,
+  settings,
+  openAiEnv,
+  log,
+}) {
   const servers = {
     baseline: (options) => startBaseline(options),
-    app: (options) => startApp(dist, {}, options),
+    app: (options, env) => startApp(dist, env, options),
   };
+  const jobs = [
+    ['baseline', 'fanout'],
+    ['baseline', 'post'],
+    ['app', 'fanout'],
+    ['app', 'post'],
+    ...(openAiEnv ? [['app', 'ttft']] : []),
+  ];
   const cpu = {};
-  for (const [label, start] of Object.entries(servers)) {
-    cpu[label] = {};
-    for (const name of ['fanout', 'post']) {
-      const dir = `${workDir}/profiles/${name}-${label}`;
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      await workloads[name](
+  for (const [label, name] of jobs) {
+    const dir = `${workDir}/profiles/${name}-${label}`;
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const start = () =>
+      servers[label]({ profileDir: dir }, name === 'ttft' ? openAiEnv : {});
+    // Shorter than the measured runs: a profile needs seconds, not rounds.
+    if (name === 'ttft')
+      await workloads.ttft(
         client,
-        () => start({ profileDir: dir }),
-        settings[name],
+        start,
+        { ...settings.ttft, untilMs: 4_000 },
+        'prof',
       );
-      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-      if (!file) throw new Error(`no CPU profile was written in ${dir}`);
-      cpu[label][name] = {
-        file: `${dir}/${file}`,
-        ...summariseProfile(`${dir}/${file}`),
-      };
-      log(
-        `profile ${name} ${label}: ${cpu[label][name].top
-          .slice(0, 3)
-          .map((f) => f.name)
-          .join(', ')} …`,
-      );
-    }
+    else if (name === 'post')
+      await workloads.post(client, start, {
+        ...settings.post,
+        warmupS: 1,
+        durationS: 5,
+      });
+    else await workloads.fanout(client, start, settings.fanout);
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`no CPU profile was written in ${dir}`);
+    cpu[label] ??= {};
+    cpu[label][name] = {
+      file: `${dir}/${file}`,
+      ...summariseProfile(`${dir}/${file}`),
+    };
+    log(
+      `profile ${name} ${label}: ${cpu[label][name].top
+        .slice(0, 3)
+        .map((f) => f.name)
+        .join(', ')} …`,
+    );
   }
   const heap = {};
-  for (const [label, start] of Object.entries(servers)) {
+  for (const label of ['baseline', 'app']) {
     heap[label] = await heapPerConnection(
       client,
-      () => start({}),
+      () => servers[label]({}),
       workDir,
       label,
       settings.heapConnections,

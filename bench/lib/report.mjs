@@ -2,7 +2,6 @@
 // evidence, then the hand-written analysis from bench/analysis.md) and the
 // chart of ratios, bench/results.svg.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { median } from './stats.mjs';
 import { renderChart } from './chart.mjs';
@@ -131,10 +130,11 @@ export function summarise(results, labels) {
 }
 
 function machine(results) {
-  const cpus = os.cpus();
+  const m = results.machine;
   return [
-    `- CPU: ${cpus[0]?.model ?? 'unknown'}, ${cpus.length} cores; ${group(os.totalmem() / 2 ** 30, 1)} GiB memory; ${os.type()} ${os.release()}`,
-    `- Node ${process.version}; date ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; the run took ${group(results.elapsedS)} s`,
+    `- CPU: ${m.cpu}, ${m.cores} cores; ${group(m.memoryGiB, 1)} GiB memory; ${m.os}`,
+    `- Node ${m.node}; date ${m.date.slice(0, 16).replace('T', ' ')} UTC; the run took ${group(results.elapsedS)} s${results.before ? `; "app before the change" is commit \`${results.before}\`, built and measured in the same run` : ''}`,
+    `- Mock replies (idle, fan-out, POST): \`MOCK_DELAY_MS=${results.settings.mockDelayMs ?? 0}\` in the app and the baseline alike${results.settings.mockDelayMs ? ' (deltas spaced in time)' : ": a reply's deltas come in one burst"}`,
     `- Load average when the run began: ${results.loadStart.map((l) => l.toFixed(2)).join(', ')} (other work on the machine makes every figure noisier; the ratios come from the same run)`,
   ].join('\n');
 }
@@ -237,10 +237,10 @@ function roundsTable(results, labels) {
 /**
  * @param {any} results
  * @param {string} outBase  path without extension
- * @param {{ quick: boolean, before: boolean }} options
  */
-export function writeReport(results, outBase, { quick, before }) {
-  const labels = before ? ['app', 'before'] : ['app'];
+export function writeReport(results, outBase) {
+  const { quick } = results;
+  const labels = results.before ? ['app', 'before'] : ['app'];
   const { rows, ttft } = summarise(results, labels);
   const s = results.settings;
   const head = [

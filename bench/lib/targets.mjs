@@ -73,14 +73,12 @@ async function startServer(name, script, env, options = {}) {
   };
 }
 
-/** @param {{ profileDir?: string }} [options] */
-export const startBaseline = (options, upstreamUrl) =>
-  startServer(
-    'baseline',
-    BASELINE,
-    upstreamUrl ? { UPSTREAM_URL: upstreamUrl } : {},
-    options,
-  );
+/**
+ * @param {{ profileDir?: string }} [options]
+ * @param {{ UPSTREAM_URL?: string, MOCK_DELAY_MS?: string }} [env]
+ */
+export const startBaseline = (options, env = {}) =>
+  startServer('baseline', BASELINE, env, options);
 
 /**
  * The built app; `dist` may be another build (e.g. the code before a change).

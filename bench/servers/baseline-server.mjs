@@ -3,16 +3,19 @@
 // limits. Every event is framed once and the same string is written to every
 // subscriber of its conversation.
 //
-//   PORT=0 node bench/servers/baseline-server.mjs        (mock replies)
+//   PORT=0 node bench/servers/baseline-server.mjs        (mock replies; MOCK_DELAY_MS as in the app)
 //   UPSTREAM_URL=http://127.0.0.1:9/v1 node …             (OpenAI-compatible upstream)
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mockReply, splitIntoDeltas, usageOf } from '../lib/mock-reply.mjs';
 
 const RETRY_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 const BODY_LIMIT = 1024 * 1024;
 const UPSTREAM_URL = process.env.UPSTREAM_URL;
+/** Pause before each delta of a mock reply, as the app's MOCK_DELAY_MS. */
+const MOCK_DELAY_MS = Number(process.env.MOCK_DELAY_MS ?? 0);
 
 /** @type {Map<string, Set<http.ServerResponse>>} */
 const channels = new Map();
@@ -76,9 +79,10 @@ function finish(conversationId, messageId, text, usage) {
 }
 
 /** @param {string} conversationId @param {string} messageId @param {{role: string, content: string}[]} messages */
-function generateMock(conversationId, messageId, messages) {
+async function generateMock(conversationId, messageId, messages) {
   const reply = mockReply(messages);
   for (const piece of splitIntoDeltas(reply)) {
+    if (MOCK_DELAY_MS > 0) await sleep(MOCK_DELAY_MS);
     broadcast(
       conversationId,
       'delta',
