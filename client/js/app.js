@@ -173,6 +173,8 @@ async function deleteConversation(id, button) {
 
 function openSidebar() {
   document.body.classList.add('sidebar-open');
+  // The conversation behind the drawer is out of reach until it closes.
+  document.querySelector('main').inert = true;
   $('scrim').hidden = false;
   $('open-sidebar').setAttribute('aria-expanded', 'true');
   $('new-chat').focus();
@@ -181,6 +183,7 @@ function openSidebar() {
 function closeSidebar() {
   if (!document.body.classList.contains('sidebar-open')) return;
   document.body.classList.remove('sidebar-open');
+  document.querySelector('main').inert = false;
   $('scrim').hidden = true;
   $('open-sidebar').setAttribute('aria-expanded', 'false');
   if (narrow.matches) $('open-sidebar').focus();

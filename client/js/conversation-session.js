@@ -1,20 +1,15 @@
+import {
+  assistantMessage,
+  FINAL,
+  mergeHistory,
+  noticeMessage,
+  userMessage,
+} from './conversation-messages.js';
 import { ConversationStream } from './event-stream.js';
 import { friendlyError } from './friendly-errors.js';
 
-const FINAL = new Set(['complete', 'cancelled', 'error']);
 /** How long a send waits for the stream to be live, so that the reply's first events reach this page. */
 const LIVE_WAIT_MS = 8_000;
-
-let lastKey = 0;
-const nextKey = () => `m${++lastKey}`;
-
-const assistantMessage = (messageId) => ({
-  key: nextKey(),
-  role: 'assistant',
-  messageId,
-  content: '',
-  status: 'streaming',
-});
 
 /**
  * One conversation as this page knows it: its messages (from the server's
@@ -24,9 +19,7 @@ const assistantMessage = (messageId) => ({
  * appears (another tab), and the stream's events are applied idempotently
  * on top of it, so that a replayed event never doubles text.
  *
- * Messages: `{key, role: 'user'|'assistant'|'notice', content, status,
- * messageId?, usage?, finishReason?, cancelReason?, error?, kind?}`.
- * Changes are reported to `onChange(session, change)` with `change.type`:
+ * Messages are described in conversation-messages.js. Changes are reported to `onChange(session, change)` with `change.type`:
  * `update` (one message), `reset` (everything), `busy`, `connection`, `finished`.
  */
 export class ConversationSession {
@@ -39,7 +32,6 @@ export class ConversationSession {
     this.activeMessageId = undefined;
     this.sending = false;
     this.stopRequested = false;
-    this.loaded = false;
     this.loadFailed = false;
     /** The server lost this conversation (restart without persistence): resend what is shown. */
     this.historyLost = false;
@@ -65,9 +57,7 @@ export class ConversationSession {
   /** Opens the stream and loads the history; a conversation this page just made up has none to load. */
   start({ fresh = false } = {}) {
     this.stream.open();
-    if (!fresh) return this.load();
-    this.loaded = true;
-    return Promise.resolve();
+    return fresh ? Promise.resolve() : this.load();
   }
 
   close() {
@@ -84,8 +74,10 @@ export class ConversationSession {
     this.loading = (async () => {
       do {
         this.loadAgain = false;
+        const requestedAt = performance.now();
         try {
-          this.applyServer(await this.api.getConversation(this.id));
+          const conversation = await this.api.getConversation(this.id);
+          this.applyServer(conversation, requestedAt);
           this.loadFailed = false;
         } catch (error) {
           this.loadFailed = true;
@@ -100,7 +92,6 @@ export class ConversationSession {
       const held = this.heldEvents;
       this.heldEvents = undefined;
       this.loading = undefined;
-      this.loaded = true;
       for (const [type, data, eventId] of held) this.apply(type, data, eventId);
       this.emit({ type: 'reset' });
       this.emit({ type: 'busy' });
@@ -113,18 +104,16 @@ export class ConversationSession {
     if (this.busy) return { ok: false };
     this.sending = true;
     this.stopRequested = false;
-    const user = {
-      key: nextKey(),
-      role: 'user',
-      content: text,
-      status: 'pending',
-    };
+    const user = userMessage(text);
     this.messages = this.messages.filter((m) => m.role !== 'notice');
     this.messages.push(user);
     this.emit({ type: 'reset' });
     this.emit({ type: 'busy' });
     try {
       await this.stream.whenLive(LIVE_WAIT_MS);
+      // Every event so far belongs to finished replies: a page reloaded while
+      // this reply streams resumes from here and gets all of it.
+      this.rememberPosition(this.stream.lastEventId);
       const history = this.historyLost ? this.resendableHistory(user) : [];
       const { messageId } = await this.api.send(this.id, [
         ...history,
@@ -229,57 +218,23 @@ export class ConversationSession {
     return message;
   }
 
-  applyServer(conversation) {
-    const local = this.messages.filter((m) => m.role !== 'notice');
-    if (!conversation) {
-      this.messages = local;
-      if (local.some((m) => m.content)) {
-        this.historyLost = true;
-        this.addNotice(
-          'info',
-          'The server no longer has this conversation (it may have restarted). ' +
-            'Your next message sends the history shown here again, so the model keeps the context.',
-        );
-      } else if (this.list.get(this.id)) {
-        this.addNotice(
-          'info',
-          'This conversation is no longer stored on the server. Send a message to start again.',
-        );
-      }
-      return;
+  applyServer(conversation, requestedAt) {
+    const merged = mergeHistory(this.messages, conversation, requestedAt);
+    this.messages = merged.messages;
+    this.activeMessageId = merged.activeMessageId;
+    this.historyLost = !conversation && this.messages.some((m) => m.content);
+    if (this.historyLost) {
+      this.addNotice(
+        'info',
+        'The server no longer has this conversation (it may have restarted). ' +
+          'Your next message sends the history shown here again, so the model keeps the context.',
+      );
+    } else if (!conversation && this.list.get(this.id)) {
+      this.addNotice(
+        'info',
+        'This conversation is no longer stored on the server. Send a message to start again.',
+      );
     }
-    this.historyLost = false;
-    const byMessageId = new Map(
-      local.filter((m) => m.messageId).map((m) => [m.messageId, m]),
-    );
-    const messages = conversation.turns.map((turn) => {
-      const known = turn.messageId
-        ? byMessageId.get(turn.messageId)
-        : undefined;
-      byMessageId.delete(turn.messageId);
-      return {
-        ...known,
-        key: known?.key ?? nextKey(),
-        role: turn.role,
-        messageId: turn.messageId,
-        content: turn.content,
-        status: turn.status ?? 'complete',
-      };
-    });
-    const active = conversation.activeMessageId;
-    // Replies the snapshot does not hold yet: the one being written, and ones
-    // that ended a moment ago or were never stored (an error before any text).
-    for (const message of byMessageId.values()) {
-      if (message.messageId === active || FINAL.has(message.status))
-        messages.push(message);
-    }
-    if (active && !messages.some((m) => m.messageId === active))
-      messages.push(assistantMessage(active));
-    const activeMessage = messages.find((m) => m.messageId === active);
-    this.activeMessageId =
-      activeMessage && !FINAL.has(activeMessage.status) ? active : undefined;
-    messages.push(...local.filter((m) => m.status === 'pending'));
-    this.messages = messages;
   }
 
   resendableHistory(pending) {
@@ -294,13 +249,7 @@ export class ConversationSession {
   }
 
   addNotice(kind, content) {
-    this.messages.push({
-      key: nextKey(),
-      role: 'notice',
-      kind,
-      content,
-      status: 'complete',
-    });
+    this.messages.push(noticeMessage(kind, content));
   }
 
   /** A safe point to resume from after a reload: no reply in the middle. */

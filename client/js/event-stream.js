@@ -1,7 +1,7 @@
 /** The named events of `/server/events` this client acts on (the unnamed legacy `message` is ignored). */
 const EVENT_TYPES = ['ready', 'delta', 'done', 'error', 'reset', 'shutdown'];
 const BACKOFF_MIN_MS = 1_000;
-const BACKOFF_MAX_MS = 15_000;
+const BACKOFF_MAX_MS = 10_000;
 
 /**
  * One conversation's event stream over `EventSource`, with a visible state:
@@ -100,25 +100,30 @@ export class ConversationStream {
       this.everLive = true;
       this.setState('live');
     } else if (type === 'shutdown') {
-      // The server closes the stream next; the browser reconnects after `retry`.
-      this.setState('reconnecting');
+      // The server is going away and refuses new streams until it is back:
+      // wait at least the time it asks for, rather than let the browser retry
+      // at once into its 503 answers.
+      this.source.close();
+      this.retryLater(data.retryMs);
     }
     this.onEvent(type, data, event.lastEventId);
   }
 
   connectionLost(source) {
-    if (source.readyState === EventSource.CLOSED) {
-      const delay = Math.min(
-        BACKOFF_MAX_MS,
-        BACKOFF_MIN_MS * 2 ** this.attempts,
-      );
-      this.attempts += 1;
-      // Jitter spreads the reconnections of many pages after a restart.
-      this.retryTimer = setTimeout(
-        () => this.connect(),
-        delay * (0.5 + Math.random() / 2),
-      );
-    }
+    if (source.readyState === EventSource.CLOSED) this.retryLater();
+    this.setState(this.everLive ? 'reconnecting' : 'connecting');
+  }
+
+  retryLater(atLeastMs = 0) {
+    const backoff = Math.min(
+      BACKOFF_MAX_MS,
+      BACKOFF_MIN_MS * 2 ** this.attempts,
+    );
+    this.attempts += 1;
+    // Jitter spreads the reconnections of many pages after a restart.
+    const delay = Math.max(atLeastMs, backoff * (0.5 + Math.random() / 2));
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.connect(), delay);
     this.setState(this.everLive ? 'reconnecting' : 'connecting');
   }
 

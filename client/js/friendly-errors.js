@@ -21,6 +21,7 @@ const FRIENDLY = {
   network_error:
     'Cannot reach the server. Check your connection or the API address in Settings.',
   payload_too_large: 'This message is too long to send.',
+  interrupted: 'The reply was interrupted before it was finished.',
   shutting_down: 'The server is restarting, try again in a moment.',
 };
 

@@ -117,30 +117,40 @@ export const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /**
  * Records every text the last reply shows, as the page draws it (a
- * MutationObserver in the page reports each change). Proves that a reply
- * streamed (several drawings before the end) and, for plain text, that no
- * piece was lost or doubled: every drawing is a prefix of the final text.
+ * MutationObserver in the page reports each change), across reloads too.
+ * Proves that a reply streamed (several drawings before the end) and, for
+ * plain text, that no piece was lost or doubled: every drawing is a prefix
+ * of the final text.
  */
 export async function recordReplyRenders(page: Page): Promise<string[]> {
   const renders: string[] = [];
   await page.exposeFunction('recordReplyRender', (text: string) =>
     renders.push(text),
   );
-  await page.evaluate(() => {
-    const log = document.getElementById('messages')!;
-    const report = (
-      window as unknown as { recordReplyRender: (text: string) => void }
-    ).recordReplyRender;
-    let last = '';
-    new MutationObserver(() => {
-      const replies = log.querySelectorAll('.message.assistant .content');
-      const text = replies[replies.length - 1]?.textContent ?? '';
-      if (text !== last) {
-        last = text;
-        report(text);
-      }
-    }).observe(log, { childList: true, subtree: true, characterData: true });
-  });
+  const observe = () => {
+    const start = () => {
+      const log = document.getElementById('messages')!;
+      const report = (
+        window as unknown as { recordReplyRender: (text: string) => void }
+      ).recordReplyRender;
+      let last = '';
+      new MutationObserver(() => {
+        const replies = log.querySelectorAll('.message.assistant .content');
+        const text = replies[replies.length - 1]?.textContent ?? '';
+        if (text !== last) {
+          last = text;
+          report(text);
+        }
+      }).observe(log, { childList: true, subtree: true, characterData: true });
+    };
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', start);
+    } else {
+      start();
+    }
+  };
+  await page.addInitScript(observe);
+  await page.evaluate(observe);
   return renders;
 }
 
