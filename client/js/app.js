@@ -141,7 +141,10 @@ async function send(text) {
   const session = current;
   list.touch(session.id, titleFrom(text));
   const { ok } = await session.send(text);
-  if (!ok && session === current) composer.restore(text);
+  if (ok) return;
+  // A first message that never reached the server leaves nothing to list.
+  if (!session.messages.some((m) => m.role === 'user')) list.remove(session.id);
+  if (session === current) composer.restore(text);
 }
 
 async function deleteConversation(id, button) {
@@ -196,6 +199,10 @@ document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') closeSidebar();
 });
 $('new-chat').addEventListener('click', startNewChat);
+// Choosing the conversation already open changes no address: close the drawer here.
+$('conversation-list').addEventListener('click', (event) => {
+  if (event.target.closest('a')) closeSidebar();
+});
 for (const suggestion of document.querySelectorAll('.suggestion')) {
   suggestion.addEventListener('click', () => {
     if (!composer.busy) void send(suggestion.textContent.trim());

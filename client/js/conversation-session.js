@@ -19,8 +19,9 @@ const LIVE_WAIT_MS = 8_000;
  * appears (another tab), and the stream's events are applied idempotently
  * on top of it, so that a replayed event never doubles text.
  *
- * Messages are described in conversation-messages.js. Changes are reported to `onChange(session, change)` with `change.type`:
- * `update` (one message), `reset` (everything), `busy`, `connection`, `finished`.
+ * Messages are described in conversation-messages.js. Changes are reported
+ * to `onChange(session, change)` with `change.type`: `update` (one message),
+ * `reset` (everything), `busy`, `connection` or `finished`.
  */
 export class ConversationSession {
   constructor({ id, api, list, onChange }) {

@@ -138,7 +138,7 @@ describe(
 
     it('stops a reply with the Stop button, keeping the partial text marked as stopped', async () => {
       const { page } = await openChat(context, app.url);
-      const long = `Please count with me: ${Array.from({ length: 150 }, (_, i) => `n${i}`).join(' ')}`;
+      const long = `Please count with me: ${Array.from({ length: 300 }, (_, i) => `n${i}`).join(' ')}`;
       const pending = await sendMessage(page, long);
       await pending.filter({ hasText: 'You said:' }).waitFor();
       await page.locator('#stop').click();

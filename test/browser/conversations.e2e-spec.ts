@@ -93,7 +93,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
   it('resumes a reply that was streaming when the page reloaded, from its first word', async () => {
     const { page } = await openChat(context, app.url);
     const renders = await recordReplyRenders(page);
-    const text = countTo(80);
+    const text = countTo(200);
     const pending = await sendMessage(page, text);
     await pending.filter({ hasText: 'n3' }).waitFor();
 
@@ -139,7 +139,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
 
   it('lets a reply finish while another conversation is open', async () => {
     const { page } = await openChat(context, app.url);
-    const text = countTo(60);
+    const text = countTo(150);
     const pending = await sendMessage(page, text);
     await pending.filter({ hasText: 'You said:' }).waitFor();
     const id = conversationIdOf(page.url());
@@ -147,6 +147,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
     await page.locator('#new-chat').click();
     await page.locator('#welcome').waitFor({ state: 'visible' });
     await page.locator('#input:enabled').waitFor();
+    expect(await activeReplyOf(id)).toBeDefined();
     // Longer than CANCEL_GRACE_MS: a page that stopped listening would lose it.
     await eventually(
       async () => (await activeReplyOf(id)) === undefined,

@@ -78,7 +78,7 @@ describe(
         const { page } = await openChat(context, proxy.url);
         const renders = await recordReplyRenders(page);
         const states = await recordConnectionStates(page);
-        const text = `Count with me: ${Array.from({ length: 150 }, (_, i) => `n${i}`).join(' ')}`;
+        const text = `Count with me: ${Array.from({ length: 200 }, (_, i) => `n${i}`).join(' ')}`;
         const pending = await sendMessage(page, text);
         await pending.filter({ hasText: 'n5' }).waitFor();
 
