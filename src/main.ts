@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -15,8 +14,9 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
-    // By the time the server closes, ChatShutdown has ended every stream: idle
-    // keep-alive connections are then closed instead of waiting for clients.
+    // By the time the server closes, ChatShutdown has ended every stream and
+    // waited for it to flush. Connections still open then (kept alive, or a
+    // page retrying while we drain) are closed rather than waited for.
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
@@ -51,12 +51,6 @@ async function bootstrap(): Promise<void> {
       config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 10_000,
     );
     hardDeadline.unref();
-    // A closing server still answers requests on connections kept alive
-    // (503 while draining), and waits for those to go idle for a whole
-    // keep-alive timeout: a page that keeps trying to reconnect would hold
-    // the process until the hard deadline. Idle connections are closed instead.
-    const server = app.getHttpServer() as Server;
-    setInterval(() => server.closeIdleConnections(), 250).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
