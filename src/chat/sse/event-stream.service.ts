@@ -15,13 +15,13 @@ import {
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
-import { StreamRegistry } from './stream-registry.js';
+import { StreamRegistry, type StreamClient } from './stream-registry.js';
 
 export interface StreamRequest {
   conversationId: string;
   lastEventId?: string;
-  /** Who opens it, for the per-client limit (IP address or API key). */
-  client: string;
+  /** Who opens it, for the per-client limit (API key, or IP address when open). */
+  client: StreamClient;
 }
 
 /**

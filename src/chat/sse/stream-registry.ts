@@ -1,7 +1,8 @@
-import { Injectable, Inject } from '@nestjs/common';
+import { Injectable, Inject, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import type { AppConfig } from '../../config/app-config.service.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 
 /** A claimed stream slot; `release()` is idempotent. */
 export interface StreamLease {
@@ -9,40 +10,62 @@ export interface StreamLease {
 }
 
 /**
- * Counts the open SSE streams of this process, in all and per client, and
- * refuses a new one past the configured limits with a 429 naming the limit.
+ * Who opens a stream: an API key (by its id, when keys are configured) or,
+ * when the API is open, an IP address. Each kind has its own limit.
+ */
+export interface StreamClient {
+  kind: 'key' | 'ip';
+  id: string;
+}
+
+/**
+ * Counts the open streams of this process, in all and per client, and refuses
+ * a new one past the configured limits with a 429 naming the limit:
+ * SSE_MAX_STREAMS in all, MAX_STREAMS_PER_KEY per API key,
+ * SSE_MAX_STREAMS_PER_IP per address when the API is open.
  */
 @Injectable()
 export class StreamRegistry {
   private readonly perClient = new Map<string, number>();
   private total = 0;
   private readonly maxStreams: number;
-  private readonly maxPerClient: number;
+  private readonly maxPerIp: number;
+  private readonly maxPerKey: number;
 
-  constructor(@Inject(ConfigService) config: AppConfig) {
+  constructor(
+    @Inject(ConfigService) config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
     this.maxStreams = config.get('SSE_MAX_STREAMS', { infer: true });
-    this.maxPerClient = config.get('SSE_MAX_STREAMS_PER_IP', { infer: true });
+    this.maxPerIp = config.get('SSE_MAX_STREAMS_PER_IP', { infer: true });
+    this.maxPerKey = config.get('MAX_STREAMS_PER_KEY', { infer: true });
+    metrics?.trackOpenStreams(() => this.total);
   }
 
   get openStreams(): number {
     return this.total;
   }
 
-  acquire(client: string): StreamLease {
+  acquire(client: StreamClient): StreamLease {
     if (this.total >= this.maxStreams) {
-      throw HttpErrors.tooMany(
+      throw this.rejected(
         'too_many_streams',
         `The server has reached its limit of ${this.maxStreams} open streams (SSE_MAX_STREAMS); try again later.`,
       );
     }
-    const mine = this.perClient.get(client) ?? 0;
-    if (mine >= this.maxPerClient) {
-      throw HttpErrors.tooMany(
+    const slot = `${client.kind}:${client.id}`;
+    const [limit, setting] =
+      client.kind === 'key'
+        ? [this.maxPerKey, 'MAX_STREAMS_PER_KEY']
+        : [this.maxPerIp, 'SSE_MAX_STREAMS_PER_IP'];
+    const mine = this.perClient.get(slot) ?? 0;
+    if (mine >= limit) {
+      throw this.rejected(
         'too_many_streams_per_client',
-        `This client already has ${mine} open streams, the most allowed (SSE_MAX_STREAMS_PER_IP).`,
+        `This ${client.kind === 'key' ? 'API key' : 'client'} already has ${mine} open streams, the most allowed (${setting}).`,
       );
     }
-    this.perClient.set(client, mine + 1);
+    this.perClient.set(slot, mine + 1);
     this.total++;
     let released = false;
     return {
@@ -50,10 +73,15 @@ export class StreamRegistry {
         if (released) return;
         released = true;
         this.total--;
-        const left = (this.perClient.get(client) ?? 1) - 1;
-        if (left > 0) this.perClient.set(client, left);
-        else this.perClient.delete(client);
+        const left = (this.perClient.get(slot) ?? 1) - 1;
+        if (left > 0) this.perClient.set(slot, left);
+        else this.perClient.delete(slot);
       },
     };
+  }
+
+  private rejected(code: string, message: string) {
+    this.metrics?.streamRejected(code);
+    return HttpErrors.tooMany(code, message);
   }
 }
