@@ -1,6 +1,7 @@
 import {
   Inject,
   Injectable,
+  Logger,
   Optional,
   type CanActivate,
   type ExecutionContext,
@@ -33,6 +34,8 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger(ApiKeyGuard.name);
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: ApiKeys,
@@ -60,6 +63,10 @@ export class ApiKeyGuard implements CanActivate {
     } catch (error) {
       if (error instanceof AppError) {
         this.metrics?.authFailed(error.code);
+        // The reason only: what was presented is never logged.
+        this.logger.debug(
+          `Refused ${request.method} ${request.route?.path ?? ''}: ${error.code}`,
+        );
         if (error.status === 401) {
           response.setHeader('WWW-Authenticate', 'Bearer realm="api"');
         }
