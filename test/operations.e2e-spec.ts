@@ -254,6 +254,39 @@ describe('readiness while draining (e2e)', () => {
   });
 });
 
+describe('streamed completions at shutdown (e2e)', () => {
+  it('ends a completion still running after SHUTDOWN_GRACE_MS with a shutting_down error event', async () => {
+    const app = await startApp({
+      MOCK_DELAY_MS: '200',
+      SHUTDOWN_GRACE_MS: '600',
+    });
+    const response = await fetch(`${app.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        model: 'any',
+        stream: true,
+        messages: [{ role: 'user', content: 'slow '.repeat(40) }],
+      }),
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = decoder.decode((await reader.read()).value, { stream: true });
+    const exited = app.stop('SIGTERM');
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      body += decoder.decode(value, { stream: true });
+    }
+    const last = body.trim().split('\n\n').at(-1)!;
+    expect(JSON.parse(last.slice('data: '.length))).toMatchObject({
+      error: { code: 'shutting_down', type: 'server_error' },
+    });
+    expect(body).not.toContain('[DONE]');
+    expect(await exited).toBe(0);
+  });
+});
+
 describe('log settings (e2e)', () => {
   it('honours LOG_LEVEL', async () => {
     const refusedLine =
