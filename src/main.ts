@@ -14,6 +14,9 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
+    // By the time the server closes, ChatShutdown has ended every stream: idle
+    // keep-alive connections are then closed instead of waiting for clients.
+    forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(ConfigService);

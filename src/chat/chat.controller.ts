@@ -164,6 +164,7 @@ export class ChatController {
       conversationId: query.conversationId ?? DEFAULT_CONVERSATION_ID,
       lastEventId,
       client: clientIdentityOf(request),
+      connection: request.res,
     });
   }
 

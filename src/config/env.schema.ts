@@ -12,7 +12,7 @@ import {
   MinLength,
 } from 'class-validator';
 
-export const LLM_PROVIDERS = ['mock'] as const;
+export const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
 
 export const EVENT_BUSES = ['memory', 'redis'] as const;

@@ -29,11 +29,16 @@ import type { LlmCallPolicy } from './llm.types.js';
     },
     {
       provide: LlmProvider,
-      inject: [ConfigService, LLM_CALL_POLICY],
-      useFactory: (config: AppConfig, policy: LlmCallPolicy): LlmProvider =>
+      inject: [ConfigService, LLM_CALL_POLICY, AccessTokenStore],
+      useFactory: (
+        config: AppConfig,
+        policy: LlmCallPolicy,
+        tokenStore: AccessTokenStore,
+      ): LlmProvider =>
         PROVIDER_FACTORIES[config.get('LLM_PROVIDER', { infer: true })]({
           config,
           policy,
+          tokenStore,
         }),
     },
     // Replaced by a Redis store when EVENT_BUS=redis, so replicas share one token.
