@@ -19,7 +19,8 @@ describe('/v1 over a real upstream path (e2e, fake OpenAI upstream)', () => {
       ...openAiEnv(fake),
       API_KEYS: GATEWAY_KEY,
       LLM_MAX_RETRIES: '0',
-      LLM_FIRST_TOKEN_TIMEOUT_MS: '700',
+      // Short for the never-answering upstream, yet roomy for a busy machine's first call.
+      LLM_FIRST_TOKEN_TIMEOUT_MS: '2500',
     });
     client = new OpenAI({
       baseURL: `${app.url}/v1`,
