@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
+import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 
 /**
  * Everything about HTTP that is not a route: proxy trust, security headers,
@@ -79,5 +80,5 @@ export function configureHttp(
       exceptionFactory: validationExceptionFactory,
     }),
   );
-  app.useGlobalFilters(new AppExceptionFilter());
+  app.useGlobalFilters(new AppExceptionFilter([openAiErrorRenderer]));
 }
