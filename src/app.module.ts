@@ -13,6 +13,7 @@ import { LoggingModule } from './common/logging/logging.module.js';
 import { validateEnv } from './config/validate-env.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
 import { LlmModule } from './llm/llm.module.js';
+import { RedisModule } from './redis/redis.module.js';
 
 @Module({
   imports: [
@@ -23,6 +24,7 @@ import { LlmModule } from './llm/llm.module.js';
     }),
     LoggingModule,
     LifecycleModule,
+    RedisModule,
     LlmModule,
     BusModule,
     ConversationsModule,

@@ -14,6 +14,10 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
+    // A provider that fails to start (Redis unreachable) rejects here, to be
+    // reported below as one line, instead of Nest exiting on its own with
+    // the buffered logs unprinted.
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   const config = app.get<AppConfig>(ConfigService);
