@@ -27,9 +27,12 @@ export function compareEventIds(a: EventId, b: EventId): number {
 
 /** Issues increasing ids from the clock, as Redis does for `XADD *`. */
 export class EventIdClock {
-  private last: EventId = { ms: 0, seq: 0 };
+  private last: EventId;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** The first id issued is greater than `<now>-0`, which can stand for "nothing yet". */
+  constructor(private readonly now: () => number = Date.now) {
+    this.last = { ms: now(), seq: 0 };
+  }
 
   next(): EventId {
     const ms = this.now();

@@ -64,8 +64,7 @@ export class LlmService {
         if (
           emittedDelta ||
           !error.retryable ||
-          attempt >= this.policy.maxRetries ||
-          delay === undefined
+          attempt >= this.policy.maxRetries
         ) {
           throw error;
         }
@@ -84,7 +83,7 @@ export class LlmService {
   }
 
   /** Full jitter backoff (AWS architecture blog), honouring an upstream Retry-After. */
-  private retryDelay(error: LlmError, attempt: number): number | undefined {
+  private retryDelay(error: LlmError, attempt: number): number {
     const ceiling = Math.min(
       this.policy.retryMaxMs,
       this.policy.retryBaseMs * 2 ** attempt,
@@ -133,6 +132,7 @@ export class LlmService {
               `${timeout.what}, ${Math.round(timeout.ms / 100) / 10} s`,
             );
           },
+          signal,
         );
         if (result.done) return;
         yield result.value;
@@ -145,20 +145,37 @@ export class LlmService {
   }
 }
 
+/**
+ * The iterator's next chunk, unless the time runs out or the call is
+ * aborted first: a provider that is slow to honour its signal cannot delay
+ * a cancellation or a timeout.
+ */
 function nextWithin<T>(
   iterator: AsyncIterator<T>,
   ms: number,
   onTimeout: () => Error,
+  signal: AbortSignal,
 ): Promise<IteratorResult<T>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(LlmError.cancelled());
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      reject(onTimeout());
+    }, ms);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
     iterator.next().then(
       (result) => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
         resolve(result);
       },
       (error: unknown) => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
         reject(error instanceof Error ? error : new Error(String(error)));
       },
     );

@@ -55,15 +55,12 @@ class Channel {
 export class MemoryChatEventBus extends ChatEventBus {
   private readonly channels = new Map<string, Channel>();
   private readonly clock: EventIdClock;
-  /** Ids older than this process cannot be replayed: its buffers start empty. */
-  private readonly startedAt: EventId;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: MemoryBusOptions) {
     super();
     const now = options.now ?? Date.now;
     this.clock = new EventIdClock(now);
-    this.startedAt = { ms: now(), seq: 0 };
     this.sweeper = setInterval(
       () => this.sweep(),
       Math.min(options.replayTtlMs, 60_000),
@@ -149,24 +146,15 @@ export class MemoryChatEventBus extends ChatEventBus {
     conversationId: string,
     lastEventId?: string,
   ): ChatEvent[] {
-    // Where a subscriber stands when it has seen everything: no id issued
-    // before this process started can be replayed, hence the floor.
-    const latest =
-      compareEventIds(this.clock.latest, this.startedAt) > 0
-        ? this.clock.latest
-        : this.startedAt;
+    const latest = this.clock.latest;
     const head = channel.buffer.at(-1)?.event.id ?? formatEventId(latest);
     if (lastEventId === undefined) {
       return [this.control(conversationId, head, 'ready')];
     }
     const after = parseEventId(lastEventId);
-    const horizon =
-      compareEventIds(channel.horizon, this.startedAt) > 0
-        ? channel.horizon
-        : this.startedAt;
     if (
       !after ||
-      compareEventIds(after, horizon) < 0 ||
+      compareEventIds(after, channel.horizon) < 0 ||
       compareEventIds(after, latest) > 0
     ) {
       return [

@@ -1,0 +1,180 @@
+import { Test } from '@nestjs/testing';
+import { LlmError } from './llm-error.js';
+import { LlmProvider } from './llm-provider.js';
+import { LLM_CALL_POLICY } from './llm.di-tokens.js';
+import { LlmService } from './llm.service.js';
+import type { LlmCallPolicy, LlmChunk, LlmRequest } from './llm.types.js';
+
+type Step = (signal: AbortSignal) => AsyncIterable<LlmChunk>;
+
+/** A provider whose successive calls follow a script. */
+class ScriptedProvider extends LlmProvider {
+  readonly name = 'scripted';
+  readonly model = 'scripted-1';
+  calls = 0;
+  readonly signals: AbortSignal[] = [];
+  constructor(private readonly steps: Step[]) {
+    super();
+  }
+  stream(_request: LlmRequest, signal: AbortSignal): AsyncIterable<LlmChunk> {
+    this.signals.push(signal);
+    const step = this.steps[Math.min(this.calls++, this.steps.length - 1)];
+    return step(signal);
+  }
+}
+
+const reply = (...texts: string[]): Step =>
+  async function* () {
+    for (const text of texts) yield { type: 'delta', text };
+    yield { type: 'finish', finishReason: 'stop' };
+  };
+const fail = (error: LlmError, ...before: string[]): Step =>
+  async function* () {
+    for (const text of before) yield { type: 'delta', text };
+    throw error;
+  };
+const stall = (...before: string[]): Step =>
+  async function* (signal) {
+    for (const text of before) yield { type: 'delta', text };
+    await new Promise((_resolve, reject) =>
+      signal.addEventListener('abort', () => reject(new Error('aborted'))),
+    );
+  };
+
+const POLICY: LlmCallPolicy = {
+  connectTimeoutMs: 1_000,
+  firstTokenTimeoutMs: 200,
+  idleTimeoutMs: 100,
+  totalTimeoutMs: 5_000,
+  maxRetries: 2,
+  retryBaseMs: 1,
+  retryMaxMs: 5,
+};
+
+async function serviceWith(
+  provider: LlmProvider,
+  policy: Partial<LlmCallPolicy> = {},
+): Promise<LlmService> {
+  const module = await Test.createTestingModule({
+    providers: [
+      LlmService,
+      { provide: LlmProvider, useValue: provider },
+      { provide: LLM_CALL_POLICY, useValue: { ...POLICY, ...policy } },
+    ],
+  }).compile();
+  return module.get(LlmService);
+}
+
+async function run(service: LlmService, signal = new AbortController().signal) {
+  const texts: string[] = [];
+  try {
+    for await (const chunk of service.stream(
+      { messages: [{ role: 'user', content: 'hi' }] },
+      signal,
+    )) {
+      if (chunk.type === 'delta') texts.push(chunk.text);
+    }
+    return { texts };
+  } catch (error) {
+    return { texts, error: error as LlmError };
+  }
+}
+
+const retryable = () =>
+  new LlmError('upstream_unavailable', 'busy', {
+    retryable: true,
+    upstreamCode: 336100,
+  });
+
+describe('LlmService', () => {
+  it('retries a retryable failure before the first token, then succeeds', async () => {
+    const provider = new ScriptedProvider([
+      fail(retryable()),
+      fail(retryable()),
+      reply('a', 'b'),
+    ]);
+    const result = await run(await serviceWith(provider));
+    expect(result).toEqual({ texts: ['a', 'b'] });
+    expect(provider.calls).toBe(3);
+  });
+
+  it('gives up after the configured number of retries', async () => {
+    const provider = new ScriptedProvider([fail(retryable())]);
+    const result = await run(await serviceWith(provider, { maxRetries: 2 }));
+    expect(result.error?.code).toBe('upstream_unavailable');
+    expect(provider.calls).toBe(3);
+  });
+
+  it('never retries once a delta went out: the partial text stays, the error surfaces', async () => {
+    const provider = new ScriptedProvider([
+      fail(retryable(), 'partial'),
+      reply('again'),
+    ]);
+    const result = await run(await serviceWith(provider));
+    expect(result.texts).toEqual(['partial']);
+    expect(result.error?.code).toBe('upstream_unavailable');
+    expect(provider.calls).toBe(1);
+  });
+
+  it('does not retry a non-retryable error', async () => {
+    const provider = new ScriptedProvider([
+      fail(new LlmError('upstream_bad_request', 'bad')),
+      reply('x'),
+    ]);
+    const result = await run(await serviceWith(provider));
+    expect(result.error?.code).toBe('upstream_bad_request');
+    expect(provider.calls).toBe(1);
+  });
+
+  it('times out a provider that never sends a first token, and aborts its request', async () => {
+    const provider = new ScriptedProvider([stall()]);
+    const result = await run(await serviceWith(provider, { maxRetries: 0 }));
+    expect(result.error?.code).toBe('upstream_timeout');
+    expect(provider.signals[0].aborted).toBe(true);
+  });
+
+  it('times out an idle gap mid-stream, keeping the partial text', async () => {
+    const provider = new ScriptedProvider([stall('one', 'two')]);
+    const result = await run(await serviceWith(provider));
+    expect(result.texts).toEqual(['one', 'two']);
+    expect(result.error?.code).toBe('upstream_timeout');
+    expect(result.error?.message).toContain('no new token');
+  });
+
+  it('reports cancellation when the caller aborts, and aborts the provider', async () => {
+    const provider = new ScriptedProvider([stall('one')]);
+    const controller = new AbortController();
+    const service = await serviceWith(provider, { idleTimeoutMs: 10_000 });
+    const pending = run(service, controller.signal);
+    await vi.waitFor(() => expect(provider.signals.length).toBe(1));
+    controller.abort();
+    const result = await pending;
+    expect(result.error?.code).toBe('cancelled');
+    expect(provider.signals[0].aborted).toBe(true);
+  });
+
+  it('waits at least what the upstream asked for (Retry-After), within the cap', async () => {
+    const provider = new ScriptedProvider([
+      fail(
+        new LlmError('upstream_rate_limited', 'slow down', {
+          retryable: true,
+          retryAfterMs: 40,
+        }),
+      ),
+      reply('ok'),
+    ]);
+    const delays: number[] = [];
+    const service = await serviceWith(provider, { retryMaxMs: 1_000 });
+    for await (const chunk of service.stream(
+      { messages: [] },
+      new AbortController().signal,
+      {
+        onRetry: (_e, _attempt, delay) => delays.push(delay),
+      },
+    )) {
+      void chunk;
+    }
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(40);
+  });
+});
