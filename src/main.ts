@@ -14,12 +14,14 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
-    // A provider that fails to start (Redis unreachable) rejects here, to be
-    // reported below as one line, instead of Nest exiting on its own with
-    // the buffered logs unprinted.
+    // A provider that fails to start (Redis unreachable) rejects here and is
+    // reported below as one line for the operator, instead of Nest exiting
+    // by itself after printing a stack trace.
     abortOnError: false,
+    autoFlushLogs: false,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   const config = app.get<AppConfig>(ConfigService);
   configureHttp(app, config);
   setupSwagger(app);
