@@ -16,6 +16,8 @@ interface Accepted {
 
 /** A user message long enough that its echoed reply streams for a while. */
 const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
+/** One that streams for several seconds. */
+const HUGE = Array.from({ length: 1_800 }, (_, i) => `w${i}`).join(' ');
 
 /** Events that belong to the conversation's stream (not the per-subscriber `ready`/`reset`). */
 const stored = (events: ReceivedEvent[]) =>
@@ -25,6 +27,7 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
   let redis: RedisServer;
   let one: AppProcess;
   let two: AppProcess;
+  let env: Record<string, string>;
   const clients: SseClient[] = [];
 
   const open = async (
@@ -54,9 +57,32 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       'the final message event',
     );
 
+  /** The end of a reply, read from the stored history once it is no longer running. */
+  const eventuallyEnded = async (
+    id: string,
+    messageId: string,
+    from: string,
+  ) => {
+    await eventually(
+      async () => {
+        const state = (await fetch(
+          `${one.url}/server/conversations/${id}`,
+        ).then((r) => r.json())) as { activeMessageId?: string };
+        return state.activeMessageId === undefined;
+      },
+      15_000,
+      'the reply to end',
+    );
+    const replay = await open(one, id, { lastEventId: from });
+    return JSON.parse((await replay.waitForEnd(messageId)).data) as Record<
+      string,
+      unknown
+    >;
+  };
+
   beforeAll(async () => {
     redis = await startRedisServer();
-    const env = {
+    env = {
       EVENT_BUS: 'redis',
       REDIS_URL: redis.url,
       REDIS_KEY_PREFIX: `e2e-${randomUUID()}:`,
@@ -208,5 +234,28 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       finishReason: 'cancelled',
       cancelReason: 'no_listeners',
     });
+  });
+
+  it('stops a reply whose only listener was on an instance that crashed', async () => {
+    const id = `crash-${randomUUID()}`;
+    const three = await startApp(env);
+    try {
+      const watcher = await open(three, id);
+      const running = await send(one, id, HUGE);
+      await watcher.waitFor((c) => c.ofType('delta').length > 0, 10_000);
+      await three.stop('SIGKILL');
+      // The dead instance's presence expires (REDIS_PRESENCE_TTL_MS), then the grace period runs.
+      const late = await eventuallyEnded(
+        id,
+        running.body.messageId,
+        watcher.events[0].id!,
+      );
+      expect(late).toMatchObject({
+        finishReason: 'cancelled',
+        cancelReason: 'no_listeners',
+      });
+    } finally {
+      await three.stop();
+    }
   });
 });

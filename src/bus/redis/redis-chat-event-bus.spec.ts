@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Observable } from 'rxjs';
 import { Collected } from '../../../test/support/collect.js';
 import {
   startRedisServer,
@@ -33,7 +34,7 @@ describe('RedisChatEventBus (real redis-server)', () => {
     opened.push({ connections, bus });
     return bus;
   };
-  const collect = <T>(source: Parameters<typeof Collected<T>>[0]) => {
+  const collect = <T>(source: Observable<T>) => {
     const c = new Collected<T>(source);
     collected.push(c as Collected<unknown>);
     return c;
@@ -241,6 +242,9 @@ describe('RedisChatEventBus (real redis-server)', () => {
     const one = collect(b.subscribe(id));
     const two = collect(crashing.subscribe(id));
     await counts.until((v) => v.at(-1) === 2, 'two listeners');
+    // A second watcher on the same instance shares the first one's count.
+    const shared = collect(a.listenerCount(id));
+    expect(shared.values).toEqual([2]);
     one.unsubscribe();
     await counts.until((v) => v.at(-1) === 1, 'one listener left');
     // A crash: the connections drop without the bus cleaning up.

@@ -1,17 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  catchError,
-  defer,
-  distinctUntilChanged,
-  EMPTY,
-  from,
-  interval,
-  merge,
-  Observable,
-  Subject,
-  switchMap,
-  type Subscription,
-} from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import type { RedisConnections } from '../../redis/redis-connections.js';
 import {
   RedisSubscriptions,
@@ -25,6 +13,7 @@ import {
   type ChatEventInput,
 } from '../chat-event.js';
 import { compareEventIds, parseEventId, type EventId } from '../event-id.js';
+import { RedisConversationControl } from './redis-conversation-control.js';
 import { RedisEventLog, type EventLogOptions } from './redis-event-log.js';
 import { RedisPresence } from './redis-presence.js';
 
@@ -39,11 +28,6 @@ interface LiveChannel {
   readonly events: Subject<ChatEvent>;
   readonly listener: ChannelListener;
   subscribers: number;
-}
-
-interface ControlMessage {
-  type: 'listeners' | 'cancel';
-  messageId?: string;
 }
 
 /**
@@ -65,6 +49,7 @@ export class RedisChatEventBus extends ChatEventBus {
   private readonly log: RedisEventLog;
   private readonly presence: RedisPresence;
   private readonly subscriptions: RedisSubscriptions;
+  private readonly control: RedisConversationControl;
   private readonly lost: Subscription;
 
   constructor(
@@ -78,6 +63,11 @@ export class RedisChatEventBus extends ChatEventBus {
       ttlMs: options.presenceTtlMs,
     });
     this.subscriptions = new RedisSubscriptions(redis.subscriber);
+    this.control = new RedisConversationControl(
+      redis,
+      this.presence,
+      this.subscriptions,
+    );
     this.lost = redis.lost$.subscribe(() => this.endLiveDelivery());
   }
 
@@ -156,59 +146,15 @@ export class RedisChatEventBus extends ChatEventBus {
   }
 
   listenerCount(conversationId: string): Observable<number> {
-    return new Observable<number>((subscriber) => {
-      const changed = new Subject<void>();
-      const control = this.listenControl(conversationId, (message) => {
-        if (message.type === 'listeners') changed.next();
-      });
-      // Notifications make changes prompt; polling notices instances that
-      // died (their counts expire without notice) and notifications missed
-      // while Redis was unreachable.
-      const counts = merge(
-        defer(() => control.subscribed).pipe(catchError(() => EMPTY)),
-        from([undefined]),
-        changed,
-        interval(this.presence.pollIntervalMs),
-      )
-        .pipe(
-          switchMap(() =>
-            from(this.presence.total(conversationId)).pipe(
-              catchError(() => EMPTY),
-            ),
-          ),
-          distinctUntilChanged(),
-        )
-        .subscribe(subscriber);
-      return () => {
-        counts.unsubscribe();
-        control.close();
-      };
-    });
+    return this.control.listenerCount(conversationId);
   }
 
-  async requestCancel(request: CancelRequest): Promise<void> {
-    const message: ControlMessage = {
-      type: 'cancel',
-      ...(request.messageId ? { messageId: request.messageId } : {}),
-    };
-    await this.redis.command.publish(
-      this.presence.controlChannel(request.conversationId),
-      JSON.stringify(message),
-    );
+  requestCancel(request: CancelRequest): Promise<void> {
+    return this.control.requestCancel(request);
   }
 
   cancelRequests(conversationId: string): Observable<CancelRequest> {
-    return new Observable<CancelRequest>((subscriber) => {
-      const control = this.listenControl(conversationId, (message) => {
-        if (message.type !== 'cancel') return;
-        subscriber.next(
-          message.messageId
-            ? { conversationId, messageId: message.messageId }
-            : { conversationId },
-        );
-      });
-      return () => control.close();
-    });
+    return this.control.cancelRequests(conversationId);
   }
 
   override async ping(): Promise<void> {
@@ -259,19 +205,6 @@ export class RedisChatEventBus extends ChatEventBus {
       channel.events.error(this.redis.unavailableError());
   }
 
-  private listenControl(
-    conversationId: string,
-    handle: (message: ControlMessage) => void,
-  ): ChannelListener {
-    return this.subscriptions.listen(
-      this.presence.controlChannel(conversationId),
-      (raw) => {
-        const message = parseControl(raw);
-        if (message) handle(message);
-      },
-    );
-  }
-
   private unavailable(conversationId: string, position?: string): ChatEvent {
     // An empty id makes the client forget its position rather than resume
     // from an id that was never issued.
@@ -306,18 +239,4 @@ function control(
     type,
     message: toMessageEvent(id, { type, data }),
   };
-}
-
-function parseControl(raw: string): ControlMessage | undefined {
-  try {
-    const message = JSON.parse(raw) as Partial<ControlMessage>;
-    if (message.type === 'listeners' || message.type === 'cancel') {
-      return typeof message.messageId === 'string'
-        ? { type: message.type, messageId: message.messageId }
-        : { type: message.type };
-    }
-  } catch {
-    // Not one of ours: another deployment sharing the prefix, or a typo.
-  }
-  return undefined;
 }
