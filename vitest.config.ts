@@ -1,4 +1,3 @@
-import tsconfigPaths from 'vite-tsconfig-paths';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,14 +6,18 @@ import { defineConfig } from 'vitest/config';
  * real process on a free loopback port.
  */
 export default defineConfig({
-  plugins: [tsconfigPaths()],
+  resolve: { tsconfigPaths: true },
   test: {
     globals: true,
     root: './',
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.spec.ts'] },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.spec.ts'],
+          sequence: { groupOrder: 0 },
+        },
       },
       {
         extends: true,
@@ -25,6 +28,8 @@ export default defineConfig({
           hookTimeout: 60_000,
           // Each file starts its own servers; two cores run two files at once.
           maxWorkers: 2,
+          // Unit specs first: a broken unit fails fast, before the slow e2e.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -19,6 +20,9 @@ async function bootstrap(): Promise<void> {
     // by itself after printing a stack trace.
     abortOnError: false,
     autoFlushLogs: false,
+    // By the time the server closes, ChatShutdown has ended every stream: idle
+    // keep-alive connections are then closed instead of waiting for clients.
+    forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
@@ -53,6 +57,12 @@ async function bootstrap(): Promise<void> {
       config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 10_000,
     );
     hardDeadline.unref();
+    // A closing server still answers requests on connections kept alive
+    // (503 while draining), and waits for those to go idle for a whole
+    // keep-alive timeout: a page that keeps trying to reconnect would hold
+    // the process until the hard deadline. Idle connections are closed instead.
+    const server = app.getHttpServer() as Server;
+    setInterval(() => server.closeIdleConnections(), 250).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -30,6 +30,10 @@ export function configureHttp(
           imgSrc: ["'self'", 'data:'],
           // The page may talk to an API on another origin (configurable in the page).
           connectSrc: ["'self'", 'http:', 'https:'],
+          // Helmet's default would rewrite every http:// request of the page to
+          // https://, which breaks the page served over plain HTTP under any
+          // host name but localhost (and an API base on another http origin).
+          upgradeInsecureRequests: null,
         },
       },
       // The API is called from pages of other origins (the original page is opened as a file).

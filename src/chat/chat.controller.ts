@@ -124,6 +124,7 @@ export class ChatController {
       conversationId: query.conversationId ?? DEFAULT_CONVERSATION_ID,
       lastEventId,
       client: request.ip ?? 'unknown',
+      connection: request.res,
     });
   }
 

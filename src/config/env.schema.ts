@@ -14,7 +14,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-export const LLM_PROVIDERS = ['mock'] as const;
+export const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
 export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
 
 export const EVENT_BUSES = ['memory', 'redis'] as const;

@@ -1,6 +1,21 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { EnvironmentVariables } from './env.schema.js';
+import {
+  EnvironmentVariables,
+  LLM_PROVIDERS,
+  type LlmProviderName,
+} from './env.schema.js';
+
+/** Variables without which each provider cannot call its upstream. */
+export const PROVIDER_CREDENTIALS: Record<
+  LlmProviderName,
+  readonly (keyof EnvironmentVariables)[]
+> = {
+  mock: [],
+  ernie: ['ERNIE_API_KEY', 'ERNIE_SECRET_KEY'],
+  qianfan: ['QIANFAN_API_KEY'],
+  openai: ['OPENAI_API_KEY'],
+};
 
 /**
  * Validates the raw environment and returns it typed, with defaults applied.
@@ -18,12 +33,24 @@ export function validateEnv(
     skipMissingProperties: false,
     forbidUnknownValues: false,
   });
-  if (errors.length > 0) {
-    const lines = errors.map((error) => {
-      const rules = Object.values(error.constraints ?? {}).join('; ');
-      return `  - ${error.property}: ${rules}`;
-    });
+  const lines = errors.map((error) => {
+    const rules = Object.values(error.constraints ?? {}).join('; ');
+    return `  - ${error.property}: ${rules}`;
+  });
+  lines.push(...missingCredentials(env));
+  if (lines.length > 0) {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return env;
+}
+
+/** A provider chosen without its credentials fails at start-up, not at the first message. */
+function missingCredentials(env: EnvironmentVariables): string[] {
+  const provider = env.LLM_PROVIDER;
+  if (!(LLM_PROVIDERS as readonly string[]).includes(provider)) return [];
+  const missing = PROVIDER_CREDENTIALS[provider].filter((name) => !env[name]);
+  if (missing.length === 0) return [];
+  return [
+    `  - ${missing.join(', ')}: required when LLM_PROVIDER=${provider} (not set)`,
+  ];
 }

@@ -30,11 +30,16 @@ import type { LlmCallPolicy } from './llm.types.js';
     },
     {
       provide: LlmProvider,
-      inject: [ConfigService, LLM_CALL_POLICY],
-      useFactory: (config: AppConfig, policy: LlmCallPolicy): LlmProvider =>
+      inject: [ConfigService, LLM_CALL_POLICY, AccessTokenStore],
+      useFactory: (
+        config: AppConfig,
+        policy: LlmCallPolicy,
+        tokenStore: AccessTokenStore,
+      ): LlmProvider =>
         PROVIDER_FACTORIES[config.get('LLM_PROVIDER', { infer: true })]({
           config,
           policy,
+          tokenStore,
         }),
     },
     {

@@ -23,6 +23,8 @@ export class SseClient {
   readonly events: ReceivedEvent[] = [];
   readonly comments: string[] = [];
   readonly retries: number[] = [];
+  /** Terminal events (`done`/`error`) by reply id, indexed as they arrive. */
+  private readonly ends = new Map<string, ReceivedEvent>();
   raw = '';
   ended = false;
   private readonly waiters = new Set<() => void>();
@@ -46,7 +48,9 @@ export class SseClient {
     client.controller.signal.addEventListener('abort', () =>
       controller.abort(),
     );
-    if (response.ok && response.body) client.done = client.read(response.body);
+    // A stream cut by the server (shutdown, dropped slow client) just ends.
+    if (response.ok && response.body)
+      client.done = client.read(response.body).catch(() => undefined);
     return client;
   }
 
@@ -106,15 +110,12 @@ export class SseClient {
     messageId: string,
     timeoutMs = 10_000,
   ): Promise<ReceivedEvent> {
-    const isEnd = (e: ReceivedEvent) =>
-      (e.event === 'done' || e.event === 'error') &&
-      (JSON.parse(e.data) as { messageId?: string }).messageId === messageId;
     await this.waitFor(
-      (c) => c.events.some(isEnd),
+      (c) => c.ends.has(messageId),
       timeoutMs,
       `end of ${messageId}`,
     );
-    return this.events.find(isEnd)!;
+    return this.ends.get(messageId)!;
   }
 
   close(): Promise<void> {
@@ -125,11 +126,19 @@ export class SseClient {
   private async read(body: ReadableStream<Uint8Array>): Promise<void> {
     const parser = createParser({
       onEvent: (message: EventSourceMessage) => {
-        this.events.push({
+        const event = {
           id: message.id,
           event: message.event ?? 'message',
           data: message.data,
-        });
+        };
+        this.events.push(event);
+        if (event.event === 'done' || event.event === 'error') {
+          const { messageId } = JSON.parse(event.data) as {
+            messageId?: string;
+          };
+          if (messageId && !this.ends.has(messageId))
+            this.ends.set(messageId, event);
+        }
         this.notify();
       },
       onComment: (comment) => {

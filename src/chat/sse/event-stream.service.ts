@@ -14,13 +14,15 @@ import {
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
-import { StreamRegistry } from './stream-registry.js';
+import { StreamRegistry, type StreamConnection } from './stream-registry.js';
 
 export interface StreamRequest {
   conversationId: string;
   lastEventId?: string;
   /** Who opens it, for the per-client limit (IP address or API key). */
   client: string;
+  /** The HTTP response carrying the stream, so that shutdown can wait for it to flush. */
+  connection?: StreamConnection;
 }
 
 /**
@@ -59,7 +61,7 @@ export class EventStreamService {
     // when the client left during set-up, and a slot taken then would leak.
     // A limit error thrown here still becomes a 429, as no header is out yet.
     return new Observable<MessageEvent>((subscriber) => {
-      const lease = this.registry.acquire(request.client);
+      const lease = this.registry.acquire(request.client, request.connection);
       // The id of the last event sent: the final `shutdown` event carries it,
       // since an event without an id would get one made up by Nest, which the
       // client would then send back as its Last-Event-ID.

@@ -1,7 +1,14 @@
+import type { ServerResponse } from 'node:http';
 import { Injectable, Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import type { AppConfig } from '../../config/app-config.service.js';
+
+/** The response of a stream, as far as the registry needs it. */
+export type StreamConnection = Pick<
+  ServerResponse,
+  'once' | 'writableFinished' | 'destroyed'
+>;
 
 /** A claimed stream slot; `release()` is idempotent. */
 export interface StreamLease {
@@ -28,7 +35,12 @@ export class StreamRegistry {
     return this.total;
   }
 
-  acquire(client: string): StreamLease {
+  /**
+   * Claims a slot for `client`. With `connection`, the slot is held until the
+   * response has been flushed or closed, not just until the stream ended: at
+   * shutdown this tells when the final events have really left.
+   */
+  acquire(client: string, connection?: StreamConnection): StreamLease {
     if (this.total >= this.maxStreams) {
       throw HttpErrors.tooMany(
         'too_many_streams',
@@ -45,14 +57,32 @@ export class StreamRegistry {
     this.perClient.set(client, mine + 1);
     this.total++;
     let released = false;
+    const free = () => {
+      this.total--;
+      const left = (this.perClient.get(client) ?? 1) - 1;
+      if (left > 0) this.perClient.set(client, left);
+      else this.perClient.delete(client);
+    };
     return {
       release: () => {
         if (released) return;
         released = true;
-        this.total--;
-        const left = (this.perClient.get(client) ?? 1) - 1;
-        if (left > 0) this.perClient.set(client, left);
-        else this.perClient.delete(client);
+        if (
+          !connection ||
+          connection.writableFinished ||
+          connection.destroyed
+        ) {
+          free();
+          return;
+        }
+        let freed = false;
+        const once = () => {
+          if (freed) return;
+          freed = true;
+          free();
+        };
+        connection.once('finish', once);
+        connection.once('close', once);
       },
     };
   }

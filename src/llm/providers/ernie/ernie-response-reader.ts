@@ -1,0 +1,172 @@
+import { LlmError } from '../../llm-error.js';
+import type { LlmChunk, LlmUsage } from '../../llm.types.js';
+import { httpStatusError } from '../http/http-status-error.js';
+import {
+  readServerSentEvents,
+  ServerSentEventsError,
+} from '../http/server-sent-events.js';
+import { mapErnieError } from './ernie-error.mapper.js';
+import type {
+  ErnieErrorBody,
+  ErnieReplyChunk,
+  ErnieUsage,
+} from './ernie-wire.types.js';
+
+const WHAT = 'the ERNIE chat API';
+/** Bound on non-stream bodies and on stray lines kept from a stream. */
+const MAX_BODY_CHARS = 64 * 1024;
+
+/**
+ * Reads ERNIE's answer to a chat request as the gateway's chunks. ERNIE may
+ * answer a `stream: true` request with an event stream, or with a plain JSON
+ * body (an error, usually with HTTP 200): the content type and the body
+ * decide, not the status. The stream ends with the event whose `is_end` is
+ * true; there is no `[DONE]`. Errors are thrown as `LlmError`.
+ */
+export async function* readErnieResponse(
+  response: Response,
+): AsyncGenerator<LlmChunk> {
+  const type = (response.headers.get('content-type') ?? '').toLowerCase();
+  try {
+    if (type.includes('text/event-stream') && response.ok) {
+      yield* readEventStream(response);
+    } else {
+      yield* readWholeBody(response);
+    }
+  } catch (error) {
+    throw toReadError(error);
+  }
+}
+
+async function* readEventStream(response: Response): AsyncGenerator<LlmChunk> {
+  if (!response.body) throw protocolError('an empty stream');
+  let usage: LlmUsage | undefined;
+  let stray = '';
+  const events = readServerSentEvents(response.body, {
+    onStrayLine: (line) => {
+      if (stray.length < MAX_BODY_CHARS) stray += `${line}\n`;
+    },
+  });
+  for await (const event of events) {
+    const chunk = parseJson(event.data);
+    if (!isObject(chunk)) throw protocolError('a malformed stream event');
+    throwIfError(chunk);
+    const reply = chunk as ErnieReplyChunk;
+    usage = toUsage(reply.usage) ?? usage;
+    if (typeof reply.result === 'string' && reply.result.length > 0) {
+      yield { type: 'delta', text: reply.result };
+    }
+    if (reply.is_end === true) {
+      yield { type: 'finish', finishReason: finishReasonOf(reply), usage };
+      return;
+    }
+  }
+  throwIfError(parseJson(stray));
+  throw new LlmError(
+    'upstream_unavailable',
+    'The ERNIE stream ended before the reply was complete.',
+    { retryable: true, upstreamCode: 'stream_ended_early' },
+  );
+}
+
+async function* readWholeBody(response: Response): AsyncGenerator<LlmChunk> {
+  const body = parseJson(await readLimited(response));
+  throwIfError(body);
+  if (!response.ok)
+    throw httpStatusError(response.status, response.headers, WHAT);
+  if (isObject(body) && typeof body.result === 'string') {
+    const reply = body as ErnieReplyChunk;
+    if (body.result) yield { type: 'delta', text: body.result };
+    yield {
+      type: 'finish',
+      finishReason: finishReasonOf(reply),
+      usage: toUsage(reply.usage),
+    };
+    return;
+  }
+  throw protocolError('neither a stream nor a reply');
+}
+
+async function readLimited(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < MAX_BODY_CHARS) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      text += decoder.decode(value, { stream: true });
+    }
+    return text;
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+}
+
+function finishReasonOf(chunk: ErnieReplyChunk): string {
+  const reason = chunk.finish_reason;
+  if (typeof reason === 'string' && reason && reason !== 'normal')
+    return reason;
+  if (chunk.need_clear_history === true) return 'content_filter';
+  if (chunk.is_truncated === true) return 'length';
+  return 'stop';
+}
+
+function toUsage(usage: ErnieUsage | undefined): LlmUsage | undefined {
+  if (!isObject(usage)) return undefined;
+  const prompt = Number(usage.prompt_tokens ?? 0);
+  const completion = Number(usage.completion_tokens ?? 0);
+  const total = Number(usage.total_tokens ?? prompt + completion);
+  if (![prompt, completion, total].every(Number.isFinite)) return undefined;
+  return {
+    promptTokens: prompt,
+    completionTokens: completion,
+    totalTokens: total,
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Throws the mapped error when `value` is ERNIE's `{error_code, error_msg}`. */
+function throwIfError(value: unknown): void {
+  if (!isObject(value)) return;
+  const { error_code: code, error_msg: message } =
+    value as Partial<ErnieErrorBody> & Record<string, unknown>;
+  // Accept the code as a number or a numeric string: the docs show both.
+  const numeric = typeof code === 'string' ? Number(code) : code;
+  if (typeof numeric !== 'number' || !Number.isInteger(numeric)) return;
+  throw mapErnieError(
+    numeric,
+    typeof message === 'string' ? message : undefined,
+  );
+}
+
+function protocolError(what: string): LlmError {
+  return new LlmError(
+    'upstream_protocol',
+    `ERNIE sent ${what}; the reply could not be read.`,
+  );
+}
+
+function toReadError(error: unknown): LlmError {
+  if (error instanceof LlmError) return error;
+  if (error instanceof ServerSentEventsError) {
+    return protocolError('an event stream that breaks the SSE framing');
+  }
+  return new LlmError(
+    'upstream_unavailable',
+    'The connection to ERNIE was lost before the reply was complete.',
+    { retryable: true, upstreamCode: 'connection_lost' },
+  );
+}

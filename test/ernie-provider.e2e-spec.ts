@@ -1,0 +1,293 @@
+import { FakeErnie } from './fakes/fake-ernie.js';
+import { startApp, type AppProcess } from './support/app-process.js';
+import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
+import { postJson, type SseClient } from './support/sse-client.js';
+
+const SYSTEM_PROMPT = 'You are a concise assistant for the e2e suite.';
+const REPLY = 'Hello from the fake model.';
+const FIRST_TOKEN_TIMEOUT_MS = 1_000;
+const IDLE_TIMEOUT_MS = 600;
+const MAX_RETRIES = 2;
+
+/** Small timeouts and fast retries, so that faults show in well under a second. */
+const TUNING = {
+  SYSTEM_PROMPT,
+  LLM_FIRST_TOKEN_TIMEOUT_MS: String(FIRST_TOKEN_TIMEOUT_MS),
+  LLM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+  LLM_MAX_RETRIES: String(MAX_RETRIES),
+  LLM_RETRY_BASE_MS: '20',
+  LLM_RETRY_MAX_MS: '100',
+  CANCEL_GRACE_MS: '100',
+  SHUTDOWN_GRACE_MS: '0',
+  LOG_LEVEL: 'debug',
+};
+
+describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
+  let fake: FakeErnie;
+  let app: AppProcess;
+  const clients: SseClient[] = [];
+  const open = async (conversationId: string) => {
+    const client = await subscribe(app, conversationId);
+    clients.push(client);
+    return client;
+  };
+  /** Asserts that neither the logs nor any SSE stream ever showed a secret. */
+  const expectNoSecrets = (output: string) => {
+    const secrets = [...FAKE_CREDENTIALS, ...fake.issuedTokens];
+    for (const secret of secrets) {
+      expect(output).not.toContain(secret);
+      for (const client of clients) expect(client.raw).not.toContain(secret);
+    }
+  };
+
+  beforeAll(async () => {
+    fake = await FakeErnie.start();
+    app = await startApp({ ...ernieEnv(fake), ...TUNING });
+  });
+  afterEach(async () => {
+    expectNoSecrets(app.output());
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    fake.reset();
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('streams the reply as several deltas then done with usage; the system prompt goes in `system`', async () => {
+    const client = await open('e-stream');
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'Hi' }],
+      'e-stream',
+    );
+    const reply = await replyOf(client, messageId);
+    expect(reply.event).toBe('done');
+    expect(reply.deltas.length).toBeGreaterThanOrEqual(3);
+    expect(reply.deltas.join('')).toBe(REPLY);
+    expect(reply.text).toBe(REPLY);
+    expect(reply.finishReason).toBe('stop');
+    expect(reply.usage).toEqual({
+      promptTokens: 2,
+      completionTokens: 5,
+      totalTokens: 7,
+    });
+    const [request] = fake.chatRequests;
+    expect(request.path).toBe(
+      '/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/eb-instant',
+    );
+    expect(request.body.stream).toBe(true);
+    expect(request.body.system).toBe(SYSTEM_PROMPT);
+    expect(request.body.messages).toEqual([{ role: 'user', content: 'Hi' }]);
+  });
+
+  it('retries overload and QPS errors with backoff, then succeeds', async () => {
+    const client = await open('e-retry');
+    fake.enqueue(
+      { type: 'error', code: 336100, message: 'server overloaded' },
+      {
+        type: 'error',
+        code: 18,
+        message: 'Open api qps request limit reached',
+      },
+    );
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'hi' }],
+      'e-retry',
+    );
+    const reply = await replyOf(client, messageId);
+    expect(reply.event).toBe('done');
+    expect(reply.text).toBe(REPLY);
+    expect(fake.chatRequests).toHaveLength(3);
+  });
+
+  it.each([
+    [336003, 'upstream_bad_request'],
+    [17, 'upstream_rate_limited'],
+    [336103, 'upstream_input_too_long'],
+  ])(
+    'fails at once on error %i (%s): one error event, no retry',
+    async (code, expected) => {
+      const client = await open(`e-fail-${code}`);
+      fake.enqueue({ type: 'error', code, message: 'refused' });
+      const { messageId } = await send(
+        app,
+        [{ role: 'user', content: 'hi' }],
+        `e-fail-${code}`,
+      );
+      const reply = await replyOf(client, messageId);
+      expect(reply.event).toBe('error');
+      expect(reply.code).toBe(expected);
+      expect(reply.details).toEqual({ upstreamCode: code });
+      expect(reply.text).toBe('');
+      expect(client.ofType('error')).toHaveLength(1);
+      expect(fake.chatRequests).toHaveLength(1);
+    },
+  );
+
+  it('reports a stream cut mid-way as an error event carrying the partial text', async () => {
+    const client = await open('e-cut');
+    fake.enqueue({ type: 'cut', afterChunks: 2 });
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'hi' }],
+      'e-cut',
+    );
+    const reply = await replyOf(client, messageId);
+    expect(reply.event).toBe('error');
+    expect(reply.code).toBe('upstream_unavailable');
+    expect(reply.deltas.join('')).toBe('Hello from');
+    expect(reply.text).toBe('Hello from');
+    expect(fake.chatRequests).toHaveLength(1);
+  });
+
+  it('ends a stream that stalls mid-way with upstream_timeout after the idle timeout', async () => {
+    const client = await open('e-stall');
+    fake.enqueue({ type: 'stall', afterChunks: 2 });
+    const started = Date.now();
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'hi' }],
+      'e-stall',
+    );
+    const reply = await replyOf(client, messageId);
+    expect(reply.event).toBe('error');
+    expect(reply.code).toBe('upstream_timeout');
+    expect(reply.text).toBe('Hello from');
+    expect(Date.now() - started).toBeLessThan(IDLE_TIMEOUT_MS + 3_000);
+    await fake.waitFor(
+      () => fake.chatRequests[0].closedEarly,
+      5_000,
+      'request closed',
+    );
+  });
+
+  it('ends a reply whose first token never comes with upstream_timeout, closing every attempt', async () => {
+    const client = await open('e-silent');
+    fake.setDefault({ type: 'stall' });
+    const started = Date.now();
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'hi' }],
+      'e-silent',
+    );
+    const reply = await replyOf(client, messageId, 15_000);
+    expect(reply.event).toBe('error');
+    expect(reply.code).toBe('upstream_timeout');
+    expect(Date.now() - started).toBeLessThan(
+      (MAX_RETRIES + 1) * (FIRST_TOKEN_TIMEOUT_MS + 100) + 3_000,
+    );
+    expect(fake.chatRequests).toHaveLength(MAX_RETRIES + 1);
+    await fake.waitFor(
+      () => fake.chatRequests.every((r) => r.closedEarly),
+      5_000,
+      'every attempt closed',
+    );
+  });
+
+  it('sends a history of more than 3 turns within the alternation rules', async () => {
+    const client = await open('e-history');
+    for (const text of ['first', 'second', 'third']) {
+      const { messageId } = await send(
+        app,
+        [{ role: 'user', content: text }],
+        'e-history',
+      );
+      expect((await replyOf(client, messageId)).event).toBe('done');
+    }
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'fourth' }],
+      'e-history',
+    );
+    expect((await replyOf(client, messageId)).event).toBe('done');
+    expect(fake.chatRequests.at(-1)!.body.messages).toEqual([
+      { role: 'user', content: 'first' },
+      { role: 'assistant', content: REPLY },
+      { role: 'user', content: 'second' },
+      { role: 'assistant', content: REPLY },
+      { role: 'user', content: 'third' },
+      { role: 'assistant', content: REPLY },
+      { role: 'user', content: 'fourth' },
+    ]);
+  });
+
+  it("normalises a client's own history (default conversation) so ERNIE accepts it", async () => {
+    const client = await open('default');
+    const { messageId } = await send(app, [
+      { role: 'assistant', content: 'Welcome!' },
+      { role: 'user', content: 'one' },
+      { role: 'user', content: 'two' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'three' },
+    ]);
+    expect((await replyOf(client, messageId)).event).toBe('done');
+    expect(fake.chatRequests[0].body.messages).toEqual([
+      { role: 'user', content: 'one\n\ntwo' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'three' },
+    ]);
+  });
+
+  it('closes the upstream request when the last listener leaves', async () => {
+    const client = await open('e-leave');
+    fake.enqueue({
+      type: 'reply',
+      chunks: Array(50).fill(' word'),
+      chunkDelayMs: 100,
+    });
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'long' }],
+      'e-leave',
+    );
+    await client.waitFor(
+      (c) =>
+        c
+          .json<{ messageId: string }>('delta')
+          .some((d) => d.messageId === messageId),
+      5_000,
+      'first delta',
+    );
+    await client.close();
+    await fake.waitFor(
+      () => fake.chatRequests[0].closedEarly,
+      5_000,
+      'request closed',
+    );
+  });
+
+  it('closes the upstream request when the reply is cancelled', async () => {
+    const client = await open('e-cancel');
+    fake.enqueue({
+      type: 'reply',
+      chunks: Array(50).fill(' word'),
+      chunkDelayMs: 100,
+    });
+    const { messageId } = await send(
+      app,
+      [{ role: 'user', content: 'long' }],
+      'e-cancel',
+    );
+    await client.waitFor(
+      (c) => c.ofType('delta').length > 0,
+      5_000,
+      'first delta',
+    );
+    const cancel = await postJson(
+      `${app.url}/server/conversations/e-cancel/cancel`,
+      {},
+    );
+    expect(cancel.status).toBeLessThan(300);
+    const reply = await replyOf(client, messageId);
+    expect(reply.event).toBe('done');
+    expect(reply.finishReason).toBe('cancelled');
+    await fake.waitFor(
+      () => fake.chatRequests[0].closedEarly,
+      5_000,
+      'request closed',
+    );
+  });
+});

@@ -1,0 +1,282 @@
+import {
+  FAKE_OPENAI_API_KEY,
+  FAKE_QIANFAN_API_KEY,
+  FakeOpenAi,
+} from './fakes/fake-openai.js';
+import { startApp, type AppProcess } from './support/app-process.js';
+import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import {
+  FAKE_CREDENTIALS,
+  openAiEnv,
+  qianfanEnv,
+} from './support/provider-env.js';
+import { postJson, type SseClient } from './support/sse-client.js';
+
+const SYSTEM_PROMPT = 'You are a concise assistant for the e2e suite.';
+const REPLY = 'Hello from the fake model.';
+const IDLE_TIMEOUT_MS = 600;
+const RETRY_MAX_MS = 150;
+const QIANFAN_APP_ID = 'app-7f3c9e21';
+
+interface Variant {
+  provider: 'qianfan' | 'openai';
+  apiKey: string;
+  path: string;
+  model: string;
+  env: (fake: FakeOpenAi) => Record<string, string>;
+}
+
+const VARIANTS: Variant[] = [
+  {
+    provider: 'qianfan',
+    apiKey: FAKE_QIANFAN_API_KEY,
+    path: '/v2/chat/completions',
+    model: 'ernie-speed-8k',
+    env: (fake) => qianfanEnv(fake, QIANFAN_APP_ID),
+  },
+  {
+    provider: 'openai',
+    apiKey: FAKE_OPENAI_API_KEY,
+    path: '/v1/chat/completions',
+    model: 'gpt-4o-mini',
+    env: openAiEnv,
+  },
+];
+
+describe.each(VARIANTS)(
+  '$provider provider through the real app (fake upstream)',
+  (variant) => {
+    let fake: FakeOpenAi;
+    let app: AppProcess;
+    const clients: SseClient[] = [];
+    const open = async (conversationId: string) => {
+      const client = await subscribe(app, conversationId);
+      clients.push(client);
+      return client;
+    };
+
+    beforeAll(async () => {
+      fake = await FakeOpenAi.start({ apiKey: variant.apiKey });
+      app = await startApp({
+        ...variant.env(fake),
+        SYSTEM_PROMPT,
+        LLM_FIRST_TOKEN_TIMEOUT_MS: '1000',
+        LLM_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+        LLM_MAX_RETRIES: '2',
+        LLM_RETRY_BASE_MS: '20',
+        LLM_RETRY_MAX_MS: String(RETRY_MAX_MS),
+        CANCEL_GRACE_MS: '100',
+        SHUTDOWN_GRACE_MS: '0',
+        LOG_LEVEL: 'debug',
+      });
+    });
+    afterEach(async () => {
+      for (const secret of FAKE_CREDENTIALS) {
+        expect(app.output()).not.toContain(secret);
+        for (const client of clients) expect(client.raw).not.toContain(secret);
+      }
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      fake.reset();
+    });
+    afterAll(async () => {
+      await app?.stop();
+      await fake?.close();
+    });
+
+    it('streams the reply as several deltas then done with usage; the system prompt is the first message', async () => {
+      const client = await open('o-stream');
+      const { messageId } = await send(
+        app,
+        [{ role: 'user', content: 'Hi' }],
+        'o-stream',
+      );
+      const reply = await replyOf(client, messageId);
+      expect(reply.event).toBe('done');
+      expect(reply.deltas.length).toBeGreaterThanOrEqual(3);
+      expect(reply.deltas.join('')).toBe(REPLY);
+      expect(reply.finishReason).toBe('stop');
+      expect(reply.usage?.completionTokens).toBe(5);
+      const [request] = fake.chatRequests;
+      expect(request.path).toBe(variant.path);
+      expect(request.headers.authorization).toBe(`Bearer ${variant.apiKey}`);
+      expect(request.headers.appid).toBe(
+        variant.provider === 'qianfan' ? QIANFAN_APP_ID : undefined,
+      );
+      expect(request.body).toMatchObject({
+        model: variant.model,
+        stream: true,
+        stream_options: { include_usage: true },
+        messages: [
+          { role: 'system', content: SYSTEM_PROMPT },
+          { role: 'user', content: 'Hi' },
+        ],
+      });
+    });
+
+    it('retries a rate limit (honouring Retry-After) and a 5xx, then succeeds', async () => {
+      const client = await open('o-retry');
+      fake.enqueue(
+        {
+          type: 'error',
+          status: 429,
+          code: 'rate_limit_exceeded',
+          headers: { 'retry-after': '5' },
+        },
+        { type: 'http', status: 503 },
+      );
+      const { messageId } = await send(
+        app,
+        [{ role: 'user', content: 'hi' }],
+        'o-retry',
+      );
+      const reply = await replyOf(client, messageId);
+      expect(reply.event).toBe('done');
+      expect(reply.text).toBe(REPLY);
+      const [limited, unavailable] = fake.chatRequests;
+      expect(fake.chatRequests).toHaveLength(3);
+      // Retry-After (5 s) is capped by LLM_RETRY_MAX_MS, but never undercut by jitter.
+      expect(
+        unavailable.receivedAt - limited.receivedAt,
+      ).toBeGreaterThanOrEqual(RETRY_MAX_MS - 10);
+    });
+
+    it.each([
+      [400, 'invalid_argument', 'upstream_bad_request'],
+      [400, 'characters_too_long', 'upstream_input_too_long'],
+      [401, 'invalid_api_key', 'upstream_auth'],
+    ])(
+      'fails at once on HTTP %i %s: one error event, no retry',
+      async (status, code, expected) => {
+        const client = await open(`o-fail-${code}`);
+        fake.enqueue({ type: 'error', status, code });
+        const { messageId } = await send(
+          app,
+          [{ role: 'user', content: 'hi' }],
+          `o-fail-${code}`,
+        );
+        const reply = await replyOf(client, messageId);
+        expect(reply.event).toBe('error');
+        expect(reply.code).toBe(expected);
+        expect(reply.details).toEqual({ upstreamCode: code });
+        expect(client.ofType('error')).toHaveLength(1);
+        expect(fake.chatRequests).toHaveLength(1);
+      },
+    );
+
+    it.each([
+      ['cut', { type: 'cut', afterChunks: 2 }, 'upstream_unavailable'],
+      ['malformed', { type: 'malformed', afterChunks: 2 }, 'upstream_protocol'],
+    ] as const)(
+      'reports a %s stream as an error event with the partial text',
+      async (name, behaviour, code) => {
+        const client = await open(`o-${name}`);
+        fake.enqueue(behaviour);
+        const { messageId } = await send(
+          app,
+          [{ role: 'user', content: 'hi' }],
+          `o-${name}`,
+        );
+        const reply = await replyOf(client, messageId);
+        expect(reply.event).toBe('error');
+        expect(reply.code).toBe(code);
+        expect(reply.text).toBe('Hello from');
+        expect(fake.chatRequests).toHaveLength(1);
+      },
+    );
+
+    it('ends a stream that stalls mid-way with upstream_timeout and closes the request', async () => {
+      const client = await open('o-stall');
+      fake.enqueue({ type: 'stall', afterChunks: 2 });
+      const started = Date.now();
+      const { messageId } = await send(
+        app,
+        [{ role: 'user', content: 'hi' }],
+        'o-stall',
+      );
+      const reply = await replyOf(client, messageId);
+      expect(reply.event).toBe('error');
+      expect(reply.code).toBe('upstream_timeout');
+      expect(reply.text).toBe('Hello from');
+      expect(Date.now() - started).toBeLessThan(IDLE_TIMEOUT_MS + 3_000);
+      await fake.waitFor(
+        () => fake.chatRequests[0].closedEarly,
+        5_000,
+        'request closed',
+      );
+    });
+
+    it('sends a history of more than 3 turns, alternating', async () => {
+      const client = await open('o-history');
+      for (const text of ['first', 'second', 'third', 'fourth']) {
+        const { messageId } = await send(
+          app,
+          [{ role: 'user', content: text }],
+          'o-history',
+        );
+        expect((await replyOf(client, messageId)).event).toBe('done');
+      }
+      expect(fake.chatRequests.at(-1)!.body.messages).toEqual([
+        { role: 'system', content: SYSTEM_PROMPT },
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: REPLY },
+        { role: 'user', content: 'second' },
+        { role: 'assistant', content: REPLY },
+        { role: 'user', content: 'third' },
+        { role: 'assistant', content: REPLY },
+        { role: 'user', content: 'fourth' },
+      ]);
+    });
+
+    it('closes the upstream request when the last listener leaves', async () => {
+      const client = await open('o-leave');
+      fake.enqueue({
+        type: 'reply',
+        chunks: Array(50).fill(' word'),
+        chunkDelayMs: 100,
+      });
+      await send(app, [{ role: 'user', content: 'long' }], 'o-leave');
+      await client.waitFor(
+        (c) => c.ofType('delta').length > 0,
+        5_000,
+        'first delta',
+      );
+      await client.close();
+      await fake.waitFor(
+        () => fake.chatRequests[0].closedEarly,
+        5_000,
+        'request closed',
+      );
+    });
+
+    it('closes the upstream request when the reply is cancelled', async () => {
+      const client = await open('o-cancel');
+      fake.enqueue({
+        type: 'reply',
+        chunks: Array(50).fill(' word'),
+        chunkDelayMs: 100,
+      });
+      const { messageId } = await send(
+        app,
+        [{ role: 'user', content: 'long' }],
+        'o-cancel',
+      );
+      await client.waitFor(
+        (c) => c.ofType('delta').length > 0,
+        5_000,
+        'first delta',
+      );
+      const cancel = await postJson(
+        `${app.url}/server/conversations/o-cancel/cancel`,
+        {},
+      );
+      expect(cancel.status).toBeLessThan(300);
+      const reply = await replyOf(client, messageId);
+      expect(reply.finishReason).toBe('cancelled');
+      await fake.waitFor(
+        () => fake.chatRequests[0].closedEarly,
+        5_000,
+        'request closed',
+      );
+    });
+  },
+);
