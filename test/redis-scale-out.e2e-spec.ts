@@ -57,22 +57,25 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       'the final message event',
     );
 
-  /** The end of a reply, read from the stored history once it is no longer running. */
-  const eventuallyEnded = async (
-    id: string,
-    messageId: string,
-    from: string,
-  ) => {
-    await eventually(
+  /** Waits until no reply runs in the conversation (as seen from `app`). */
+  const idle = (app: AppProcess, id: string) =>
+    eventually(
       async () => {
         const state = (await fetch(
-          `${one.url}/server/conversations/${id}`,
+          `${app.url}/server/conversations/${id}`,
         ).then((r) => r.json())) as { activeMessageId?: string };
         return state.activeMessageId === undefined;
       },
       15_000,
       'the reply to end',
     );
+  /** The end of a reply, replayed once it no longer runs. */
+  const eventuallyEnded = async (
+    id: string,
+    messageId: string,
+    from: string,
+  ) => {
+    await idle(one, id);
     const replay = await open(one, id, { lastEventId: from });
     return JSON.parse((await replay.waitForEnd(messageId)).data) as Record<
       string,
@@ -158,6 +161,8 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
     const watcher = await open(two, id);
     const first = await send(one, id, 'first');
     await watcher.waitForEnd(first.body.messageId, 15_000);
+    // The reply is stored and the conversation released just after its last event.
+    await idle(two, id);
     const second = await send(two, id, 'second');
     expect(second.status).toBe(202);
     const done = await watcher.waitForEnd(second.body.messageId, 15_000);
@@ -202,6 +207,7 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       cancelReason: 'requested',
     });
     // The claim is released by the instance that ran the reply.
+    await idle(two, id);
     const next = await send(two, id, 'now my turn');
     expect(next.status).toBe(202);
     await watcher.waitForEnd(next.body.messageId, 15_000);
@@ -213,20 +219,11 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
     const running = await send(one, id, LONG);
     await watcher.waitFor((c) => c.ofType('delta').length > 0, 10_000);
     await watcher.close();
-    const conversation = () =>
-      fetch(`${one.url}/server/conversations/${id}`).then(
-        (r) =>
-          r.json() as Promise<{
-            activeMessageId?: string;
-            turns: { status?: string }[];
-          }>,
-      );
-    await eventually(
-      async () => (await conversation()).activeMessageId === undefined,
-      10_000,
-      'the reply to stop',
-    );
-    expect((await conversation()).turns.at(-1)?.status).toBe('cancelled');
+    await idle(one, id);
+    const conversation = (await fetch(
+      `${one.url}/server/conversations/${id}`,
+    ).then((r) => r.json())) as { turns: { status?: string }[] };
+    expect(conversation.turns.at(-1)?.status).toBe('cancelled');
     // Reconnecting afterwards shows how it ended.
     const late = await open(one, id, { lastEventId: watcher.lastEventId });
     const done = await late.waitForEnd(running.body.messageId);
