@@ -124,6 +124,12 @@ describe('Redis killed and restarted under two instances (e2e)', () => {
       code: 'bus_unavailable',
       message: expect.any(String) as string,
     });
+    // A stream opened meanwhile ends at once, at the position it asked for.
+    const during = await open(one, id, { lastEventId: error.id });
+    await during.waitFor((c) => c.ended, 5_000, 'the end of the stream');
+    expect(during.events.map((e) => [e.event, e.id])).toEqual([
+      ['error', error.id],
+    ]);
     const refused = await send(two, `other-${randomUUID()}`, 'hello?');
     expect(refused.status).toBe(503);
     expect(refused.body).toMatchObject({ code: 'bus_unavailable' });
