@@ -135,16 +135,19 @@ describe('Redis killed and restarted under two instances (e2e)', () => {
     expect(refused.body).toMatchObject({ code: 'bus_unavailable' });
 
     await redis.start();
-    await eventually(
-      async () =>
-        (
-          await postJson(`${two.url}/server/send`, {
-            messages: [{ role: 'user', content: 'back?' }],
-          })
-        ).status === 202,
-      20_000,
-      'POST accepted after the restart',
-    );
+    // Each instance reconnects on its own backoff: wait for both.
+    for (const instance of [one, two]) {
+      await eventually(
+        async () =>
+          (
+            await postJson(`${instance.url}/server/send`, {
+              messages: [{ role: 'user', content: 'back?' }],
+            })
+          ).status === 202,
+        20_000,
+        'POST accepted after the restart',
+      );
+    }
 
     // The client that saw the error reconnects where it stood; Redis came
     // back empty, so it is told to reload rather than silently missing events.
