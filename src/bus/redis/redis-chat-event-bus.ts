@@ -7,6 +7,7 @@ import {
 } from '../../redis/redis-subscriptions.js';
 import { ChatEventBus } from '../chat-event-bus.js';
 import {
+  controlEvent,
   toMessageEvent,
   type CancelRequest,
   type ChatEvent,
@@ -126,10 +127,15 @@ export class RedisChatEventBus extends ChatEventBus {
         if (subscriber.closed) return;
         position = replay.position;
         newest = parseEventId(replay.position);
-        subscriber.next(control(conversationId, replay.position, 'ready'));
+        subscriber.next(controlEvent(conversationId, replay.position, 'ready'));
         if (replay.reset || !valid) {
           subscriber.next(
-            control(conversationId, replay.position, 'reset', 'events_expired'),
+            controlEvent(
+              conversationId,
+              replay.position,
+              'reset',
+              'events_expired',
+            ),
           );
         }
         for (const event of replay.events) deliver(event);
@@ -223,20 +229,4 @@ export class RedisChatEventBus extends ChatEventBus {
       }),
     };
   }
-}
-
-/** An event that is not stored: it tells one subscriber where it stands. */
-function control(
-  conversationId: string,
-  id: string,
-  type: 'ready' | 'reset',
-  reason?: string,
-): ChatEvent {
-  const data = reason ? { conversationId, reason } : { conversationId };
-  return {
-    id,
-    conversationId,
-    type,
-    message: toMessageEvent(id, { type, data }),
-  };
 }
