@@ -282,9 +282,32 @@ export class GenerationRunner {
         `Could not store reply ${job.messageId}: ${String(error)}`,
       );
     } finally {
-      await this.store
-        .releaseGeneration(job.conversationId, job.messageId)
-        .catch((error: unknown) => this.logger.error(String(error)));
+      await this.release(job);
+    }
+  }
+
+  /**
+   * Frees the conversation for its next reply. If the store is unreachable
+   * (Redis down) the claim would otherwise block the conversation until it
+   * expires, so the release is retried in the background for a while.
+   */
+  private async release(job: GenerationJob, attempt = 0): Promise<void> {
+    try {
+      await this.store.releaseGeneration(job.conversationId, job.messageId);
+    } catch (error) {
+      if (attempt >= RELEASE_RETRY_DELAYS_MS.length) {
+        this.logger.error(
+          `Could not release conversation ${job.conversationId}: ${String(error)}; it frees itself when the claim expires`,
+        );
+        return;
+      }
+      setTimeout(
+        () => void this.release(job, attempt + 1),
+        RELEASE_RETRY_DELAYS_MS[attempt],
+      ).unref();
     }
   }
 }
+
+/** Pauses between attempts to release a claim while the store is unreachable. */
+const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];
