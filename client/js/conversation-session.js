@@ -190,6 +190,12 @@ export class ConversationSession {
 
   apply(type, data, eventId) {
     if (type !== 'delta' && type !== 'done' && type !== 'error') return;
+    // An error about the stream itself (e.g. bus_unavailable), not a reply:
+    // the server ends the stream and the page resumes where it stood.
+    if (type === 'error' && !data.messageId) {
+      this.addNotice('error', friendlyError(data.code, data.message));
+      return;
+    }
     const message = this.assistantFor(data.messageId, type === 'delta');
     const wasFinal = FINAL.has(message.status);
     if (type === 'delta') {
