@@ -4,6 +4,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AccessModule } from './access/access.module.js';
 import { BusModule } from './bus/bus.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { ClientModule } from './client/client.module.js';
@@ -12,21 +13,32 @@ import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { validateEnv } from './config/validate-env.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
+import { HealthModule } from './health/health.module.js';
 import { LlmModule } from './llm/llm.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { OpenAiApiModule } from './openai-api/openai-api.module.js';
+import { RedisModule } from './redis/redis.module.js';
 
 @Module({
   imports: [
+    // `.env` is loaded (and checked) by main.ts before this module loads.
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
+      ignoreEnvFile: true,
       validate: validateEnv,
     }),
     LoggingModule,
+    MetricsModule,
     LifecycleModule,
+    AccessModule,
+    RedisModule,
     LlmModule,
     BusModule,
     ConversationsModule,
     ChatModule,
+    OpenAiApiModule,
+    HealthModule,
     ClientModule,
   ],
 })

@@ -4,13 +4,17 @@ import { Observable, type Subscriber } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
-import { StreamRegistry, type StreamConnection } from './stream-registry.js';
+import {
+  StreamRegistry,
+  type StreamClient,
+  type StreamConnection,
+} from './stream-registry.js';
 
 export interface StreamRequest {
   conversationId: string;
   lastEventId?: string;
-  /** Who opens it, for the per-client limit (IP address or API key). */
-  client: string;
+  /** Who opens it, for the per-client limit (API key, or IP address when open). */
+  client: StreamClient;
   /** The HTTP response carrying the stream, so that shutdown can wait for it to flush. */
   connection?: StreamConnection;
 }
@@ -32,7 +36,8 @@ const PING = commentEvent('ping');
  * Builds the Observable an `@Sse()` route returns for one subscriber: the
  * bus's `ready` event with a `retry:` hint first, then the conversation's
  * events (replay then live), with `: ping` comments interleaved, until the
- * client leaves or the process shuts down (then a final `shutdown` event).
+ * client leaves, the bus ends the subscription, or the process shuts down
+ * (then a final `shutdown` event).
  *
  * Per-subscriber state is kept small on purpose, as it is held for as long as
  * a client stays connected, by thousands of clients: events arrive already
@@ -91,6 +96,9 @@ export class EventStreamService {
             );
           },
           error: (error: unknown) => subscriber.error(error),
+          // A bus that loses its connection ends its subscriptions after an
+          // `error` event: the response ends too, so that the client reconnects.
+          complete: () => this.end(stream),
         });
       return () => {
         events.unsubscribe();
