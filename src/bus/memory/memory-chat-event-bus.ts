@@ -179,9 +179,17 @@ export class MemoryChatEventBus extends ChatEventBus {
     return channel;
   }
 
+  /**
+   * Drops what is past the size or the age. By size only once the buffer has
+   * grown an eighth over it: removing from the front of an array moves every
+   * element, and doing it on each publish was the hottest function of the
+   * POST benchmark. At least `replaySize` events stay replayable.
+   */
   private trim(channel: Channel): void {
     const oldest = this.now() - this.options.replayTtlMs;
-    let drop = Math.max(0, channel.buffer.length - this.options.replaySize);
+    const { replaySize } = this.options;
+    const overSize = channel.buffer.length > replaySize + (replaySize >> 3);
+    let drop = overSize ? channel.buffer.length - replaySize : 0;
     while (drop < channel.buffer.length && channel.buffer[drop].at < oldest)
       drop++;
     if (drop === 0) return;
