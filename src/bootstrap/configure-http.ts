@@ -1,9 +1,9 @@
-import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
 import type { Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
+import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
 
@@ -68,7 +68,7 @@ export function configureHttp(
     limit: config.get('BODY_LIMIT_BYTES', { infer: true }),
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
