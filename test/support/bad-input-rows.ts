@@ -268,6 +268,11 @@ function sendRows(): Rows {
     invalid('content null', withContent(null), 'messages.0.content'),
     invalid('content empty', withContent(''), 'messages.0.content'),
     invalid(
+      'content only whitespace',
+      withContent(' \n\t\u3000'),
+      'messages.0.content',
+    ),
+    invalid(
       'content over MAX_MESSAGE_CHARS',
       withContent('x'.repeat(20_001)),
       'messages.0.content',
