@@ -142,6 +142,9 @@ describe('trimToInputLimit', () => {
   });
 });
 
+/** Code points, counted independently of `characterCount` (the limit is in characters, not graphemes). */
+const codePoints = (text: string) => Array.from(text).length;
+
 describe('the ERNIE request pipeline (toAlternatingTurns, then trimToInputLimit) on any Unicode history', () => {
   const unicodeContent = fc.oneof(
     fc.string({ unit: 'grapheme', maxLength: 30 }),
@@ -172,10 +175,10 @@ describe('the ERNIE request pipeline (toAlternatingTurns, then trimToInputLimit)
         fc.integer({ min: 1, max: 120 }),
         (messages, system, maxChars) => {
           const turns = toAlternatingTurns(messages);
-          const systemChars = system ? [...system].length : 0;
+          const systemChars = system ? codePoints(system) : 0;
           const size = (list: ChatMessage[]) =>
             systemChars +
-            list.reduce((sum, t) => sum + [...t.content].length, 0);
+            list.reduce((sum, t) => sum + codePoints(t.content), 0);
           let trimmed: ChatMessage[];
           try {
             trimmed = trimToInputLimit(turns, system, maxChars);
