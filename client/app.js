@@ -14,7 +14,9 @@ function addMessage(role, text) {
   return item;
 }
 
-const events = new EventSource(`${api}/server/events?conversationId=${conversationId}`);
+const events = new EventSource(
+  `${api}/server/events?conversationId=${conversationId}`,
+);
 events.addEventListener('delta', (event) => {
   const { messageId, text } = JSON.parse(event.data);
   const item = replies.get(messageId) ?? addMessage('assistant', '');
@@ -37,6 +39,9 @@ form.addEventListener('submit', async (event) => {
   await fetch(`${api}/server/send`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ conversationId, messages: [{ role: 'user', content }] }),
+    body: JSON.stringify({
+      conversationId,
+      messages: [{ role: 'user', content }],
+    }),
   });
 });

@@ -4,6 +4,7 @@ import {
   type NestModule,
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AccessModule } from './access/access.module.js';
 import { BusModule } from './bus/bus.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { ClientModule } from './client/client.module.js';
@@ -12,7 +13,10 @@ import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { validateEnv } from './config/validate-env.js';
 import { ConversationsModule } from './conversations/conversations.module.js';
+import { HealthModule } from './health/health.module.js';
 import { LlmModule } from './llm/llm.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { OpenAiApiModule } from './openai-api/openai-api.module.js';
 
 @Module({
   imports: [
@@ -22,11 +26,15 @@ import { LlmModule } from './llm/llm.module.js';
       validate: validateEnv,
     }),
     LoggingModule,
+    MetricsModule,
     LifecycleModule,
+    AccessModule,
     LlmModule,
     BusModule,
     ConversationsModule,
     ChatModule,
+    OpenAiApiModule,
+    HealthModule,
     ClientModule,
   ],
 })

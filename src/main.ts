@@ -14,8 +14,9 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
-    // By the time the server closes, ChatShutdown has ended every stream: idle
-    // keep-alive connections are then closed instead of waiting for clients.
+    // By the time the server closes, ChatShutdown has ended every stream and
+    // waited for it to flush. Connections still open then (kept alive, or a
+    // page retrying while we drain) are closed rather than waited for.
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));

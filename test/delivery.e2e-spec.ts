@@ -58,6 +58,9 @@ describe('SSE delivery guarantees (e2e)', () => {
       SSE_HEARTBEAT_MS: '250',
       SSE_RETRY_MS: '1500',
       CANCEL_GRACE_MS: '300',
+      // Hundreds of reconnections a minute from one address: not what the
+      // rate limiter is being tested for here.
+      RATE_LIMIT_MAX: '100000',
     });
   });
   afterEach(async () => {

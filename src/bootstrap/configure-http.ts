@@ -6,6 +6,7 @@ import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
+import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 
 /**
  * Everything about HTTP that is not a route: proxy trust, security headers,
@@ -30,6 +31,10 @@ export function configureHttp(
           imgSrc: ["'self'", 'data:'],
           // The page may talk to an API on another origin (configurable in the page).
           connectSrc: ["'self'", 'http:', 'https:'],
+          // Helmet's default would rewrite every http:// request of the page to
+          // https://, which breaks the page served over plain HTTP under any
+          // host name but localhost (and an API base on another http origin).
+          upgradeInsecureRequests: null,
         },
       },
       // The API is called from pages of other origins (the original page is opened as a file).
@@ -75,5 +80,5 @@ export function configureHttp(
       exceptionFactory: validationExceptionFactory,
     }),
   );
-  app.useGlobalFilters(new AppExceptionFilter());
+  app.useGlobalFilters(new AppExceptionFilter([openAiErrorRenderer]));
 }

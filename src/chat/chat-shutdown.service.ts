@@ -25,6 +25,7 @@ export class ChatShutdown
 {
   private readonly logger = new Logger(ChatShutdown.name);
   private readonly graceMs: number;
+  private drainStartedAt = 0;
 
   constructor(
     private readonly lifecycle: AppLifecycle,
@@ -36,16 +37,20 @@ export class ChatShutdown
   }
 
   onModuleDestroy(): void {
+    this.drainStartedAt = Date.now();
     this.lifecycle.beginDraining();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    // One grace period from the start of draining, shared with the other
+    // modules' shutdown hooks, which Nest runs one after the other.
+    const left = Math.max(0, this.drainStartedAt + this.graceMs - Date.now());
     const running = this.runner.activeCount;
     if (running > 0)
       this.logger.log(
-        `Waiting for ${running} running replies (up to ${this.graceMs} ms)`,
+        `Waiting for ${running} running replies (up to ${left} ms)`,
       );
-    await this.runner.drain(this.graceMs);
+    await this.runner.drain(left);
     this.lifecycle.closeStreams();
     const deadline = Date.now() + 2_000;
     while (this.streams.openStreams > 0 && Date.now() < deadline)

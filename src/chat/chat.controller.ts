@@ -19,6 +19,7 @@ import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
+  ApiBearerAuth,
   ApiConflictResponse,
   ApiHeader,
   ApiNoContentResponse,
@@ -28,9 +29,13 @@ import {
   ApiProduces,
   ApiTags,
   ApiTooManyRequestsResponse,
+  ApiForbiddenResponse,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
+import { AcceptsStreamToken } from '../access/accepts-stream-token.decorator.js';
+import { clientIdentityOf } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
@@ -46,6 +51,17 @@ import { EVENT_STREAM_DESCRIPTION } from './sse/event-stream.description.js';
 import { EventStreamService } from './sse/event-stream.service.js';
 
 @ApiTags('chat')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({
+  type: ErrorResponseDto,
+  description:
+    'API_KEYS is set and the request has no valid key (missing_api_key, invalid_api_key; ' +
+    'on /server/events also invalid_stream_token, stream_token_expired).',
+})
+@ApiTooManyRequestsResponse({
+  type: ErrorResponseDto,
+  description: 'rate_limited (with Retry-After)',
+})
 @Controller('server')
 export class ChatController {
   constructor(
@@ -94,6 +110,10 @@ export class ChatController {
   }
 
   @Sse('events')
+  @AcceptsStreamToken({
+    conversationParam: 'conversationId',
+    defaultConversation: DEFAULT_CONVERSATION_ID,
+  })
   @ApiOperation({
     summary: 'Stream the events of a conversation (Server-Sent Events)',
     description: EVENT_STREAM_DESCRIPTION,
@@ -104,9 +124,29 @@ export class ChatController {
     required: false,
     description: 'Resume after this event id.',
   })
-  @ApiOkResponse({ description: 'An endless `text/event-stream`.' })
+  @ApiOkResponse({
+    description:
+      'An endless `text/event-stream` (events in the description above).',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'retry: 2000\nid: 1764131282000-0\nevent: ready\ndata: {"conversationId":"default"}\n\n' +
+          'id: 1764131282000-1\nevent: delta\ndata: {"messageId":"2d0f…","text":"Hello"}\n\n',
+      },
+    },
+  })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
-  @ApiTooManyRequestsResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'stream_token_conversation_mismatch',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponseDto,
+    description:
+      'rate_limited, too_many_streams, too_many_streams_per_client (MAX_STREAMS_PER_KEY per key, ' +
+      'SSE_MAX_STREAMS_PER_IP per address when open)',
+  })
   events(
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
@@ -123,7 +163,7 @@ export class ChatController {
     return this.streams.open({
       conversationId: query.conversationId ?? DEFAULT_CONVERSATION_ID,
       lastEventId,
-      client: request.ip ?? 'unknown',
+      client: clientIdentityOf(request),
       connection: request.res,
     });
   }

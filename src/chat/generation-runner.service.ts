@@ -1,4 +1,4 @@
-import { Injectable, Logger, Inject } from '@nestjs/common';
+import { Injectable, Logger, Inject, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   distinctUntilChanged,
@@ -18,6 +18,7 @@ import type { TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import { LlmService } from '../llm/llm.service.js';
 import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 export interface GenerationJob {
   conversationId: string;
@@ -54,6 +55,7 @@ export class GenerationRunner {
     private readonly bus: ChatEventBus,
     private readonly store: ConversationStore,
     @Inject(ConfigService) config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
   ) {
     this.cancelGraceMs = config.get('CANCEL_GRACE_MS', { infer: true });
   }
@@ -108,8 +110,10 @@ export class GenerationRunner {
   ): Promise<void> {
     const { conversationId, messageId } = job;
     const watchers = this.watch(job, running);
-    const publish = (event: ChatEventInput) =>
-      this.bus.publish(conversationId, event);
+    const publish = (event: ChatEventInput) => {
+      this.metrics?.eventPublished(event.type);
+      return this.bus.publish(conversationId, event);
+    };
     let text = '';
     let status: TurnStatus = 'complete';
     try {

@@ -296,6 +296,17 @@ export class EnvironmentVariables {
   @Min(10)
   STREAM_TOKEN_TTL_S = 300;
 
+  /**
+   * Secret that signs stream tokens. Unset: derived from API_KEYS, so every
+   * instance with the same keys accepts the others' tokens. Set it (the same
+   * on every instance) to keep tokens valid across a change of keys.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  @MinLength(32)
+  STREAM_TOKEN_SECRET?: string;
+
   /** Requests per key (or per IP when open) in each RATE_LIMIT_WINDOW_MS. */
   @Type(() => Number)
   @IsInt()

@@ -22,4 +22,13 @@ export abstract class LlmProvider {
     request: LlmRequest,
     signal: AbortSignal,
   ): AsyncIterable<LlmChunk>;
+
+  /**
+   * Resolves when the provider can take calls (configured, credentials
+   * present); rejects with a secret-free reason otherwise. Polled by the
+   * readiness check, so it must be cheap and must not call the upstream.
+   */
+  ready(): Promise<void> {
+    return Promise.resolve();
+  }
 }

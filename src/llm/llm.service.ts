@@ -1,5 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  MetricsService,
+  type LlmCallOutcome,
+} from '../metrics/metrics.service.js';
 import { LlmError } from './llm-error.js';
 import { LlmProvider } from './llm-provider.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
@@ -16,7 +20,9 @@ export interface LlmCallObserver {
  * configured the behaviour every provider must have: retries with jittered
  * exponential backoff on retryable errors (only before the first delta left,
  * so that no text is ever sent twice), and the time-to-first-token, idle-gap
- * and total timeouts. A timeout aborts the provider's request.
+ * and total timeouts. A timeout aborts the provider's request. Every call is
+ * measured here (started/finished/failed, duration, time to first token,
+ * tokens, retries), whichever route made it.
  */
 @Injectable()
 export class LlmService {
@@ -25,6 +31,7 @@ export class LlmService {
   constructor(
     private readonly provider: LlmProvider,
     @Inject(LLM_CALL_POLICY) private readonly policy: LlmCallPolicy,
+    @Optional() private readonly metrics?: MetricsService,
   ) {}
 
   get providerName(): string {
@@ -35,10 +42,53 @@ export class LlmService {
     return this.provider.model;
   }
 
+  /** Whether the provider can take calls (readiness). */
+  ready(): Promise<void> {
+    return this.provider.ready();
+  }
+
   async *stream(
     request: LlmRequest,
     signal: AbortSignal,
     observer: LlmCallObserver = {},
+  ): AsyncGenerator<LlmChunk> {
+    const metrics = this.metrics;
+    if (!metrics) return yield* this.withRetries(request, signal, observer);
+    const provider = this.provider.name;
+    const startedAt = Date.now();
+    metrics.generationStarted(provider);
+    // A caller that stops reading without aborting has abandoned the call.
+    let outcome: LlmCallOutcome = { errorCode: 'cancelled' };
+    try {
+      for await (const chunk of this.withRetries(request, signal, {
+        onFirstToken: (elapsedMs) => {
+          metrics.firstToken(provider, elapsedMs);
+          observer.onFirstToken?.(elapsedMs);
+        },
+        onRetry: (error, attempt, delayMs) => {
+          metrics.retried(provider, error.code);
+          observer.onRetry?.(error, attempt, delayMs);
+        },
+      })) {
+        if (chunk.type === 'finish') {
+          outcome = { finishReason: chunk.finishReason, usage: chunk.usage };
+        }
+        yield chunk;
+      }
+    } catch (error) {
+      outcome = {
+        errorCode: error instanceof LlmError ? error.code : 'internal_error',
+      };
+      throw error;
+    } finally {
+      metrics.generationEnded(provider, outcome, Date.now() - startedAt);
+    }
+  }
+
+  private async *withRetries(
+    request: LlmRequest,
+    signal: AbortSignal,
+    observer: LlmCallObserver,
   ): AsyncGenerator<LlmChunk> {
     const startedAt = Date.now();
     const totalDeadline = startedAt + this.policy.totalTimeoutMs;

@@ -19,6 +19,15 @@ export interface LlmRequest {
   system?: string;
   /** Opaque end-user id some upstreams accept for abuse tracking. */
   userId?: string;
+  /**
+   * Sampling settings a client asked for (the OpenAI-compatible route passes
+   * them on). Providers forward those their API has and ignore the others;
+   * absent means the upstream's default.
+   */
+  temperature?: number;
+  topP?: number;
+  /** Most tokens to generate. */
+  maxTokens?: number;
 }
 
 /**

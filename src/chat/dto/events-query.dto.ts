@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
   CONVERSATION_ID_PATTERN,
   CONVERSATION_ID_RULE,
@@ -26,4 +26,15 @@ export class EventsQueryDto {
     message: 'lastEventId must be an event id such as 1764131282000-3',
   })
   lastEventId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'When API_KEYS is set and the client cannot send `Authorization` (EventSource): a token ' +
+      'from `POST /server/stream-tokens`. Never put the API key itself in a URL.',
+    example: 'st1.eyJrIjoia18zZjFhOWMwZDJlNGIiLCJlIjoxNzY0MTMxNTgyfQ.q4t2…',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  streamToken?: string;
 }

@@ -15,13 +15,17 @@ import {
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
-import { StreamRegistry, type StreamConnection } from './stream-registry.js';
+import {
+  StreamRegistry,
+  type StreamClient,
+  type StreamConnection,
+} from './stream-registry.js';
 
 export interface StreamRequest {
   conversationId: string;
   lastEventId?: string;
-  /** Who opens it, for the per-client limit (IP address or API key). */
-  client: string;
+  /** Who opens it, for the per-client limit (API key, or IP address when open). */
+  client: StreamClient;
   /** The HTTP response carrying the stream, so that shutdown can wait for it to flush. */
   connection?: StreamConnection;
 }

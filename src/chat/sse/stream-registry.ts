@@ -1,8 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import { Injectable, Inject } from '@nestjs/common';
+import { Injectable, Inject, Optional } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import type { AppConfig } from '../../config/app-config.service.js';
+import { MetricsService } from '../../metrics/metrics.service.js';
 
 /** The response of a stream, as far as the registry needs it. */
 export type StreamConnection = Pick<
@@ -16,19 +17,36 @@ export interface StreamLease {
 }
 
 /**
- * Counts the open SSE streams of this process, in all and per client, and
- * refuses a new one past the configured limits with a 429 naming the limit.
+ * Who opens a stream: an API key (by its id, when keys are configured) or,
+ * when the API is open, an IP address. Each kind has its own limit.
+ */
+export interface StreamClient {
+  kind: 'key' | 'ip';
+  id: string;
+}
+
+/**
+ * Counts the open streams of this process, in all and per client, and refuses
+ * a new one past the configured limits with a 429 naming the limit:
+ * SSE_MAX_STREAMS in all, MAX_STREAMS_PER_KEY per API key,
+ * SSE_MAX_STREAMS_PER_IP per address when the API is open.
  */
 @Injectable()
 export class StreamRegistry {
   private readonly perClient = new Map<string, number>();
   private total = 0;
   private readonly maxStreams: number;
-  private readonly maxPerClient: number;
+  private readonly maxPerIp: number;
+  private readonly maxPerKey: number;
 
-  constructor(@Inject(ConfigService) config: AppConfig) {
+  constructor(
+    @Inject(ConfigService) config: AppConfig,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {
     this.maxStreams = config.get('SSE_MAX_STREAMS', { infer: true });
-    this.maxPerClient = config.get('SSE_MAX_STREAMS_PER_IP', { infer: true });
+    this.maxPerIp = config.get('SSE_MAX_STREAMS_PER_IP', { infer: true });
+    this.maxPerKey = config.get('MAX_STREAMS_PER_KEY', { infer: true });
+    metrics?.trackOpenStreams(() => this.total);
   }
 
   get openStreams(): number {
@@ -40,28 +58,33 @@ export class StreamRegistry {
    * response has been flushed or closed, not just until the stream ended: at
    * shutdown this tells when the final events have really left.
    */
-  acquire(client: string, connection?: StreamConnection): StreamLease {
+  acquire(client: StreamClient, connection?: StreamConnection): StreamLease {
     if (this.total >= this.maxStreams) {
-      throw HttpErrors.tooMany(
+      throw this.rejected(
         'too_many_streams',
         `The server has reached its limit of ${this.maxStreams} open streams (SSE_MAX_STREAMS); try again later.`,
       );
     }
-    const mine = this.perClient.get(client) ?? 0;
-    if (mine >= this.maxPerClient) {
-      throw HttpErrors.tooMany(
+    const slot = `${client.kind}:${client.id}`;
+    const [limit, setting] =
+      client.kind === 'key'
+        ? [this.maxPerKey, 'MAX_STREAMS_PER_KEY']
+        : [this.maxPerIp, 'SSE_MAX_STREAMS_PER_IP'];
+    const mine = this.perClient.get(slot) ?? 0;
+    if (mine >= limit) {
+      throw this.rejected(
         'too_many_streams_per_client',
-        `This client already has ${mine} open streams, the most allowed (SSE_MAX_STREAMS_PER_IP).`,
+        `This ${client.kind === 'key' ? 'API key' : 'client'} already has ${mine} open streams, the most allowed (${setting}).`,
       );
     }
-    this.perClient.set(client, mine + 1);
+    this.perClient.set(slot, mine + 1);
     this.total++;
     let released = false;
     const free = () => {
       this.total--;
-      const left = (this.perClient.get(client) ?? 1) - 1;
-      if (left > 0) this.perClient.set(client, left);
-      else this.perClient.delete(client);
+      const left = (this.perClient.get(slot) ?? 1) - 1;
+      if (left > 0) this.perClient.set(slot, left);
+      else this.perClient.delete(slot);
     };
     return {
       release: () => {
@@ -85,5 +108,10 @@ export class StreamRegistry {
         connection.once('close', once);
       },
     };
+  }
+
+  private rejected(code: string, message: string) {
+    this.metrics?.streamRejected(code);
+    return HttpErrors.tooMany(code, message);
   }
 }

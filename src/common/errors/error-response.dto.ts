@@ -10,7 +10,9 @@ export class ErrorResponseDto {
     description:
       'Stable machine-readable code: validation_failed, invalid_json, unsupported_media_type, ' +
       'payload_too_large, generation_in_progress, no_active_generation, conversation_not_found, ' +
-      'too_many_streams, too_many_streams_per_client, shutting_down, not_found, internal_error.',
+      'too_many_streams, too_many_streams_per_client, rate_limited, missing_api_key, invalid_api_key, ' +
+      'invalid_stream_token, stream_token_expired, stream_token_conversation_mismatch, shutting_down, ' +
+      'not_found, internal_error.',
   })
   code: string;
 

@@ -6,7 +6,7 @@ import {
   type ArgumentsHost,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { AppError, type ErrorBody } from '../errors/app-error.js';
 import { HttpErrors, type FieldError } from '../errors/http-errors.js';
@@ -59,7 +59,19 @@ const BAD_PATH_ENCODING: FieldError = {
 };
 
 /**
- * Every HTTP error leaves as `{statusCode, code, message, details?}`. Known
+ * Renders the error body of one family of routes in that family's own shape
+ * (the OpenAI-compatible `/v1` routes answer `{"error":{…}}`).
+ */
+export interface ErrorRenderer {
+  matches(request: Request): boolean;
+  render(body: ErrorBody): unknown;
+}
+
+/**
+ * Every HTTP error leaves as `{statusCode, code, message, details?}` (or in
+ * the shape of its route family, see `ErrorRenderer`: chosen here rather than
+ * by a route-scoped filter, because body-parser, middleware and unknown-route
+ * errors never reach a route's filters). Known
  * errors keep their code and message; anything else is a 500 with a generic
  * message, logged here, so that no stack trace or internal detail reaches a
  * client. (Errors on an open stream become `error` events instead: filters
@@ -69,20 +81,26 @@ const BAD_PATH_ENCODING: FieldError = {
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionFilter');
 
+  constructor(private readonly renderers: readonly ErrorRenderer[] = []) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
     const body = this.toBody(exception);
     if (response.headersSent) {
       response.end();
       return;
     }
     if (
-      body.statusCode === 429 &&
+      (body.statusCode === 429 || body.statusCode === 503) &&
       typeof body.details?.retryAfterSeconds === 'number'
     ) {
       response.setHeader('Retry-After', String(body.details.retryAfterSeconds));
     }
-    response.status(body.statusCode).json(body);
+    const renderer = this.renderers.find((r) => r.matches(request));
+    response
+      .status(body.statusCode)
+      .json(renderer ? renderer.render(body) : body);
   }
 
   private toBody(exception: unknown): ErrorBody {

@@ -4,7 +4,7 @@
  * they are logged or put in an error.
  */
 const SECRET_PARAMS =
-  /([?&](?:access_token|token|client_secret|client_id|api_key|key)=)[^&#\s"]*/gi;
+  /([?&](?:access_token|token|streamToken|stream_token|client_secret|client_id|api_key|apiKey|key)=)[^&#\s"]*/gi;
 
 export function redactUrl(url: string): string {
   return url.replace(SECRET_PARAMS, '$1[REDACTED]');
@@ -17,7 +17,10 @@ export const REDACTED_PATHS = [
   'req.headers["x-api-key"]',
   'req.headers.appid',
   'res.headers["set-cookie"]',
+  '*.authorization',
   '*.apiKey',
+  '*.token',
+  '*.streamToken',
   '*.secretKey',
   '*.accessToken',
   '*.access_token',

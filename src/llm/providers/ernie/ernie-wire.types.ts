@@ -5,6 +5,11 @@ export interface ErnieChatBody {
   /** The system prompt: a field of its own, never a role in this API. */
   system?: string;
   user_id?: string;
+  /** (0, 1]. */
+  temperature?: number;
+  /** [0, 1]. */
+  top_p?: number;
+  max_output_tokens?: number;
 }
 
 export interface ErnieUsage {

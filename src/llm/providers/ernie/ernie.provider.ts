@@ -89,6 +89,14 @@ export class ErnieProvider extends LlmProvider {
       stream: true,
       ...(system ? { system } : {}),
       ...(request.userId ? { user_id: request.userId } : {}),
+      // ERNIE takes (0, 1] where OpenAI clients send [0, 2]: clamp, never refuse.
+      ...(request.temperature !== undefined
+        ? { temperature: Math.min(1, Math.max(0.01, request.temperature)) }
+        : {}),
+      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+      ...(request.maxTokens !== undefined
+        ? { max_output_tokens: request.maxTokens }
+        : {}),
     };
   }
 

@@ -73,6 +73,13 @@ export class OpenAiCompatibleProvider extends LlmProvider {
             stream: true,
             stream_options: { include_usage: true },
             ...(request.userId ? { user: request.userId } : {}),
+            ...(request.temperature !== undefined
+              ? { temperature: request.temperature }
+              : {}),
+            ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+            ...(request.maxTokens !== undefined
+              ? { max_completion_tokens: request.maxTokens }
+              : {}),
           },
           { signal },
         )

@@ -1,0 +1,143 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Optional,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { AppError } from '../common/errors/app-error.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import {
+  ACCEPTS_STREAM_TOKEN,
+  type StreamTokenRouteOptions,
+} from './accepts-stream-token.decorator.js';
+import { API_KEYS, STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
+import { ApiKeys } from './api-keys.js';
+import { setPrincipal } from './principal.js';
+import { IS_PUBLIC } from './public.decorator.js';
+import { StreamTokenError, StreamTokenSigner } from './stream-token-signer.js';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+/**
+ * When API_KEYS is set, every route needs `Authorization: Bearer <key>`
+ * except those marked `@Public()`; routes marked `@AcceptsStreamToken()`
+ * also take a signed `?streamToken=`. The accepted key's id becomes the
+ * request's principal (rate limits, stream limits). When API_KEYS is unset
+ * the API is open and this guard lets everything through.
+ *
+ * Failures are 401 with `WWW-Authenticate: Bearer` (403 for a token used on
+ * another conversation); nothing presented is ever logged or echoed.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  private readonly logger = new Logger(ApiKeyGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(API_KEYS) private readonly keys: ApiKeys,
+    @Inject(STREAM_TOKEN_SIGNER) private readonly tokens: StreamTokenSigner,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http' || !this.keys.enabled) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
+      return true;
+    }
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    try {
+      this.authenticate(
+        request,
+        this.reflector.get<StreamTokenRouteOptions | undefined>(
+          ACCEPTS_STREAM_TOKEN,
+          context.getHandler(),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof AppError) {
+        this.metrics?.authFailed(error.code);
+        // The reason only: what was presented is never logged.
+        this.logger.debug(
+          `Refused ${request.method} ${request.route?.path ?? ''}: ${error.code}`,
+        );
+        if (error.status === 401) {
+          response.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+        }
+      }
+      throw error;
+    }
+  }
+
+  private authenticate(
+    request: Request,
+    streamRoute: StreamTokenRouteOptions | undefined,
+  ): void {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const presented = BEARER.exec(header)?.[1];
+      const keyId = presented ? this.keys.identify(presented) : undefined;
+      if (!keyId) {
+        throw new AppError(
+          'invalid_api_key',
+          'The API key is not valid. Send Authorization: Bearer <key> with a key from API_KEYS.',
+          401,
+        );
+      }
+      setPrincipal(request, { keyId });
+      return;
+    }
+    const query = request.query as Record<string, unknown>;
+    if (streamRoute && typeof query.streamToken === 'string') {
+      const claims = this.verifyStreamToken(query.streamToken);
+      const param = query[streamRoute.conversationParam];
+      const conversationId =
+        typeof param === 'string' && param !== ''
+          ? param
+          : streamRoute.defaultConversation;
+      if (claims.conversationId && claims.conversationId !== conversationId) {
+        throw new AppError(
+          'stream_token_conversation_mismatch',
+          'This stream token was issued for another conversation.',
+          403,
+        );
+      }
+      setPrincipal(request, { keyId: claims.keyId });
+      return;
+    }
+    throw new AppError(
+      'missing_api_key',
+      streamRoute
+        ? 'Authentication required: send Authorization: Bearer <key>, or a streamToken from POST /server/stream-tokens.'
+        : 'Authentication required: send Authorization: Bearer <key>.',
+      401,
+    );
+  }
+
+  private verifyStreamToken(token: string) {
+    try {
+      const claims = this.tokens.verify(token);
+      // A token outlives nothing: once its key is removed from API_KEYS it is void.
+      if (!this.keys.has(claims.keyId)) {
+        throw new StreamTokenError('bad_signature');
+      }
+      return claims;
+    } catch (error) {
+      if (!(error instanceof StreamTokenError)) throw error;
+      const expired = error.reason === 'expired';
+      throw new AppError(
+        expired ? 'stream_token_expired' : 'invalid_stream_token',
+        expired
+          ? 'The stream token has expired; get a new one from POST /server/stream-tokens.'
+          : 'The stream token is not valid.',
+        401,
+      );
+    }
+  }
+}

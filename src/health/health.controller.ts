@@ -1,0 +1,103 @@
+import {
+  Controller,
+  Get,
+  Res,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  HealthCheck,
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
+import type { Response } from 'express';
+import { Public } from '../access/public.decorator.js';
+import { ChatEventBus } from '../bus/chat-event-bus.js';
+import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
+import { LlmService } from '../llm/llm.service.js';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+/**
+ * Liveness and readiness for orchestrators and load balancers. Public and
+ * not rate limited: probes carry no key and come often.
+ */
+@ApiTags('operations')
+@Public()
+@SkipThrottle()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly bus: ChatEventBus,
+    private readonly llm: LlmService,
+    private readonly lifecycle: AppLifecycle,
+  ) {}
+
+  @Get('live')
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({
+    summary: 'Liveness: the process is running and serving HTTP',
+    description:
+      'Always 200 while the process can answer, draining included (a process that is shutting ' +
+      'down cleanly must not be killed for it); restart the process when it stops answering.',
+  })
+  @ApiOkResponse({
+    description: 'The process answers.',
+    schema: {
+      type: 'object',
+      example: { status: 'ok', info: {}, error: {}, details: {} },
+    },
+  })
+  live(): HealthCheckResult {
+    // Not through HealthCheckService, which answers 503 from the start of shutdown.
+    return { status: 'ok', info: {}, error: {}, details: {} };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({
+    summary: 'Readiness: send traffic here?',
+    description:
+      '200 when the event bus answers its ping (Redis when EVENT_BUS=redis), the model provider ' +
+      'is configured, and the process is not shutting down; 503 otherwise (and from the moment ' +
+      'SIGTERM is received, so the load balancer stops sending new requests while running replies ' +
+      'finish). The body names each check: `bus`, `provider`, `lifecycle`.',
+  })
+  async ready(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([
+        () => {
+          const check = this.indicators.check('lifecycle');
+          return this.lifecycle.draining
+            ? check.down({ message: 'shutting down' })
+            : check.up();
+        },
+        () =>
+          this.indicators
+            .check('bus')
+            .attempt(() => this.bus.ping())
+            .withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('provider')
+            .attempt(async () => {
+              await this.llm.ready();
+              return { provider: this.llm.providerName, model: this.llm.model };
+            })
+            .withTimeout(CHECK_TIMEOUT_MS),
+      ]);
+    } catch (error) {
+      // Terminus reports "not ready" as an exception; its body is the report,
+      // which the generic error filter would replace.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { LlmUsage } from '../llm/llm.types.js';
+import type { ChatCompletionChunkDto } from './dto/chat-completion-chunk.dto.js';
+import {
+  FINISH_REASONS,
+  type ChatCompletionDto,
+  type FinishReason,
+} from './dto/chat-completion.dto.js';
+import type { CompletionUsageDto } from './dto/completion-usage.dto.js';
+
+/** Upstreams' own names for a natural end (ERNIE says `normal`); anything unknown is a stop. */
+export function toFinishReason(reason: string): FinishReason {
+  return (FINISH_REASONS as readonly string[]).includes(reason)
+    ? (reason as FinishReason)
+    : 'stop';
+}
+
+export function toUsage(usage: LlmUsage): CompletionUsageDto {
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.totalTokens,
+  };
+}
+
+/**
+ * Builds the objects of one completion, all sharing its id, creation time and
+ * model, in OpenAI's exact field layout (clients and SDKs read them as is).
+ */
+export class CompletionFormat {
+  readonly id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
+  readonly created = Math.floor(Date.now() / 1000);
+
+  constructor(
+    readonly model: string,
+    private readonly includeUsage = false,
+  ) {}
+
+  completion(
+    text: string,
+    finishReason: string,
+    usage?: LlmUsage,
+  ): ChatCompletionDto {
+    return {
+      id: this.id,
+      object: 'chat.completion',
+      created: this.created,
+      model: this.model,
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: text, refusal: null },
+          logprobs: null,
+          finish_reason: toFinishReason(finishReason),
+        },
+      ],
+      ...(usage ? { usage: toUsage(usage) } : {}),
+      system_fingerprint: null,
+    };
+  }
+
+  /** The first chunk: the role, and no text yet (as OpenAI sends it). */
+  roleChunk(): ChatCompletionChunkDto {
+    return this.chunk({ role: 'assistant', content: '' }, null);
+  }
+
+  contentChunk(text: string): ChatCompletionChunkDto {
+    return this.chunk({ content: text }, null);
+  }
+
+  finishChunk(finishReason: string): ChatCompletionChunkDto {
+    return this.chunk({}, toFinishReason(finishReason));
+  }
+
+  /** With `include_usage`, after the finish chunk: no choices, the usage. */
+  usageChunk(usage: LlmUsage | undefined): ChatCompletionChunkDto {
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [],
+      usage: usage ? toUsage(usage) : null,
+      system_fingerprint: null,
+    };
+  }
+
+  private chunk(
+    delta: ChatCompletionChunkDto['choices'][number]['delta'],
+    finishReason: FinishReason | null,
+  ): ChatCompletionChunkDto {
+    return {
+      id: this.id,
+      object: 'chat.completion.chunk',
+      created: this.created,
+      model: this.model,
+      choices: [
+        { index: 0, delta, logprobs: null, finish_reason: finishReason },
+      ],
+      ...(this.includeUsage ? { usage: null } : {}),
+      system_fingerprint: null,
+    };
+  }
+}

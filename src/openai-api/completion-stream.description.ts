@@ -1,0 +1,31 @@
+/** What `POST /v1/chat/completions` does and streams, shown in Swagger. */
+export const COMPLETION_STREAM_DESCRIPTION = `
+OpenAI Chat Completions on the configured provider: point any OpenAI client at \`<server>/v1\`
+(\`baseURL\`) with an API key from API_KEYS (any non-empty string when API_KEYS is unset).
+
+Body fields this server does not know are ignored (OpenAI clients send many optional ones);
+\`tools\`, \`functions\`, \`tool_choice\` other than \`none\`, \`n\` > 1, \`response_format\` other
+than text and \`logprobs\` are refused with 400, as this server cannot honour them. \`model\` is
+required but any value is answered by the served model (see \`GET /v1/models\`). \`system\` and
+\`developer\` messages become the system prompt, after the server's SYSTEM_PROMPT.
+
+**\`stream: true\`**: \`text/event-stream\` of unnamed events, each \`data: <chat.completion.chunk>\`:
+
+| order | chunk |
+| --- | --- |
+| first | \`choices[0].delta\` = \`{"role":"assistant","content":""}\` |
+| then, per piece of text | \`choices[0].delta.content\` |
+| last of the choice | \`choices[0].delta\` = \`{}\`, \`finish_reason\` = \`stop\` / \`length\` / \`content_filter\` |
+| with \`stream_options.include_usage\` | \`choices\` = \`[]\`, \`usage\` = \`{prompt_tokens, completion_tokens, total_tokens}\` (and \`usage: null\` on the chunks before) |
+| end | \`data: [DONE]\` |
+
+A failure before the first chunk is an ordinary HTTP error (status and \`{"error":{…}}\` body);
+after it, one \`data: {"error":{"message","type","code","param"}}\` event, then the stream closes
+(no \`[DONE]\`). Closing the connection cancels the upstream call. A streamed completion counts
+as an open stream of its key (MAX_STREAMS_PER_KEY).
+
+Errors are OpenAI-shaped \`{"error":{"message","type","code","param"}}\`: 400 invalid_request_error,
+401 authentication_error, 429 rate_limit_error, 502/503/504 server_error mapped from the upstream
+failure (upstream_auth and upstream_protocol 502, upstream_rate_limited and upstream_unavailable
+503, upstream_timeout 504; a refused input is 400 upstream_bad_request or context_length_exceeded).
+`.trim();

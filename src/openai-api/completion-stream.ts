@@ -1,0 +1,63 @@
+import type { Response } from 'express';
+import { once } from 'node:events';
+
+/**
+ * Writes one streamed completion as OpenAI does: `data: <json>` events, then
+ * `data: [DONE]`. Headers are held back until the first chunk, so that a call
+ * failing before any text still gets a real HTTP error status; after that,
+ * a failure can only be an `error` event. Honours back-pressure: a client
+ * that reads slowly slows the copy instead of filling memory.
+ */
+export class CompletionStream {
+  constructor(private readonly response: Response) {}
+
+  get started(): boolean {
+    return this.response.headersSent;
+  }
+
+  /** The client has gone (or the stream is over): nothing more can be written. */
+  get closed(): boolean {
+    return this.response.destroyed || this.response.writableEnded;
+  }
+
+  async send(data: unknown): Promise<void> {
+    if (!this.started) this.start();
+    await this.write(`data: ${JSON.stringify(data)}\n\n`);
+  }
+
+  async done(): Promise<void> {
+    await this.write('data: [DONE]\n\n');
+    this.response.end();
+  }
+
+  /** An error after the stream began: one `data: {"error":…}` event, then the end. */
+  async fail(error: unknown): Promise<void> {
+    if (this.closed) return;
+    await this.write(`data: ${JSON.stringify(error)}\n\n`);
+    this.response.end();
+  }
+
+  private start(): void {
+    this.response.status(200);
+    this.response.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    this.response.setHeader('Cache-Control', 'no-cache, no-transform');
+    this.response.setHeader('Connection', 'keep-alive');
+    // Tells nginx-like proxies not to buffer the stream.
+    this.response.setHeader('X-Accel-Buffering', 'no');
+    this.response.flushHeaders();
+  }
+
+  private async write(text: string): Promise<void> {
+    if (this.closed) return;
+    if (this.response.write(text)) return;
+    const settled = new AbortController();
+    try {
+      await Promise.race([
+        once(this.response, 'drain', { signal: settled.signal }),
+        once(this.response, 'close', { signal: settled.signal }),
+      ]);
+    } finally {
+      settled.abort();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import {
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { clientIdentityOf } from '../access/principal.js';
+import { AppError } from '../common/errors/app-error.js';
+import { LlmService } from '../llm/llm.service.js';
+import { ChatCompletionsService } from './chat-completions.service.js';
+import { ChatCompletionChunkDto } from './dto/chat-completion-chunk.dto.js';
+import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
+import { ChatCompletionDto } from './dto/chat-completion.dto.js';
+import { ModelDto, ModelListDto } from './dto/model.dto.js';
+import { OpenAiErrorDto } from './dto/openai-error.dto.js';
+import { COMPLETION_STREAM_DESCRIPTION } from './completion-stream.description.js';
+import { OpenAiBody } from './openai-body.decorator.js';
+
+const STARTED = Math.floor(Date.now() / 1000);
+
+@ApiTags('openai')
+@ApiBearerAuth()
+@ApiExtraModels(ChatCompletionChunkDto)
+@ApiUnauthorizedResponse({
+  type: OpenAiErrorDto,
+  description: 'missing_api_key, invalid_api_key (when API_KEYS is set)',
+})
+@ApiTooManyRequestsResponse({
+  type: OpenAiErrorDto,
+  description:
+    'rate_limit_exceeded (with Retry-After), too_many_streams_per_client',
+})
+@Controller('v1')
+export class OpenAiApiController {
+  constructor(
+    private readonly completions: ChatCompletionsService,
+    private readonly llm: LlmService,
+  ) {}
+
+  @Post('chat/completions')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'OpenAI-compatible chat completion (streaming or not)',
+    description: COMPLETION_STREAM_DESCRIPTION,
+  })
+  @ApiBody({ type: ChatCompletionRequestDto })
+  @ApiOkResponse({
+    description:
+      '`application/json`: a `chat.completion` (stream false). `text/event-stream`: ' +
+      '`chat.completion.chunk` events then `data: [DONE]` (stream true).',
+    content: {
+      'application/json': {
+        schema: { $ref: getSchemaPath(ChatCompletionDto) },
+      },
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description: `Each event is \`data: <${getSchemaPath(ChatCompletionChunkDto)}>\`, then \`data: [DONE]\`.`,
+        },
+        example:
+          'data: {"id":"chatcmpl-…","object":"chat.completion.chunk","created":1764131282,"model":"mock-echo-1",' +
+          '"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"system_fingerprint":null}\n\n' +
+          'data: {…"choices":[{"index":0,"delta":{"content":"Hello"},"logprobs":null,"finish_reason":null}]…}\n\n' +
+          'data: {…"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]…}\n\n' +
+          'data: [DONE]\n\n',
+      },
+    },
+  })
+  @ApiExtraModels(ChatCompletionDto)
+  @ApiBadRequestResponse({
+    type: OpenAiErrorDto,
+    description:
+      'invalid_request_error: validation_failed (with `param`), invalid_json, ' +
+      'upstream_bad_request, context_length_exceeded',
+  })
+  @ApiBadGatewayResponse({
+    type: OpenAiErrorDto,
+    description: 'upstream_auth, upstream_protocol',
+  })
+  @ApiServiceUnavailableResponse({
+    type: OpenAiErrorDto,
+    description:
+      'upstream_rate_limited, upstream_unavailable (Retry-After when known), shutting_down',
+  })
+  @ApiGatewayTimeoutResponse({
+    type: OpenAiErrorDto,
+    description: 'upstream_timeout',
+  })
+  async createCompletion(
+    @OpenAiBody() body: ChatCompletionRequestDto,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const prepared = this.completions.prepare(body);
+    const clientGone = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) clientGone.abort();
+    });
+    if (body.stream) {
+      await this.completions.stream(
+        prepared,
+        clientIdentityOf(request),
+        response,
+        clientGone.signal,
+      );
+      return;
+    }
+    response.json(await this.completions.complete(prepared, clientGone.signal));
+  }
+
+  @Get('models')
+  @ApiOperation({ summary: 'The model this gateway serves (OpenAI format)' })
+  @ApiOkResponse({ type: ModelListDto })
+  listModels(): ModelListDto {
+    return { object: 'list', data: [this.modelEntry()] };
+  }
+
+  @Get('models/:model')
+  @ApiOperation({ summary: 'One model (404 unless it is the served one)' })
+  @ApiOkResponse({ type: ModelDto })
+  @ApiNotFoundResponse({ type: OpenAiErrorDto, description: 'model_not_found' })
+  getModel(@Param('model') model: string): ModelDto {
+    if (model !== this.llm.model) {
+      throw new AppError(
+        'model_not_found',
+        `The model '${model.slice(0, 100)}' does not exist; this server serves '${this.llm.model}'.`,
+        404,
+      );
+    }
+    return this.modelEntry();
+  }
+
+  private modelEntry(): ModelDto {
+    return {
+      id: this.llm.model,
+      object: 'model',
+      created: STARTED,
+      owned_by: this.llm.providerName,
+    };
+  }
+}
