@@ -1,17 +1,41 @@
 import { FakeOpenAi } from './fakes/fake-openai.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { BAD_INPUT, type BadInputRow } from './support/bad-input-rows.js';
+import {
+  BAD_INPUT,
+  type BadInputRoute,
+  type BadInputRow,
+} from './support/bad-input-rows.js';
 import { subscribe } from './support/chat-helpers.js';
 import { openAiEnv } from './support/provider-env.js';
 import { rawRequest } from './support/raw-request.js';
 import { postJson, type SseClient } from './support/sse-client.js';
 
-interface ErrorBody {
-  statusCode: number;
-  code: string;
-  message: string;
-  details?: { errors?: { field: string; rule: string }[] };
-}
+/** The code and the named fields of an error body, in either format. */
+const READ_ERROR: Record<
+  BadInputRoute['errorFormat'],
+  (body: any, status: number) => { code: string; fields: string[] }
+> = {
+  gateway: (
+    body: {
+      statusCode: number;
+      code: string;
+      details?: { errors?: { field: string }[] };
+    },
+    status,
+  ) => {
+    expect(body.statusCode).toBe(status);
+    return {
+      code: body.code,
+      fields: body.details?.errors?.map((e) => e.field) ?? [],
+    };
+  },
+  openai: (body: {
+    error: { type: string; code: string; param: string | null };
+  }) => {
+    expect(body.error.type).toBe('invalid_request_error');
+    return { code: body.error.code, fields: [body.error.param ?? ''] };
+  },
+};
 
 /** What a stack trace or an internal path looks like in a body. */
 const INTERNALS =
@@ -61,7 +85,7 @@ describe('bad input never reaches the model (e2e, OpenAI provider on a fake upst
 
   beforeAll(async () => {
     fake = await FakeOpenAi.start();
-    app = await startApp(openAiEnv(fake));
+    app = await startApp({ ...openAiEnv(fake), RATE_LIMIT_MAX: '100000' });
     client = await subscribe(app);
   });
   afterAll(async () => {
@@ -70,17 +94,20 @@ describe('bad input never reaches the model (e2e, OpenAI provider on a fake upst
     await fake?.close();
   });
 
-  describe.each(Object.entries(BAD_INPUT))('%s', (_route, rows) => {
-    it.each(rows.map((row) => [row.name, row] as const))(
+  describe.each(Object.entries(BAD_INPUT))('%s', (_route, route) => {
+    it.each(route.rows.map((row) => [row.name, row] as const))(
       'refuses %s',
       async (_name, row: BadInputRow) => {
         const upstreamBefore = fake.chatRequests.length;
         const answer = await rawRequest(app.url, row.request);
         expect(answer.status, answer.text).toBe(row.status);
         expect(answer.headers['content-type']).toMatch(/^application\/json/);
-        const body = JSON.parse(answer.text) as ErrorBody;
-        expect(body).toMatchObject({ statusCode: row.status, code: row.code });
-        expect(body.details?.errors?.map((e) => e.field)).toContain(row.field);
+        const error = READ_ERROR[route.errorFormat](
+          JSON.parse(answer.text),
+          row.status,
+        );
+        expect(error.code, answer.text).toBe(row.code);
+        expect(error.fields, answer.text).toContain(row.field);
         expect(answer.text).not.toMatch(INTERNALS);
         expect(fake.chatRequests).toHaveLength(upstreamBefore);
         expect(app.child.exitCode).toBeNull();

@@ -40,7 +40,7 @@ describe('SSE framing through the real app (e2e, mock provider echoing the text)
   let client: SseClient;
 
   beforeAll(async () => {
-    app = await startApp({ MOCK_DELAY_MS: '0' });
+    app = await startApp({ MOCK_DELAY_MS: '0', RATE_LIMIT_MAX: '100000' });
     client = await subscribe(app);
   });
   afterAll(async () => {

@@ -41,6 +41,7 @@ const TUNING = {
   LLM_RETRY_BASE_MS: '10',
   LLM_RETRY_MAX_MS: String(RETRY_MAX_MS),
   SHUTDOWN_GRACE_MS: '0',
+  RATE_LIMIT_MAX: '100000',
 };
 
 interface Provider<F extends FakeUpstream> {

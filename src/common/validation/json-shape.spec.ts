@@ -45,6 +45,14 @@ describe('findShapeViolation', () => {
     },
   );
 
+  it('lets reserved keys through where unknown fields are dropped anyway', () => {
+    expect(
+      findShapeViolation(JSON.parse('{"__proto__":{}}'), {
+        refuseReservedKeys: false,
+      }),
+    ).toBeUndefined();
+  });
+
   it('accepts any JSON within the depth limit that has no reserved key', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 10 }), (value) => {

@@ -16,12 +16,16 @@ const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
 
 /**
  * The first thing in a parsed JSON body (or query) that validation cannot be
- * trusted with: nesting past `maxDepth`, or a reserved key. Walks iteratively,
- * so that the check itself cannot overflow the stack.
+ * trusted with: nesting past `maxDepth`, or a reserved key (where unknown
+ * fields are refused). Walks iteratively, so that the check itself cannot
+ * overflow the stack.
  */
 export function findShapeViolation(
   value: unknown,
-  maxDepth = MAX_JSON_DEPTH,
+  {
+    maxDepth = MAX_JSON_DEPTH,
+    refuseReservedKeys = true,
+  }: { maxDepth?: number; refuseReservedKeys?: boolean } = {},
 ): FieldError | undefined {
   const stack: { value: unknown; path: string[] }[] = [{ value, path: [] }];
   while (stack.length > 0) {
@@ -38,7 +42,7 @@ export function findShapeViolation(
     const isArray = Array.isArray(current);
     for (const [key, child] of Object.entries(current)) {
       const childPath = [...path, key];
-      if (!isArray && RESERVED_KEYS.has(key)) {
+      if (refuseReservedKeys && !isArray && RESERVED_KEYS.has(key)) {
         const field = childPath.join('.');
         return {
           field,
