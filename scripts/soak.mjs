@@ -7,7 +7,8 @@
  * app has it), and every error seen. Not part of CI.
  *
  *   npm run soak -- --minutes 30 [--warmup 2] [--streams 40] [--posts 20]
- *                   [--mock-delay 5] [--main dist/main.js] [--json out.json]
+ *                   [--mock-delay 5] [--replay-ttl-ms 60000]
+ *                   [--main dist/main.js] [--json out.json]
  *
  * The load: `--streams` SSE subscribers (half on the default conversation,
  * half on conversations with history), each reconnecting with Last-Event-ID
@@ -38,6 +39,7 @@ const { values: args } = parseArgs({
     'mock-delay': { type: 'string', default: '5' },
     main: { type: 'string', default: 'dist/main.js' },
     json: { type: 'string' },
+    'replay-ttl-ms': { type: 'string', default: '60000' },
   },
 });
 const MINUTES = Number(args.minutes);
@@ -70,6 +72,7 @@ const totals = {
 };
 const rssSamples = []; // { at, mb }
 const minutes = [];
+let minutesReported = 0;
 let stopping = false;
 
 const port = await freePort();
@@ -86,6 +89,11 @@ const app = spawn(process.execPath, [MAIN], {
     MOCK_DELAY_MS: args['mock-delay'],
     CANCEL_GRACE_MS: '2000',
     SHUTDOWN_GRACE_MS: '2000',
+    // Replay buffers of finished conversations live this long: with the
+    // default 15 min, memory would climb for 15 min before its steady state.
+    REPLAY_BUFFER_TTL_MS: args['replay-ttl-ms'],
+    // One client makes all the load: the per-address limit is not under test.
+    RATE_LIMIT_MAX: '100000000',
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -345,7 +353,8 @@ function sampleRss() {
   }
 }
 
-async function eventLoopLagFromMetrics() {
+/** Event-loop lag (ms, since the previous scrape) and heap from the app's /metrics, when it has them. */
+async function fromMetrics() {
   if (!hasMetrics) return undefined;
   const answer = await get('/metrics');
   const read = (name) => {
@@ -359,14 +368,16 @@ async function eventLoopLagFromMetrics() {
     p50: read('nodejs_eventloop_lag_p50_seconds'),
     p99: read('nodejs_eventloop_lag_p99_seconds'),
     max: read('nodejs_eventloop_lag_max_seconds'),
+    heapMb: read('nodejs_heap_size_used_bytes') / 1000 / 1024 / 1024,
+    openStreams: read('chatgw_open_streams') / 1000,
   };
 }
 
 async function reportMinute() {
-  const minute = minutes.length + 1;
+  const minute = ++minutesReported;
   const now = Date.now();
   const recent = rssSamples.filter((s) => s.at > now - 60_000).map((s) => s.mb);
-  const lag = await eventLoopLagFromMetrics();
+  const lag = await fromMetrics();
   const row = {
     minute,
     rssMb: round(median(recent)),
@@ -385,7 +396,15 @@ async function reportMinute() {
     requestErrors: summarise(stats.requestErrors),
     reconnects: stats.reconnects,
     eventsPerSecond: Math.round(stats.events / 60),
-    ...(lag ? { lagP50Ms: round(lag.p50), lagP99Ms: round(lag.p99) } : {}),
+    ...(lag
+      ? {
+          lagP50Ms: round(lag.p50),
+          lagP99Ms: round(lag.p99),
+          lagMaxMs: round(lag.max),
+          heapMb: round(lag.heapMb),
+          openStreams: lag.openStreams,
+        }
+      : {}),
   };
   minutes.push(row);
   console.log(
@@ -395,7 +414,9 @@ async function reportMinute() {
       `${row.posts} posts, ${row.replies} done, ${row.replyErrors} error, ${row.lost} lost | ` +
       `${row.reconnects} reconnects, ${row.eventsPerSecond} ev/s | ` +
       `errors: post ${row.postErrors} stream ${row.streamErrors} req ${row.requestErrors}` +
-      (lag ? ` | loop lag p50 ${row.lagP50Ms} p99 ${row.lagP99Ms} ms` : ''),
+      (lag
+        ? ` | loop lag p50 ${row.lagP50Ms} p99 ${row.lagP99Ms} max ${row.lagMaxMs} ms, heap ${row.heapMb} MB, ${row.openStreams} streams`
+        : ''),
   );
   Object.assign(stats, newMinuteStats());
 }
@@ -403,6 +424,12 @@ async function reportMinute() {
 // ── end ─────────────────────────────────────────────────────────────────
 async function finish() {
   if (stopping) return;
+  // The last minute, which its timer may not have reported yet.
+  if (
+    !appExit &&
+    minutesReported < Math.floor((Date.now() - startedAt) / 60_000)
+  )
+    await reportMinute();
   stopping = true;
   for (const timer of [postTimer, probeTimer, rssTimer, lostTimer, minuteTimer])
     clearInterval(timer);
