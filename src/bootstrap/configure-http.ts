@@ -7,6 +7,7 @@ import { StrictValidationPipe } from '../common/validation/strict-validation.pip
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
+import { answerClientErrorsAsJson } from './json-client-errors.js';
 
 /**
  * Everything about HTTP that is not a route: proxy trust, security headers,
@@ -18,6 +19,7 @@ export function configureHttp(
   app: NestExpressApplication,
   config: AppConfig,
 ): void {
+  answerClientErrorsAsJson(app.getHttpServer());
   app.set('trust proxy', config.get('TRUST_PROXY_HOPS', { infer: true }));
   app.disable('x-powered-by');
   app.use(

@@ -206,6 +206,8 @@ function eventsRows(): Rows {
     get('an unknown query parameter', '?foo=bar', 'foo'),
     get('a bracketed query parameter', '?conversationId[a]=b', 'conversationId[a]'),
     get('a query parameter named __proto__', '?__proto__=x', '__proto__'),
+    row('a 20 KB query string', { method: 'GET', path: `/server/events?conversationId=${'a'.repeat(20_000)}` }, 431, 'headers_too_large', 'headers'),
+    row('a 20 KB Last-Event-ID', { method: 'GET', path: '/server/events', headers: { 'Last-Event-ID': '1'.repeat(20_000) } }, 431, 'headers_too_large', 'headers'),
   ];
 }
 
