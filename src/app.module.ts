@@ -17,18 +17,22 @@ import { HealthModule } from './health/health.module.js';
 import { LlmModule } from './llm/llm.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OpenAiApiModule } from './openai-api/openai-api.module.js';
+import { RedisModule } from './redis/redis.module.js';
 
 @Module({
   imports: [
+    // `.env` is loaded (and checked) by main.ts before this module loads.
     ConfigModule.forRoot({
       isGlobal: true,
       cache: true,
+      ignoreEnvFile: true,
       validate: validateEnv,
     }),
     LoggingModule,
     MetricsModule,
     LifecycleModule,
     AccessModule,
+    RedisModule,
     LlmModule,
     BusModule,
     ConversationsModule,

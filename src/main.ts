@@ -14,12 +14,18 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
     bodyParser: false,
+    // A provider that fails to start (Redis unreachable) rejects here and is
+    // reported below as one line for the operator, instead of Nest exiting
+    // by itself after printing a stack trace.
+    abortOnError: false,
+    autoFlushLogs: false,
     // By the time the server closes, ChatShutdown has ended every stream and
     // waited for it to flush. Connections still open then (kept alive, or a
     // page retrying while we drain) are closed rather than waited for.
     forceCloseConnections: true,
   });
   app.useLogger(app.get(Logger));
+  app.flushLogs();
   const config = app.get<AppConfig>(ConfigService);
   configureHttp(app, config);
   setupSwagger(app);

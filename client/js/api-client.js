@@ -1,18 +1,54 @@
+/** The API refused the credentials themselves: retrying with the same key cannot help. */
+const AUTHENTICATION_CODES = new Set(['missing_api_key', 'invalid_api_key']);
+
 /** An error answered by the API (`{statusCode, code, message, details?}`) or a failed request. */
 export class ApiError extends Error {
-  constructor(status, code, message, details) {
+  constructor(status, code, message, details, retryAfterMs) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.details = details;
+    /** From `Retry-After` (429, 503), when the server said how long to wait. */
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  static async from(response) {
+    const payload = await response.json().catch(() => undefined);
+    const retryAfter = Number(response.headers.get('Retry-After'));
+    return new ApiError(
+      response.status,
+      payload?.code ?? `http_${response.status}`,
+      typeof payload?.message === 'string'
+        ? payload.message
+        : `The server answered ${response.status} ${response.statusText}.`,
+      payload?.details,
+      retryAfter > 0 ? retryAfter * 1000 : undefined,
+    );
   }
 }
 
-/** The chat API's HTTP routes. Every failure becomes an `ApiError` with a readable message. */
+export const isAuthenticationError = (error) =>
+  error instanceof ApiError &&
+  error.status === 401 &&
+  AUTHENTICATION_CODES.has(error.code);
+
+/**
+ * The chat API's HTTP routes. Every failure becomes an `ApiError` with a
+ * readable message. With an API key, every request carries it in the
+ * `Authorization` header, and nowhere else: event streams, which cannot send
+ * headers, get short-lived stream tokens instead (see stream-endpoint.js).
+ * A refused key is also reported to `onUnauthorized`, wherever it happened.
+ */
 export class ApiClient {
-  constructor(base) {
+  constructor(base, { apiKey, onUnauthorized } = {}) {
     this.base = base;
+    this.apiKey = apiKey || undefined;
+    this.onUnauthorized = onUnauthorized;
+  }
+
+  get hasKey() {
+    return this.apiKey !== undefined;
   }
 
   /** Starts a reply; resolves with `{conversationId, messageId}` once the server accepted it. */
@@ -55,24 +91,53 @@ export class ApiClient {
     );
   }
 
-  eventsUrl(conversationId, lastEventId) {
+  /** `{token, expiresAt, expiresIn}`: opens this conversation's stream only, for a few minutes. */
+  createStreamToken(conversationId) {
+    return this.request('POST', '/server/stream-tokens', { conversationId });
+  }
+
+  eventsUrl(conversationId, lastEventId, streamToken) {
     const query = new URLSearchParams({ conversationId });
+    if (streamToken) query.set('streamToken', streamToken);
     if (lastEventId) query.set('lastEventId', lastEventId);
     return `${this.base}/server/events?${query}`;
   }
 
+  /**
+   * Why the server refused an event stream: `EventSource` only says that it
+   * failed, so the same URL is requested again, exactly as the browser did
+   * (no `Authorization` header: it would override the stream token), to read
+   * the answer. Resolves an `ApiError`, or nothing when the stream would now
+   * open (its body is not read) or the server cannot be reached.
+   */
+  async streamRefusal(url) {
+    const abort = new AbortController();
+    let response;
+    try {
+      response = await fetch(url, {
+        headers: { Accept: 'text/event-stream' },
+        cache: 'no-store',
+        signal: abort.signal,
+      });
+    } catch {
+      return undefined;
+    }
+    if (response.ok) {
+      abort.abort();
+      return undefined;
+    }
+    return this.reported(await ApiError.from(response));
+  }
+
   async request(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
     let response;
     try {
       response = await fetch(`${this.base}${path}`, {
         method,
-        headers:
-          body === undefined
-            ? { Accept: 'application/json' }
-            : {
-                'Content-Type': 'application/json',
-                Accept: 'application/json',
-              },
+        headers,
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch {
@@ -83,17 +148,12 @@ export class ApiClient {
       );
     }
     if (response.status === 204) return undefined;
-    const payload = await response.json().catch(() => undefined);
-    if (!response.ok) {
-      throw new ApiError(
-        response.status,
-        payload?.code ?? `http_${response.status}`,
-        typeof payload?.message === 'string'
-          ? payload.message
-          : `The server answered ${response.status} ${response.statusText}.`,
-        payload?.details,
-      );
-    }
-    return payload;
+    if (!response.ok) throw this.reported(await ApiError.from(response));
+    return response.json().catch(() => undefined);
+  }
+
+  reported(error) {
+    if (isAuthenticationError(error)) this.onUnauthorized?.(error);
+    return error;
   }
 }

@@ -10,7 +10,7 @@ import { ConversationSession } from './conversation-session.js';
 import { confirmDelete, setUpSettings } from './dialogs.js';
 import { friendlyError } from './friendly-errors.js';
 import { MessageView } from './message-view.js';
-import { resolveApiBase } from './settings.js';
+import { resolveApiBase, savedApiKey } from './settings.js';
 import { SidebarView } from './sidebar-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,9 +21,15 @@ const CONNECTION_LABELS = {
   live: 'Live',
   reconnecting: 'Reconnecting…',
   closed: 'Offline',
+  unauthorized: 'API key needed',
 };
 
-const api = new ApiClient(resolveApiBase());
+const openSettings = setUpSettings($('open-settings'));
+const api = new ApiClient(resolveApiBase(), {
+  apiKey: savedApiKey().key,
+  // Whichever request met a missing or refused key: the way out is Settings.
+  onUnauthorized: (error) => openSettings(error),
+});
 const list = new ConversationList();
 /** Open sessions: the one on screen, and others whose reply is still being written. */
 const sessions = new Map();
@@ -208,7 +214,6 @@ for (const suggestion of document.querySelectorAll('.suggestion')) {
     if (!composer.busy) void send(suggestion.textContent.trim());
   });
 }
-setUpSettings($('open-settings'));
 $('api-base-label').textContent = api.base;
 list.subscribe(renderSidebar);
 window.addEventListener('hashchange', route);

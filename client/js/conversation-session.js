@@ -1,3 +1,4 @@
+import { isAuthenticationError } from './api-client.js';
 import {
   assistantMessage,
   FINAL,
@@ -7,9 +8,16 @@ import {
 } from './conversation-messages.js';
 import { ConversationStream } from './event-stream.js';
 import { friendlyError } from './friendly-errors.js';
+import { StreamEndpoint } from './stream-endpoint.js';
 
 /** How long a send waits for the stream to be live, so that the reply's first events reach this page. */
 const LIVE_WAIT_MS = 8_000;
+
+/** A failure as a sentence; a refused API key reads the same whichever request met it. */
+function failureNotice(doing, error) {
+  const friendly = friendlyError(error.code, error.message);
+  return isAuthenticationError(error) ? friendly : `${doing} ${friendly}`;
+}
 
 /**
  * One conversation as this page knows it: its messages (from the server's
@@ -40,10 +48,14 @@ export class ConversationSession {
     this.loadAgain = false;
     this.heldEvents = undefined;
     this.stream = new ConversationStream({
-      url: (lastEventId) => api.eventsUrl(id, lastEventId),
+      endpoint: new StreamEndpoint(api, id),
       lastEventId: list.get(id)?.lastEventId,
       onEvent: (type, data, eventId) => this.receive(type, data, eventId),
       onState: (state) => this.emit({ type: 'connection', state }),
+      onRefused: (error) => {
+        this.addNotice('error', friendlyError(error.code, error.message));
+        this.emit({ type: 'reset' });
+      },
     });
   }
 
@@ -85,7 +97,7 @@ export class ConversationSession {
           this.messages = this.messages.filter((m) => m.role !== 'notice');
           this.addNotice(
             'error',
-            `Could not load this conversation. ${friendlyError(error.code, error.message)}`,
+            failureNotice('Could not load this conversation.', error),
           );
         }
       } while (this.loadAgain);
@@ -157,7 +169,7 @@ export class ConversationSession {
       if (error.code === 'no_active_generation') return;
       this.addNotice(
         'error',
-        `Could not stop the reply. ${friendlyError(error.code, error.message)}`,
+        failureNotice('Could not stop the reply.', error),
       );
       this.emit({ type: 'reset' });
     }
@@ -178,6 +190,12 @@ export class ConversationSession {
 
   apply(type, data, eventId) {
     if (type !== 'delta' && type !== 'done' && type !== 'error') return;
+    // An error about the stream itself (e.g. bus_unavailable), not a reply:
+    // the server ends the stream and the page resumes where it stood.
+    if (type === 'error' && !data.messageId) {
+      this.addNotice('error', friendlyError(data.code, data.message));
+      return;
+    }
     const message = this.assistantFor(data.messageId, type === 'delta');
     const wasFinal = FINAL.has(message.status);
     if (type === 'delta') {
@@ -249,7 +267,10 @@ export class ConversationSession {
       .map((m) => ({ role: m.role, content: m.content }));
   }
 
+  /** Adds a notice, once: several requests may meet the same trouble (a refused key). */
   addNotice(kind, content) {
+    if (this.messages.some((m) => m.role === 'notice' && m.content === content))
+      return;
     this.messages.push(noticeMessage(kind, content));
   }
 

@@ -1,4 +1,11 @@
-import { isApiBaseFromQuery, saveApiBase, savedApiBase } from './settings.js';
+import {
+  isApiBaseFromQuery,
+  normaliseApiKey,
+  saveApiBase,
+  saveApiKey,
+  savedApiBase,
+  savedApiKey,
+} from './settings.js';
 
 /** Asks before deleting; resolves `true` to go ahead. */
 export function confirmDelete(title) {
@@ -16,39 +23,79 @@ export function confirmDelete(title) {
   });
 }
 
+/** What the Settings dialog says when it opens because the server refused the key. */
+const PROBLEMS = {
+  missing_api_key: 'This server needs an API key. Enter it below.',
+  invalid_api_key:
+    'The server did not accept this API key. Check it, or enter another.',
+};
+
 /**
- * Settings: the API base URL. Saving reloads the page without any `?api=`
- * parameter, so that every connection is opened again against the new base.
+ * Settings: the API base URL and the API key. Saving reloads the page
+ * without any `?api=` parameter, so that every connection is opened again
+ * against the new base, with the new key. Returns `open(problem?)`, which
+ * the page calls when the server refused the key (`problem` the ApiError).
  */
 export function setUpSettings(openButton) {
   const dialog = document.getElementById('settings-dialog');
   const form = document.getElementById('settings-form');
-  const input = document.getElementById('api-base');
-  const error = document.getElementById('api-base-error');
+  const baseInput = document.getElementById('api-base');
+  const baseError = document.getElementById('api-base-error');
+  const keyInput = document.getElementById('api-key');
+  const keyError = document.getElementById('api-key-error');
+  const remember = document.getElementById('api-key-remember');
+  const problemText = document.getElementById('settings-problem');
 
-  openButton.addEventListener('click', () => {
-    input.value = savedApiBase();
-    document.getElementById('api-base-note').hidden = !isApiBaseFromQuery();
-    error.hidden = true;
-    dialog.showModal();
+  const showError = (field, input, text) => {
+    field.textContent = text;
+    field.hidden = false;
     input.focus();
-  });
+  };
+
+  const open = (problem) => {
+    problemText.textContent = problem
+      ? (PROBLEMS[problem.code] ?? problem.message)
+      : '';
+    problemText.hidden = !problem;
+    // Already open: the person may be typing; only the problem is updated.
+    if (dialog.open) return;
+    baseInput.value = savedApiBase();
+    document.getElementById('api-base-note').hidden = !isApiBaseFromQuery();
+    const { key, remembered } = savedApiKey();
+    keyInput.value = key;
+    remember.checked = !key || remembered;
+    baseError.hidden = true;
+    keyError.hidden = true;
+    dialog.showModal();
+    (problem ? keyInput : baseInput).focus();
+  };
+
+  openButton.addEventListener('click', () => open());
   dialog
     .querySelector('[data-close]')
     .addEventListener('click', () => dialog.close());
   form.addEventListener('submit', (event) => {
+    baseError.hidden = true;
+    keyError.hidden = true;
     try {
-      saveApiBase(input.value);
+      normaliseApiKey(keyInput.value);
     } catch (problem) {
       event.preventDefault();
-      error.textContent = problem.message;
-      error.hidden = false;
-      input.focus();
+      showError(keyError, keyInput, problem.message);
       return;
     }
+    try {
+      saveApiBase(baseInput.value);
+    } catch (problem) {
+      event.preventDefault();
+      showError(baseError, baseInput, problem.message);
+      return;
+    }
+    saveApiKey(keyInput.value, { remember: remember.checked });
     const url = new URL(window.location.href);
     url.searchParams.delete('api');
     if (url.href === window.location.href) window.location.reload();
     else window.location.assign(url);
   });
+  return open;
 }

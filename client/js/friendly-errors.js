@@ -23,6 +23,11 @@ const FRIENDLY = {
   payload_too_large: 'This message is too long to send.',
   interrupted: 'The reply was interrupted before it was finished.',
   shutting_down: 'The server is restarting, try again in a moment.',
+  bus_unavailable:
+    'The server lost live delivery for a moment; reconnecting where we left off.',
+  missing_api_key: 'This server needs an API key: enter it in Settings.',
+  invalid_api_key:
+    'The server did not accept the API key: check it in Settings.',
 };
 
 export function friendlyError(code, message) {

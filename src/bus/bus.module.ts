@@ -6,19 +6,23 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
+import { RedisConnector } from '../redis/redis-connector.js';
 import { ChatEventBus } from './chat-event-bus.js';
-import { MemoryChatEventBus } from './memory/memory-chat-event-bus.js';
+import { EVENT_BUS_FACTORIES } from './event-bus.factories.js';
 
 @Global()
 @Module({
   providers: [
     {
       provide: ChatEventBus,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig): ChatEventBus =>
-        new MemoryChatEventBus({
-          replaySize: config.get('REPLAY_BUFFER_SIZE', { infer: true }),
-          replayTtlMs: config.get('REPLAY_BUFFER_TTL_MS', { infer: true }),
+      inject: [ConfigService, RedisConnector],
+      useFactory: (
+        config: AppConfig,
+        redis: RedisConnector,
+      ): ChatEventBus | Promise<ChatEventBus> =>
+        EVENT_BUS_FACTORIES[config.get('EVENT_BUS', { infer: true })]({
+          config,
+          redis,
         }),
     },
   ],

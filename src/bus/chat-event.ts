@@ -45,3 +45,22 @@ export interface CancelRequest {
   /** A specific reply; absent stops every generation of the conversation. */
   messageId?: string;
 }
+
+/**
+ * An event that is not stored: it tells one subscriber where it stands
+ * (`ready` at its position, `reset` when what it missed is gone).
+ */
+export function controlEvent(
+  conversationId: string,
+  id: string,
+  type: 'ready' | 'reset',
+  reason?: string,
+): ChatEvent {
+  const data = reason ? { conversationId, reason } : { conversationId };
+  return {
+    id,
+    conversationId,
+    type,
+    message: toMessageEvent(id, { type, data }),
+  };
+}

@@ -49,6 +49,7 @@ export class ChatService {
   async send(dto: SendMessageDto): Promise<SendAcceptedDto> {
     this.lifecycle.assertAccepting();
     this.checkLimits(dto.messages);
+    await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
     const messageId = randomUUID();
     const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
@@ -164,6 +165,18 @@ export class ChatService {
     } catch (error) {
       await this.store.releaseGeneration(conversationId, messageId);
       throw error;
+    }
+  }
+
+  /** A reply nobody could receive is refused (503) rather than accepted and lost. */
+  private async assertBusAvailable(): Promise<void> {
+    try {
+      await this.bus.ping();
+    } catch {
+      throw HttpErrors.unavailable(
+        'bus_unavailable',
+        'Replies cannot be delivered right now (the event bus is unreachable); try again in a moment.',
+      );
     }
   }
 

@@ -30,6 +30,12 @@ export interface GenerationJob {
 
 export type CancelReason = 'requested' | 'no_listeners' | 'shutdown';
 
+/** How a reply ended: its stored status and the events that tell subscribers. */
+interface Ending {
+  status: TurnStatus;
+  events: ChatEventInput[];
+}
+
 interface Running {
   job: GenerationJob;
   cancel(reason: CancelReason): void;
@@ -114,36 +120,71 @@ export class GenerationRunner {
       this.metrics?.eventPublished(event.type);
       return this.bus.publish(conversationId, event);
     };
-    let text = '';
-    let status: TurnStatus = 'complete';
+    const reply = { text: '' };
+    let ending: Ending;
     try {
-      let finishReason = 'stop';
-      let usage: LlmUsage | undefined;
-      for await (const chunk of this.llm.stream(job.request, signal)) {
-        if (chunk.type === 'delta') {
-          if (chunk.text.length === 0) continue;
-          text += chunk.text;
-          await publish({
-            type: 'delta',
-            data: { messageId, text: chunk.text },
-          });
-        } else {
-          finishReason = chunk.finishReason;
-          usage = chunk.usage;
-        }
-      }
-      await publish({
-        type: 'done',
-        data: { messageId, text, finishReason, usage },
-      });
-      await publish({ type: 'message', data: text });
+      ending = await this.streamReply(job, signal, reply, publish);
     } catch (raw) {
-      const reason = cancelReason();
-      const error = raw instanceof LlmError ? raw : undefined;
-      try {
-        if (reason || error?.code === 'cancelled') {
-          status = 'cancelled';
-          await publish({
+      ending = this.failedEnding(raw, cancelReason(), messageId, reply.text);
+    } finally {
+      watchers.unsubscribe();
+    }
+    // Stored (and the conversation released) before the final events go
+    // out: a client that sees `done` finds the reply in the history and may
+    // post its next message at once, without a 409.
+    if (job.persist) await this.persist(job, reply.text, ending.status);
+    try {
+      for (const event of ending.events) await publish(event);
+    } catch (publishError) {
+      this.logger.error(
+        `Could not publish the end of reply ${messageId}: ${String(publishError)}`,
+      );
+    }
+  }
+
+  /** Publishes the deltas; returns the events that end a complete reply. */
+  private async streamReply(
+    job: GenerationJob,
+    signal: AbortSignal,
+    reply: { text: string },
+    publish: (event: ChatEventInput) => Promise<unknown>,
+  ): Promise<Ending> {
+    const { messageId } = job;
+    let finishReason = 'stop';
+    let usage: LlmUsage | undefined;
+    for await (const chunk of this.llm.stream(job.request, signal)) {
+      if (chunk.type === 'delta') {
+        if (chunk.text.length === 0) continue;
+        reply.text += chunk.text;
+        await publish({ type: 'delta', data: { messageId, text: chunk.text } });
+      } else {
+        finishReason = chunk.finishReason;
+        usage = chunk.usage;
+      }
+    }
+    const text = reply.text;
+    return {
+      status: 'complete',
+      events: [
+        { type: 'done', data: { messageId, text, finishReason, usage } },
+        { type: 'message', data: text },
+      ],
+    };
+  }
+
+  /** The end of a reply that was stopped or failed, keeping the text already sent. */
+  private failedEnding(
+    raw: unknown,
+    reason: CancelReason | undefined,
+    messageId: string,
+    text: string,
+  ): Ending {
+    const error = raw instanceof LlmError ? raw : undefined;
+    if (reason || error?.code === 'cancelled') {
+      return {
+        status: 'cancelled',
+        events: [
+          {
             type: 'done',
             data: {
               messageId,
@@ -151,43 +192,38 @@ export class GenerationRunner {
               finishReason: 'cancelled',
               cancelReason: reason ?? 'requested',
             },
-          });
-          await publish({
+          },
+          {
             type: 'message',
             data: text ? `${text}\n\n[stopped]` : '[stopped]',
-          });
-        } else {
-          status = 'error';
-          const failure =
-            error ??
-            new LlmError('internal_error', 'The reply failed unexpectedly.');
-          if (!error) this.logger.error(raw);
-          await publish({
-            type: 'error',
-            data: {
-              messageId,
-              code: failure.code,
-              message: failure.message,
-              text,
-              ...(failure.details ? { details: failure.details } : {}),
-            },
-          });
-          await publish({
-            type: 'message',
-            data: text
-              ? `${text}\n\n[error] ${failure.message}`
-              : `[error] ${failure.message}`,
-          });
-        }
-      } catch (publishError) {
-        this.logger.error(
-          `Could not publish the end of reply ${messageId}: ${String(publishError)}`,
-        );
-      }
-    } finally {
-      watchers.unsubscribe();
-      if (job.persist) await this.persist(job, text, status);
+          },
+        ],
+      };
     }
+    if (!error) this.logger.error(raw);
+    const failure =
+      error ?? new LlmError('internal_error', 'The reply failed unexpectedly.');
+    return {
+      status: 'error',
+      events: [
+        {
+          type: 'error',
+          data: {
+            messageId,
+            code: failure.code,
+            message: failure.message,
+            text,
+            ...(failure.details ? { details: failure.details } : {}),
+          },
+        },
+        {
+          type: 'message',
+          data: text
+            ? `${text}\n\n[error] ${failure.message}`
+            : `[error] ${failure.message}`,
+        },
+      ],
+    };
   }
 
   /** Cancellation from any instance, and from the last listener leaving. */
@@ -246,9 +282,32 @@ export class GenerationRunner {
         `Could not store reply ${job.messageId}: ${String(error)}`,
       );
     } finally {
-      await this.store
-        .releaseGeneration(job.conversationId, job.messageId)
-        .catch((error: unknown) => this.logger.error(String(error)));
+      await this.release(job);
+    }
+  }
+
+  /**
+   * Frees the conversation for its next reply. If the store is unreachable
+   * (Redis down) the claim would otherwise block the conversation until it
+   * expires, so the release is retried in the background for a while.
+   */
+  private async release(job: GenerationJob, attempt = 0): Promise<void> {
+    try {
+      await this.store.releaseGeneration(job.conversationId, job.messageId);
+    } catch (error) {
+      if (attempt >= RELEASE_RETRY_DELAYS_MS.length) {
+        this.logger.error(
+          `Could not release conversation ${job.conversationId}: ${String(error)}; it frees itself when the claim expires`,
+        );
+        return;
+      }
+      setTimeout(
+        () => void this.release(job, attempt + 1),
+        RELEASE_RETRY_DELAYS_MS[attempt],
+      ).unref();
     }
   }
 }
+
+/** Pauses between attempts to release a claim while the store is unreachable. */
+const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];

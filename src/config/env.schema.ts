@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsOptional,
@@ -10,6 +11,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
 } from 'class-validator';
 
 export const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
@@ -271,17 +273,38 @@ export class EnvironmentVariables {
   @IsIn(EVENT_BUSES)
   EVENT_BUS: EventBusName = 'memory';
 
-  @IsOptional()
+  /** Required with EVENT_BUS=redis: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). */
+  @ValidateIf(
+    (env: EnvironmentVariables) =>
+      env.EVENT_BUS === 'redis' || env.REDIS_URL !== undefined,
+  )
   @Transform(emptyToUndefined)
-  @IsUrl({
-    require_tld: false,
-    require_protocol: true,
-    protocols: ['redis', 'rediss'],
-  })
+  @IsDefined({ message: 'REDIS_URL must be set when EVENT_BUS=redis' })
+  @IsUrl(
+    {
+      require_tld: false,
+      require_protocol: true,
+      protocols: ['redis', 'rediss'],
+    },
+    { message: 'REDIS_URL must be a redis:// or rediss:// URL' },
+  )
   REDIS_URL?: string;
 
+  /** Put before every Redis key and channel, so that deployments can share one Redis. */
   @IsString()
   REDIS_KEY_PREFIX = 'chatgw:';
+
+  /** Idle time after which Redis forgets a conversation's history (s). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(60)
+  REDIS_CONVERSATION_TTL_S = 7 * 24 * 3600;
+
+  /** How long the listeners of an instance that died keep counting (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  REDIS_PRESENCE_TTL_MS = 15_000;
 
   // ── access control and limits ───────────────────────────────────────────
   /** Comma-separated API keys; unset leaves the API open (local use). */

@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
+import { RedisConnector } from '../redis/redis-connector.js';
 import { LlmProvider } from './llm-provider.js';
 import { AccessTokenStore } from './token-store/access-token-store.js';
-import { MemoryAccessTokenStore } from './token-store/memory/memory-access-token-store.js';
+import { ACCESS_TOKEN_STORE_FACTORIES } from './token-store/access-token-store.factories.js';
 import { PROVIDER_FACTORIES } from './llm-provider.factories.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
 import { LlmService } from './llm.service.js';
@@ -41,10 +42,16 @@ import type { LlmCallPolicy } from './llm.types.js';
           tokenStore,
         }),
     },
-    // Replaced by a Redis store when EVENT_BUS=redis, so replicas share one token.
     {
       provide: AccessTokenStore,
-      useFactory: () => new MemoryAccessTokenStore(),
+      inject: [ConfigService, RedisConnector],
+      useFactory: (
+        config: AppConfig,
+        redis: RedisConnector,
+      ): AccessTokenStore | Promise<AccessTokenStore> =>
+        ACCESS_TOKEN_STORE_FACTORIES[config.get('EVENT_BUS', { infer: true })]({
+          redis,
+        }),
     },
     LlmService,
   ],

@@ -5,6 +5,7 @@ import {
   type BrowserContext,
   type Locator,
   type Page,
+  type Request,
 } from 'playwright-core';
 import { eventually } from './sse-client.js';
 
@@ -51,30 +52,38 @@ export interface ChatPage {
   errors: string[];
   /** Dialogs the page opened (a script injected by a reply would `alert`). */
   dialogs: string[];
+  /** Every request the page made, in order, across reloads. */
+  requests: Request[];
 }
 
-/** Opens the chat page and waits until its event stream is live. */
+/**
+ * Opens the chat page and waits until its event stream is live (unless
+ * `live: false`: a page without the API key the server needs never is).
+ */
 export async function openChat(
   context: BrowserContext,
   url: string,
+  { live = true }: { live?: boolean } = {},
 ): Promise<ChatPage> {
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT_MS);
   const errors: string[] = [];
   const dialogs: string[] = [];
+  const requests: Request[] = [];
+  page.on('request', (request) => requests.push(request));
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
   await page.goto(url);
-  await waitForConnection(page, 'live');
-  return { page, errors, dialogs };
+  if (live) await waitForConnection(page, 'live');
+  return { page, errors, dialogs, requests };
 }
 
 export async function waitForConnection(
   page: Page,
-  state: 'live' | 'reconnecting' | 'connecting',
+  state: 'live' | 'reconnecting' | 'connecting' | 'unauthorized',
   timeout = UI_TIMEOUT_MS,
 ): Promise<void> {
   await page.locator(`#connection[data-state="${state}"]`).waitFor({ timeout });

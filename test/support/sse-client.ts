@@ -154,6 +154,9 @@ export class SseClient {
         this.raw += text;
         parser.feed(text);
       }
+    } catch {
+      // The connection broke (the server died): the stream ends, as it does
+      // for EventSource; `ended` tells the test.
     } finally {
       this.ended = true;
       this.notify();

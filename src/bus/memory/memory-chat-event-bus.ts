@@ -6,6 +6,7 @@ import {
 } from 'rxjs';
 import { ChatEventBus } from '../chat-event-bus.js';
 import {
+  controlEvent,
   toMessageEvent,
   type CancelRequest,
   type ChatEvent,
@@ -149,7 +150,7 @@ export class MemoryChatEventBus extends ChatEventBus {
     const latest = this.clock.latest;
     const head = channel.buffer.at(-1)?.event.id ?? formatEventId(latest);
     if (lastEventId === undefined) {
-      return [this.control(conversationId, head, 'ready')];
+      return [controlEvent(conversationId, head, 'ready')];
     }
     const after = parseEventId(lastEventId);
     if (
@@ -158,31 +159,15 @@ export class MemoryChatEventBus extends ChatEventBus {
       compareEventIds(after, latest) > 0
     ) {
       return [
-        this.control(conversationId, head, 'ready'),
-        this.control(conversationId, head, 'reset', 'events_expired'),
+        controlEvent(conversationId, head, 'ready'),
+        controlEvent(conversationId, head, 'reset', 'events_expired'),
       ];
     }
-    const missed = [this.control(conversationId, lastEventId, 'ready')];
+    const missed = [controlEvent(conversationId, lastEventId, 'ready')];
     for (const stored of channel.buffer) {
       if (compareEventIds(stored.eventId, after) > 0) missed.push(stored.event);
     }
     return missed;
-  }
-
-  /** An event that is not stored: it tells one subscriber where it stands. */
-  private control(
-    conversationId: string,
-    id: string,
-    type: 'ready' | 'reset',
-    reason?: string,
-  ): ChatEvent {
-    const data = reason ? { conversationId, reason } : { conversationId };
-    return {
-      id,
-      conversationId,
-      type,
-      message: toMessageEvent(id, { type, data }),
-    };
   }
 
   private channel(conversationId: string): Channel {

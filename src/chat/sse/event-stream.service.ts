@@ -6,7 +6,6 @@ import {
   EMPTY,
   interval,
   map,
-  merge,
   Observable,
   of,
   share,
@@ -82,7 +81,7 @@ export class EventStreamService {
           }),
         );
       const stream = concat(
-        merge(events$, this.heartbeat$).pipe(
+        withHeartbeat(events$, this.heartbeat$).pipe(
           takeUntil(this.lifecycle.closing$),
         ),
         defer(() =>
@@ -107,6 +106,25 @@ export class EventStreamService {
       }),
     };
   }
+}
+
+/**
+ * The events with the heartbeat interleaved, ending when the events end: a
+ * bus that loses its connection ends its subscriptions after an `error`
+ * event, and the response must then end so that the client reconnects.
+ */
+function withHeartbeat<T>(
+  events$: Observable<T>,
+  heartbeat$: Observable<T>,
+): Observable<T> {
+  return new Observable<T>((subscriber) => {
+    const beats = heartbeat$.subscribe((beat) => subscriber.next(beat));
+    const events = events$.subscribe(subscriber);
+    return () => {
+      beats.unsubscribe();
+      events.unsubscribe();
+    };
+  });
 }
 
 /**

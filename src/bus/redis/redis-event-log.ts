@@ -1,0 +1,132 @@
+import type { RedisConnections } from '../../redis/redis-connections.js';
+import {
+  toMessageEvent,
+  type ChatEvent,
+  type ChatEventInput,
+  type ChatEventType,
+} from '../chat-event.js';
+import { APPEND_EVENT, READ_REPLAY } from './event-log.scripts.js';
+
+export interface EventLogOptions {
+  /** Events kept per conversation for replay. */
+  replaySize: number;
+  /** Age after which an event is no longer kept (ms). */
+  replayTtlMs: number;
+}
+
+/** A subscriber's starting point, as `READ_REPLAY` found it. */
+export interface Replay {
+  /** The id of its `ready` event. */
+  position: string;
+  /** Its last id cannot be resumed exactly: it gets `reset`. */
+  reset: boolean;
+  /** The events after `position`, in order. */
+  events: ChatEvent[];
+}
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * The conversations' events in Redis: one stream per conversation is the
+ * replay buffer (its entry ids are the SSE event ids), and one pub/sub
+ * channel per conversation carries each new event to the instances whose
+ * clients are listening. Data is stored already serialised, so that an
+ * event is turned into an SSE frame once per instance.
+ */
+export class RedisEventLog {
+  private readonly epochKey: string;
+
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly options: EventLogOptions,
+  ) {
+    this.epochKey = redis.key('epoch');
+  }
+
+  /** The pub/sub channel of a conversation's live events. */
+  channel(conversationId: string): string {
+    return this.redis.key('live', conversationId);
+  }
+
+  async append(
+    conversationId: string,
+    input: ChatEventInput,
+  ): Promise<ChatEvent> {
+    const data =
+      typeof input.data === 'string' ? input.data : JSON.stringify(input.data);
+    const id = (await APPEND_EVENT.run(
+      this.redis.command,
+      this.keys(conversationId),
+      [
+        input.type,
+        data,
+        this.options.replaySize,
+        this.options.replayTtlMs,
+        this.channel(conversationId),
+      ],
+    )) as string;
+    return event(conversationId, id, input.type, data);
+  }
+
+  async replay(conversationId: string, lastEventId?: string): Promise<Replay> {
+    const [position, reset, entries] = (await READ_REPLAY.run(
+      this.redis.command,
+      this.keys(conversationId),
+      [lastEventId ?? '', this.options.replayTtlMs],
+    )) as [string, number, StreamEntry[]];
+    return {
+      position,
+      reset: reset === 1,
+      events: entries.map(([id, fields]) =>
+        event(
+          conversationId,
+          id,
+          field(fields, 't') as ChatEventType,
+          field(fields, 'd'),
+        ),
+      ),
+    };
+  }
+
+  /** Decodes a live message (`id \n type \n data`); undefined when malformed. */
+  decode(conversationId: string, message: string): ChatEvent | undefined {
+    const afterId = message.indexOf('\n');
+    const afterType = message.indexOf('\n', afterId + 1);
+    if (afterId < 0 || afterType < 0) return undefined;
+    return event(
+      conversationId,
+      message.slice(0, afterId),
+      message.slice(afterId + 1, afterType) as ChatEventType,
+      message.slice(afterType + 1),
+    );
+  }
+
+  private keys(conversationId: string): string[] {
+    return [
+      this.redis.key('events', conversationId),
+      this.redis.key('events-floor', conversationId),
+      this.epochKey,
+    ];
+  }
+}
+
+function event(
+  conversationId: string,
+  id: string,
+  type: ChatEventType,
+  data: string,
+): ChatEvent {
+  return {
+    id,
+    conversationId,
+    type,
+    message: toMessageEvent(id, { type, data }),
+  };
+}
+
+function field(fields: string[], name: string): string {
+  for (let i = 0; i < fields.length; i += 2) {
+    if (fields[i] === name) return fields[i + 1];
+  }
+  return '';
+}

@@ -1,0 +1,97 @@
+import { ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import { ChatEventBus } from '../bus/chat-event-bus.js';
+import type { ChatEvent } from '../bus/chat-event.js';
+import { MemoryChatEventBus } from '../bus/memory/memory-chat-event-bus.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
+import { MemoryConversationStore } from '../conversations/memory/memory-conversation-store.js';
+import { LlmService } from '../llm/llm.service.js';
+import type { LlmChunk } from '../llm/llm.types.js';
+import { GenerationRunner } from './generation-runner.service.js';
+
+/** A store whose release fails a given number of times, as when Redis is down. */
+class FlakyReleaseStore extends MemoryConversationStore {
+  releaseFailures = 0;
+  releaseAttempts = 0;
+  override releaseGeneration(id: string, messageId: string): Promise<void> {
+    this.releaseAttempts++;
+    if (this.releaseFailures-- > 0)
+      return Promise.reject(new Error('store unreachable'));
+    return super.releaseGeneration(id, messageId);
+  }
+}
+
+async function setUp() {
+  const bus = new MemoryChatEventBus({ replaySize: 100, replayTtlMs: 60_000 });
+  const store = new FlakyReleaseStore({ maxConversations: 10, maxTurns: 10 });
+  const llm = {
+    async *stream(): AsyncGenerator<LlmChunk> {
+      yield { type: 'delta', text: 'Hello' };
+      yield { type: 'delta', text: ' there' };
+      yield { type: 'finish', finishReason: 'stop' };
+    },
+  };
+  const module = await Test.createTestingModule({
+    providers: [
+      GenerationRunner,
+      { provide: LlmService, useValue: llm },
+      { provide: ChatEventBus, useValue: bus },
+      { provide: ConversationStore, useValue: store },
+      { provide: ConfigService, useValue: { get: () => 1_000 } },
+    ],
+  }).compile();
+  return { runner: module.get(GenerationRunner), bus, store };
+}
+
+const job = (conversationId: string) => ({
+  conversationId,
+  messageId: 'm1',
+  persist: true,
+  request: { messages: [{ role: 'user' as const, content: 'hi' }] },
+});
+
+describe('GenerationRunner', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('has stored the reply and freed the conversation when `done` goes out', async () => {
+    const { runner, bus, store } = await setUp();
+    await store.append('c1', [{ role: 'user', content: 'hi', createdAt: '' }]);
+    await store.claimGeneration('c1', 'm1', 60_000);
+    const seenAtDone: { turns: number; active?: string }[] = [];
+    const events: ChatEvent[] = [];
+    bus.subscribe('c1').subscribe((event) => {
+      events.push(event);
+      if (event.type === 'done') {
+        // Checked synchronously, as a client would the moment `done` arrives.
+        void Promise.all([store.get('c1'), store.activeGeneration('c1')]).then(
+          ([c, active]) => seenAtDone.push({ turns: c!.turns.length, active }),
+        );
+      }
+    });
+    runner.start(job('c1'));
+    await runner.drain(5_000);
+    await vi.waitFor(() => expect(seenAtDone).toHaveLength(1));
+    expect(seenAtDone[0]).toEqual({ turns: 2, active: undefined });
+    expect(events.map((e) => e.type)).toEqual([
+      'ready',
+      'delta',
+      'delta',
+      'done',
+      'message',
+    ]);
+  });
+
+  it('keeps trying to free the conversation while the store is unreachable', async () => {
+    vi.useFakeTimers();
+    const { runner, store } = await setUp();
+    await store.append('c2', [{ role: 'user', content: 'hi', createdAt: '' }]);
+    await store.claimGeneration('c2', 'm1', 600_000);
+    store.releaseFailures = 2;
+    runner.start(job('c2'));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await store.activeGeneration('c2')).toBe('m1');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(store.releaseAttempts).toBe(3);
+    expect(await store.activeGeneration('c2')).toBeUndefined();
+  });
+});

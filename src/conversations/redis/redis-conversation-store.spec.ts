@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import {
+  startRedisServer,
+  type RedisServer,
+} from '../../../test/support/redis-server.js';
+import { RedisConnections } from '../../redis/redis-connections.js';
+import type { Turn } from '../conversation.js';
+import { RedisConversationStore } from './redis-conversation-store.js';
+
+const turn = (content: string, role: Turn['role'] = 'user'): Turn => ({
+  role,
+  content,
+  createdAt: '2026-01-01T00:00:00.000Z',
+});
+
+describe('RedisConversationStore (real redis-server)', () => {
+  let server: RedisServer;
+  const connections: RedisConnections[] = [];
+  const store = async (maxTurns = 4) => {
+    const redis = await RedisConnections.open({
+      url: server.url,
+      keyPrefix: 'store-spec:',
+    });
+    connections.push(redis);
+    return new RedisConversationStore(redis, { maxTurns, ttlMs: 60_000 });
+  };
+  const id = () => `conv-${randomUUID()}`;
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    await Promise.all(connections.map((c) => c.close()));
+    await server.dispose();
+  });
+
+  it('shares history between instances, keeping the newest turns', async () => {
+    const [a, b] = await Promise.all([store(), store()]);
+    const conv = id();
+    expect(await b.get(conv)).toBeUndefined();
+    await a.append(conv, [turn('one'), turn('two', 'assistant')]);
+    const appended = await b.append(conv, [
+      turn('three'),
+      turn('four'),
+      turn('five'),
+    ]);
+    expect(appended.turns.map((t) => t.content)).toEqual([
+      'two',
+      'three',
+      'four',
+      'five',
+    ]);
+    const read = await a.get(conv);
+    expect(read).toEqual(appended);
+    expect(read!.createdAt <= read!.updatedAt).toBe(true);
+    const replaced = await a.replace(conv, [turn('only')]);
+    expect(replaced.turns).toEqual([turn('only')]);
+    expect(replaced.createdAt).toBe(appended.createdAt);
+    expect(await b.delete(conv)).toBe(true);
+    expect(await a.get(conv)).toBeUndefined();
+    expect(await a.delete(conv)).toBe(false);
+  });
+
+  it('lets only one instance claim a generation, and only its holder release it', async () => {
+    const [a, b] = await Promise.all([store(), store()]);
+    const conv = id();
+    const claims = await Promise.all([
+      a.claimGeneration(conv, 'm-a', 10_000),
+      b.claimGeneration(conv, 'm-b', 10_000),
+    ]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const holder = claims[0] ? 'm-a' : 'm-b';
+    const other = claims[0] ? 'm-b' : 'm-a';
+    expect(await b.activeGeneration(conv)).toBe(holder);
+    await a.releaseGeneration(conv, other);
+    expect(await a.activeGeneration(conv)).toBe(holder);
+    await b.releaseGeneration(conv, holder);
+    expect(await a.activeGeneration(conv)).toBeUndefined();
+    expect(await b.claimGeneration(conv, 'm-c', 10_000)).toBe(true);
+  });
+
+  it('lets a claim expire, so that a crashed instance cannot block a conversation', async () => {
+    const a = await store();
+    const conv = id();
+    expect(await a.claimGeneration(conv, 'm1', 50)).toBe(true);
+    expect(await a.claimGeneration(conv, 'm2', 50)).toBe(false);
+    await expect
+      .poll(() => a.claimGeneration(conv, 'm2', 10_000), { timeout: 2_000 })
+      .toBe(true);
+  });
+
+  it('renews the expiry of a conversation on each use', async () => {
+    const a = await store();
+    const conv = id();
+    await a.append(conv, [turn('hello')]);
+    const key = 'store-spec:conversation:' + conv;
+    const ttl = await connections[0].command.pttl(key);
+    expect(ttl).toBeGreaterThan(50_000);
+    await connections[0].command.pexpire(key, 5_000);
+    await a.get(conv);
+    expect(await connections[0].command.pttl(key)).toBeGreaterThan(50_000);
+  });
+});

@@ -1,0 +1,65 @@
+import type { Redis } from 'ioredis';
+
+export type MessageHandler = (message: string) => void;
+
+/** One handler's interest in a channel. */
+export interface ChannelListener {
+  /** Resolves once Redis confirmed the subscription: later messages will arrive. */
+  readonly subscribed: Promise<void>;
+  close(): void;
+}
+
+interface Channel {
+  handlers: Set<MessageHandler>;
+  subscribed: Promise<void>;
+}
+
+/**
+ * Pub/sub channels shared by every part of the instance over one connection:
+ * a channel is subscribed when its first handler arrives and unsubscribed
+ * when its last one leaves, and each message is decoded once by whoever
+ * listens. Commands go out in order on the one connection, so a quick
+ * unsubscribe/subscribe of the same channel ends subscribed.
+ */
+export class RedisSubscriptions {
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(private readonly connection: Redis) {
+    connection.on('message', (channel: string, message: string) => {
+      const handlers = this.channels.get(channel)?.handlers;
+      if (handlers) for (const handler of handlers) handler(message);
+    });
+  }
+
+  listen(name: string, handler: MessageHandler): ChannelListener {
+    let channel = this.channels.get(name);
+    if (!channel) {
+      const subscribed = this.connection.subscribe(name).then(() => undefined);
+      // Whoever waits for it sees the failure; an unawaited one is harmless.
+      subscribed.catch(() => undefined);
+      channel = { handlers: new Set(), subscribed };
+      this.channels.set(name, channel);
+    }
+    // A handler may be registered twice; each registration is its own entry.
+    const entry: MessageHandler = (message) => handler(message);
+    channel.handlers.add(entry);
+    const current = channel;
+    let closed = false;
+    return {
+      subscribed: current.subscribed,
+      close: () => {
+        if (closed) return;
+        closed = true;
+        current.handlers.delete(entry);
+        if (current.handlers.size > 0 || this.channels.get(name) !== current)
+          return;
+        this.channels.delete(name);
+        this.connection.unsubscribe(name).catch(() => undefined);
+      },
+    };
+  }
+
+  get size(): number {
+    return this.channels.size;
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { FakeErnie } from './fakes/fake-ernie.js';
+import { startApp, type AppProcess } from './support/app-process.js';
+import { send } from './support/chat-helpers.js';
+import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
+import { startRedisServer, type RedisServer } from './support/redis-server.js';
+
+describe('ERNIE access token shared by two instances through Redis (e2e)', () => {
+  let redis: RedisServer;
+  let fake: FakeErnie;
+  let apps: AppProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    // The token service is slow, so the first requests of both instances overlap.
+    fake = await FakeErnie.start({ tokenDelayMs: 300 });
+    const env = {
+      ...ernieEnv(fake),
+      EVENT_BUS: 'redis',
+      REDIS_URL: redis.url,
+      REDIS_KEY_PREFIX: `ernie-${randomUUID()}:`,
+      SHUTDOWN_GRACE_MS: '0',
+    };
+    apps = await Promise.all([startApp(env), startApp(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await fake?.close();
+    await redis?.dispose();
+  });
+
+  it('20 simultaneous first requests spread over both instances cause one token request', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
+    await Promise.all(
+      ids.map((id, i) =>
+        send(apps[i % 2], [{ role: 'user', content: id }], id),
+      ),
+    );
+    await fake.waitFor(
+      () =>
+        fake.chatRequests.length === 20 &&
+        fake.chatRequests.every((r) => r.settled),
+      15_000,
+      '20 chat requests answered',
+    );
+    expect(fake.tokenRequests).toHaveLength(1);
+    expect(
+      new Set(fake.chatRequests.map((r) => r.query.get('access_token'))),
+    ).toEqual(new Set([fake.issuedTokens[0]]));
+    for (const app of apps) {
+      for (const secret of [...FAKE_CREDENTIALS, ...fake.issuedTokens])
+        expect(app.output()).not.toContain(secret);
+    }
+  });
+});
