@@ -173,7 +173,7 @@ describe('OpenAI-compatible API with the official SDK (e2e, mock provider)', () 
         message: 'The body is not valid JSON.',
         type: 'invalid_request_error',
         code: 'invalid_json',
-        param: null,
+        param: 'body',
       },
     });
   });

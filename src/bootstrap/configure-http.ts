@@ -1,12 +1,13 @@
-import { ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import compression from 'compression';
 import type { Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
+import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
+import { answerClientErrorsAsJson } from './json-client-errors.js';
 
 /**
  * Everything about HTTP that is not a route: proxy trust, security headers,
@@ -18,6 +19,7 @@ export function configureHttp(
   app: NestExpressApplication,
   config: AppConfig,
 ): void {
+  answerClientErrorsAsJson(app.getHttpServer());
   app.set('trust proxy', config.get('TRUST_PROXY_HOPS', { infer: true }));
   app.disable('x-powered-by');
   app.use(
@@ -73,7 +75,7 @@ export function configureHttp(
     limit: config.get('BODY_LIMIT_BYTES', { infer: true }),
   });
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

@@ -190,6 +190,15 @@ export class ChatService {
         { field, rule: 'lastIsUser', message: text },
       ]);
     }
+    // The model has nothing to answer, and the ERNIE providers drop blank
+    // turns: the previous question would silently be answered a second time.
+    if (last.content.trim().length === 0) {
+      const field = `messages.${messages.length - 1}.content`;
+      const text = `${field} must contain text, not only whitespace`;
+      throw HttpErrors.validation(text, [
+        { field, rule: 'isNotBlank', message: text },
+      ]);
+    }
     messages.forEach((message, index) => {
       if (message.content.length > this.maxMessageChars) {
         const field = `messages.${index}.content`;

@@ -1,9 +1,6 @@
-import {
-  createParamDecorator,
-  ValidationPipe,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 
 const extractBody = createParamDecorator(
@@ -20,7 +17,9 @@ const extractBody = createParamDecorator(
  */
 export const OpenAiBody = () =>
   extractBody(
-    new ValidationPipe({
+    // Strict for its depth check: a body of nested brackets would overflow
+    // class-transformer's stack (a 500).
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: false,
       transform: true,

@@ -72,8 +72,9 @@ export class FakeErnie extends FakeUpstream {
   }
 
   /**
-   * Faults for the next token requests: only `http` (e.g. a 500) and `stall`
-   * apply; others are ignored and the token is issued.
+   * Faults for the next token requests: only `http` (e.g. a 500 or a 200
+   * with garbage), `stall` and `cut` apply; others are ignored and the token
+   * is issued.
    */
   enqueueToken(...behaviours: FakeBehaviour[]): this {
     this.tokenQueue.push(...behaviours);
@@ -113,7 +114,11 @@ export class FakeErnie extends FakeUpstream {
       await new Promise((resolve) => setTimeout(resolve, this.tokenDelayMs));
     }
     const fault = this.tokenQueue.shift();
-    if (fault?.type === 'http' || fault?.type === 'stall') {
+    if (
+      fault?.type === 'http' ||
+      fault?.type === 'stall' ||
+      fault?.type === 'cut'
+    ) {
       await this.play(request, res, fault, ernieFraming());
       return;
     }

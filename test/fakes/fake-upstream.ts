@@ -46,8 +46,16 @@ export type FakeBehaviour =
       beforeHeaders?: boolean;
       chunks?: string[];
     }
-  /** Destroys the connection after some chunks (no clean end). */
-  | { type: 'cut'; afterChunks: number; chunks?: string[] }
+  /**
+   * Destroys the connection after some chunks (no clean end), or before
+   * sending any header when `beforeHeaders` (a connection reset).
+   */
+  | {
+      type: 'cut';
+      afterChunks: number;
+      beforeHeaders?: boolean;
+      chunks?: string[];
+    }
   /** Ends the response cleanly after some chunks, without the end marker. */
   | { type: 'end-early'; afterChunks: number; chunks?: string[] }
   /** Sends an event whose data is not JSON after some chunks, then ends. */
@@ -185,6 +193,11 @@ export abstract class FakeUpstream {
     }
     if (behaviour.type === 'error') {
       throw new Error('protocol errors are answered by the protocol fake');
+    }
+    if (behaviour.type === 'cut' && behaviour.beforeHeaders) {
+      request.settled = true;
+      res.destroy();
+      return;
     }
     if (behaviour.type === 'stall' && behaviour.beforeHeaders) {
       await this.untilClientLeaves(res);

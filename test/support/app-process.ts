@@ -46,10 +46,11 @@ export async function startApp(
   child.stderr!.on('data', append);
 
   const url = await new Promise<string>((resolve, reject) => {
-    const deadline = setTimeout(
-      () => reject(new Error(`app did not start in time:\n${output}`)),
-      options.timeoutMs ?? 20_000,
-    );
+    const deadline = setTimeout(() => {
+      // Not left running behind a failed test (it would hold its port and CPU).
+      child.kill('SIGKILL');
+      reject(new Error(`app did not start in time:\n${output}`));
+    }, options.timeoutMs ?? 20_000);
     const check = () => {
       const match = /Listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match) {

@@ -9,6 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { AppError, type ErrorBody } from '../errors/app-error.js';
+import { HttpErrors, type FieldError } from '../errors/http-errors.js';
 
 /** Codes of body-parser's errors (the `type` it sets), which never reach a controller. */
 const BODY_PARSER_CODES: Record<string, string> = {
@@ -24,6 +25,37 @@ const BODY_PARSER_MESSAGES: Record<string, string> = {
   invalid_json: 'The body is not valid JSON.',
   payload_too_large:
     'The body is larger than the server accepts (BODY_LIMIT_BYTES).',
+};
+
+/** What each body-parser error is about, so that clients find it in `details.errors` like any other. */
+const BODY_PARSER_FIELDS: Record<string, FieldError> = {
+  invalid_json: {
+    field: 'body',
+    rule: 'isJson',
+    message: 'body must be a JSON object or array',
+  },
+  payload_too_large: {
+    field: 'body',
+    rule: 'maxBytes',
+    message: 'body must not exceed BODY_LIMIT_BYTES bytes',
+  },
+  unsupported_encoding: {
+    field: 'Content-Encoding',
+    rule: 'isSupported',
+    message: 'Content-Encoding must be identity, gzip, deflate or br',
+  },
+  unsupported_charset: {
+    field: 'Content-Type',
+    rule: 'isUtf8',
+    message: 'the charset of Content-Type must be utf-8',
+  },
+};
+
+/** Express could not percent-decode a path parameter (e.g. `%E0%A4%A`). */
+const BAD_PATH_ENCODING: FieldError = {
+  field: 'path',
+  rule: 'isPercentEncoded',
+  message: 'path must be valid percent-encoded UTF-8',
 };
 
 /**
@@ -75,6 +107,15 @@ export class AppExceptionFilter implements ExceptionFilter {
     if (exception instanceof AppError) return exception.toJSON();
     const parserError = bodyParserError(exception);
     if (parserError) return parserError;
+    if (
+      exception instanceof HttpException &&
+      exception.cause instanceof URIError
+    ) {
+      // Not the raw message: it echoes the undecodable input.
+      return HttpErrors.validation(BAD_PATH_ENCODING.message, [
+        BAD_PATH_ENCODING,
+      ]).toJSON();
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
@@ -108,11 +149,13 @@ function bodyParserError(exception: unknown): ErrorBody | undefined {
     if (typeof type !== 'string' || !(type in BODY_PARSER_CODES)) continue;
     const code = BODY_PARSER_CODES[type];
     const status = Number((candidate as { status?: unknown }).status) || 400;
+    const field = BODY_PARSER_FIELDS[code];
     return {
       statusCode: status,
       code,
       message:
         BODY_PARSER_MESSAGES[code] ?? STATUS_CODES[status] ?? 'Bad request',
+      ...(field ? { details: { errors: [field] } } : {}),
     };
   }
   return undefined;

@@ -141,3 +141,61 @@ describe('trimToInputLimit', () => {
     expect(characterCount('😀a')).toBe(2);
   });
 });
+
+/** Code points, counted independently of `characterCount` (the limit is in characters, not graphemes). */
+const codePoints = (text: string) => Array.from(text).length;
+
+describe('the ERNIE request pipeline (toAlternatingTurns, then trimToInputLimit) on any Unicode history', () => {
+  const unicodeContent = fc.oneof(
+    fc.string({ unit: 'grapheme', maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 30 }),
+    fc.constantFrom('', ' ', '\u3000', '\u00a0\n', '😀😀', '𠀋', 'e\u0301'),
+  );
+  const history = fc
+    .tuple(
+      fc.array(
+        fc.record({
+          role: fc.constantFrom<ChatMessage['role']>('user', 'assistant'),
+          content: unicodeContent,
+        }),
+        { maxLength: 20 },
+      ),
+      unicodeContent.filter((s) => s.trim() !== ''),
+    )
+    .map(([earlier, last]): ChatMessage[] => [
+      ...earlier,
+      { role: 'user', content: last },
+    ]);
+
+  it('always meets the role rules and the limit, keeps the newest turns and the last message, or refuses as too long', () => {
+    fc.assert(
+      fc.property(
+        history,
+        fc.option(unicodeContent, { nil: undefined }),
+        fc.integer({ min: 1, max: 120 }),
+        (messages, system, maxChars) => {
+          const turns = toAlternatingTurns(messages);
+          const systemChars = system ? codePoints(system) : 0;
+          const size = (list: ChatMessage[]) =>
+            systemChars +
+            list.reduce((sum, t) => sum + codePoints(t.content), 0);
+          let trimmed: ChatMessage[];
+          try {
+            trimmed = trimToInputLimit(turns, system, maxChars);
+          } catch (error) {
+            expect(error).toMatchObject({ code: 'upstream_input_too_long' });
+            expect(size(turns.slice(-1))).toBeGreaterThan(maxChars);
+            return;
+          }
+          expect(followsErnieRules(trimmed)).toBe(true);
+          expect(size(trimmed)).toBeLessThanOrEqual(maxChars);
+          expect(trimmed).toEqual(turns.slice(turns.length - trimmed.length));
+          expect(
+            trimmed.at(-1)!.content.endsWith(messages.at(-1)!.content),
+          ).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
