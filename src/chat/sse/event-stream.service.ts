@@ -4,6 +4,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
+import { ResponseCorker } from './response-corker.js';
 import {
   StreamRegistry,
   type StreamClient,
@@ -50,6 +51,7 @@ const PING = commentEvent('ping');
 @Injectable()
 export class EventStreamService {
   private readonly streams = new Set<OpenStream>();
+  private readonly corker = new ResponseCorker();
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
   private readonly heartbeatMs: number;
@@ -68,11 +70,15 @@ export class EventStreamService {
 
   open(request: StreamRequest): Observable<MessageEvent> {
     this.lifecycle.assertAccepting();
+    // Before Nest pipes its event stream into the response, which it does
+    // before subscribing.
+    if (request.connection) this.corker.watch(request.connection);
     // The slot is taken on subscription, not before: Nest does not subscribe
     // when the client left during set-up, and a slot taken then would leak.
     // A limit error thrown here still becomes a 429, as no header is out yet.
     return new Observable<MessageEvent>((subscriber) => {
-      const lease = this.registry.acquire(request.client, request.connection);
+      const { connection } = request;
+      const lease = this.registry.acquire(request.client, connection);
       const stream: OpenStream = {
         subscriber,
         position: request.lastEventId,

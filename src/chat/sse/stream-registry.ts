@@ -8,7 +8,12 @@ import { MetricsService } from '../../metrics/metrics.service.js';
 /** The response of a stream, as far as the registry needs it. */
 export type StreamConnection = Pick<
   ServerResponse,
-  'once' | 'writableFinished' | 'destroyed'
+  | 'once'
+  | 'writableFinished'
+  | 'destroyed'
+  | 'cork'
+  | 'uncork'
+  | 'writableLength'
 >;
 
 /** A claimed stream slot; `release()` is idempotent. */
