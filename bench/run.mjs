@@ -1,5 +1,6 @@
-// The benchmark: the built app against a bare `node:http` baseline, same
-// workloads, same run, same load client. See bench/README.md.
+// The benchmark: the built app against a bare `node:http` baseline and against
+// the Nest floor (the framework alone, same routes), same workloads, same run,
+// same load client. See bench/README.md.
 //
 //   npm run bench                 full run (under 10 minutes), writes bench/results.md, .svg and .json
 //   npm run bench -- --quick      under a minute, writes bench/.work/results-quick.md, .svg and .json
@@ -21,6 +22,7 @@ import {
   startApp,
   startBaseline,
   startFakeUpstream,
+  startFloor,
 } from './lib/targets.mjs';
 import * as workloads from './lib/workloads.mjs';
 
@@ -131,8 +133,9 @@ function targets() {
   const list = [
     [
       'baseline',
-      (env) => startBaseline({}, { ...mockDelay, ...env?.baseline }),
+      (env) => startBaseline({}, { ...mockDelay, ...env?.reference }),
     ],
+    ['floor', (env) => startFloor({}, { ...mockDelay, ...env?.reference })],
     ['app', (env) => startApp(dist, { ...mockDelay, ...env?.app })],
   ];
   if (beforeDist)
@@ -191,7 +194,7 @@ try {
       }
       for (const [label, start] of order(targets())) {
         if (name === 'ttft') {
-          if (label !== 'baseline' && !openAi[label]) {
+          if (label in openAi && !openAi[label]) {
             results.skipped[`ttft.${label}`] = 'provider openai not available';
             log(
               `ttft   ${label.padEnd(9)} skipped: provider openai not available`,
@@ -199,7 +202,7 @@ try {
             continue;
           }
           const env = {
-            baseline: { UPSTREAM_URL: upstreamV1 },
+            reference: { UPSTREAM_URL: upstreamV1 },
             app: OPENAI_ENV,
           };
           figures.ttft[label] = await workloads.ttft(
