@@ -41,7 +41,10 @@ const { values: args } = parseArgs({
 
 if (args.render) {
   const saved = JSON.parse(readFileSync(args.render, 'utf8'));
-  const written = writeReport(saved, args.render.replace(/\.json$/, ''));
+  const written = writeReport(
+    saved,
+    args.out ?? args.render.replace(/\.json$/, ''),
+  );
   process.stdout.write(`wrote ${written.files.join(' and ')}\n`);
   process.exit(0);
 }
