@@ -69,9 +69,13 @@ const settings = {
     streams: 200,
     firstTokenMs: 50,
     tokenIntervalMs: 50,
-    rampMs: 2_000,
-    measureFromMs: 2_000,
-    untilMs: quick ? 3_000 : 6_000,
+    // A reply streams for two seconds (quick: one, so that a quick run with
+    // three servers stays under a minute); the slots start over as long, so
+    // that all of them stream at once when measured streams start.
+    replyWords: quick ? 20 : 40,
+    rampMs: quick ? 1_000 : 2_000,
+    measureFromMs: quick ? 1_000 : 2_000,
+    untilMs: quick ? 1_500 : 6_000,
     timeoutMs: 60_000,
   },
   post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 2 : 10 },
@@ -106,10 +110,7 @@ const beforeDist = !args.before
 const client = startNode('load-client', [
   `${ROOT}bench/client/load-client.mjs`,
 ]);
-const upstream = await startFakeUpstream(
-  settings.ttft.firstTokenMs,
-  settings.ttft.tokenIntervalMs,
-);
+const upstream = await startFakeUpstream(settings.ttft);
 const upstreamV1 = `http://127.0.0.1:${upstream.port}/v1`;
 const OPENAI_ENV = {
   LLM_PROVIDER: 'openai',

@@ -107,8 +107,14 @@ export const startApp = (dist, env = {}, options = {}) =>
     { ...options, cwd: tmpdir() },
   );
 
-export const startFakeUpstream = (firstTokenMs, tokenIntervalMs) =>
+/** @param {{ firstTokenMs: number, tokenIntervalMs: number, replyWords: number }} reply */
+export const startFakeUpstream = ({
+  firstTokenMs,
+  tokenIntervalMs,
+  replyWords,
+}) =>
   startServer('fake-upstream', FAKE_UPSTREAM, {
     FIRST_TOKEN_MS: String(firstTokenMs),
     TOKEN_INTERVAL_MS: String(tokenIntervalMs),
+    REPLY_WORDS: String(replyWords),
   });
