@@ -41,7 +41,7 @@ const { values: args } = parseArgs({
 
 if (args.render) {
   const saved = JSON.parse(readFileSync(args.render, 'utf8'));
-  const written = writeReport(
+  const written = await writeReport(
     saved,
     args.out ?? args.render.replace(/\.json$/, ''),
   );
@@ -245,7 +245,7 @@ try {
 }
 
 results.elapsedS = (Date.now() - startedAt) / 1000;
-const written = writeReport(results, outBase);
+const written = await writeReport(results, outBase);
 log(`\n${written.markdown}`);
 log(`wrote ${written.files.join(' and ')} in ${results.elapsedS.toFixed(0)} s`);
 rmSync(`${workDir}/heap`, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 // are on app / baseline, and app / floor is what the app's code adds.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { median } from './stats.mjs';
 import { renderChart } from './chart.mjs';
 
@@ -293,7 +294,7 @@ function roundsTable(results, labels) {
  * @param {any} results
  * @param {string} outBase  path without extension
  */
-export function writeReport(results, outBase) {
+export async function writeReport(results, outBase) {
   const { quick } = results;
   const before = Boolean(results.before);
   const labels = ['floor', 'app', ...(before ? ['before'] : [])];
@@ -366,11 +367,21 @@ export function writeReport(results, outBase) {
     roundsTable(results, labels),
     '',
   ].join('\n');
-  writeFileSync(`${outBase}.md`, markdown);
+  // Written as Prettier writes them, so that the committed results pass the
+  // project's format check.
+  const pretty = async (text, extension) =>
+    format(text, {
+      ...(await resolveConfig(`${outBase}.${extension}`)),
+      filepath: `${outBase}.${extension}`,
+    });
+  writeFileSync(`${outBase}.md`, await pretty(markdown, 'md'));
   writeFileSync(
     `${outBase}.svg`,
     renderChart(rows, ttft, labels, TTFT_TARGETS),
   );
-  writeFileSync(`${outBase}.json`, JSON.stringify(results, null, 1));
+  writeFileSync(
+    `${outBase}.json`,
+    await pretty(JSON.stringify(results), 'json'),
+  );
   return { markdown, files: [`${outBase}.md`, `${outBase}.svg`] };
 }
