@@ -1,5 +1,6 @@
-// The benchmark: the built app against a bare `node:http` baseline, same
-// workloads, same run, same load client. See bench/README.md.
+// The benchmark: the built app against a bare `node:http` baseline and against
+// the Nest floor (the framework alone, same routes), same workloads, same run,
+// same load client. See bench/README.md.
 //
 //   npm run bench                 full run (under 10 minutes), writes bench/results.md, .svg and .json
 //   npm run bench -- --quick      under a minute, writes bench/.work/results-quick.md, .svg and .json
@@ -21,6 +22,7 @@ import {
   startApp,
   startBaseline,
   startFakeUpstream,
+  startFloor,
 } from './lib/targets.mjs';
 import * as workloads from './lib/workloads.mjs';
 
@@ -39,7 +41,10 @@ const { values: args } = parseArgs({
 
 if (args.render) {
   const saved = JSON.parse(readFileSync(args.render, 'utf8'));
-  const written = writeReport(saved, args.render.replace(/\.json$/, ''));
+  const written = await writeReport(
+    saved,
+    args.out ?? args.render.replace(/\.json$/, ''),
+  );
   process.stdout.write(`wrote ${written.files.join(' and ')}\n`);
   process.exit(0);
 }
@@ -64,9 +69,13 @@ const settings = {
     streams: 200,
     firstTokenMs: 50,
     tokenIntervalMs: 50,
-    rampMs: 2_000,
-    measureFromMs: 2_000,
-    untilMs: quick ? 3_000 : 6_000,
+    // A reply streams for two seconds (quick: one, so that a quick run with
+    // three servers stays under a minute); the slots start over as long, so
+    // that all of them stream at once when measured streams start.
+    replyWords: quick ? 20 : 40,
+    rampMs: quick ? 1_000 : 2_000,
+    measureFromMs: quick ? 1_000 : 2_000,
+    untilMs: quick ? 1_500 : 6_000,
     timeoutMs: 60_000,
   },
   post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 2 : 10 },
@@ -101,10 +110,7 @@ const beforeDist = !args.before
 const client = startNode('load-client', [
   `${ROOT}bench/client/load-client.mjs`,
 ]);
-const upstream = await startFakeUpstream(
-  settings.ttft.firstTokenMs,
-  settings.ttft.tokenIntervalMs,
-);
+const upstream = await startFakeUpstream(settings.ttft);
 const upstreamV1 = `http://127.0.0.1:${upstream.port}/v1`;
 const OPENAI_ENV = {
   LLM_PROVIDER: 'openai',
@@ -131,8 +137,9 @@ function targets() {
   const list = [
     [
       'baseline',
-      (env) => startBaseline({}, { ...mockDelay, ...env?.baseline }),
+      (env) => startBaseline({}, { ...mockDelay, ...env?.reference }),
     ],
+    ['floor', (env) => startFloor({}, { ...mockDelay, ...env?.reference })],
     ['app', (env) => startApp(dist, { ...mockDelay, ...env?.app })],
   ];
   if (beforeDist)
@@ -191,7 +198,7 @@ try {
       }
       for (const [label, start] of order(targets())) {
         if (name === 'ttft') {
-          if (label !== 'baseline' && !openAi[label]) {
+          if (label in openAi && !openAi[label]) {
             results.skipped[`ttft.${label}`] = 'provider openai not available';
             log(
               `ttft   ${label.padEnd(9)} skipped: provider openai not available`,
@@ -199,7 +206,7 @@ try {
             continue;
           }
           const env = {
-            baseline: { UPSTREAM_URL: upstreamV1 },
+            reference: { UPSTREAM_URL: upstreamV1 },
             app: OPENAI_ENV,
           };
           figures.ttft[label] = await workloads.ttft(
@@ -238,7 +245,7 @@ try {
 }
 
 results.elapsedS = (Date.now() - startedAt) / 1000;
-const written = writeReport(results, outBase);
+const written = await writeReport(results, outBase);
 log(`\n${written.markdown}`);
 log(`wrote ${written.files.join(' and ')} in ${results.elapsedS.toFixed(0)} s`);
 rmSync(`${workDir}/heap`, { recursive: true, force: true });

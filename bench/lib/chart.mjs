@@ -1,7 +1,9 @@
-// The chart of results.svg, drawn by hand. First one bar per figure for its
-// ratio to the baseline, on a logarithmic scale centred on 1× (half and
-// double are as far from the baseline), with the target marked; then the
-// time-to-first-token overheads in milliseconds against their targets.
+// The chart of results.svg, drawn by hand. First, for each figure, the Nest
+// floor's and the app's ratios to the baseline, on a logarithmic scale
+// centred on 1× (half and double are as far from the baseline), with the
+// app's target marked: the gap between the two bars is what the app adds to
+// the framework. Then the time-to-first-token overheads in milliseconds
+// against their targets.
 
 const escape = (text) =>
   String(text)
@@ -12,6 +14,7 @@ const COLOURS = {
   met: '#2e7d32',
   missed: '#e65100',
   none: '#78909c',
+  floor: '#3949ab',
   before: '#b0bec5',
   target: '#c62828',
   axis: '#546e7a',
@@ -22,12 +25,13 @@ const LABEL_WIDTH = 200;
 const PLOT_LEFT = LABEL_WIDTH + 60;
 const PLOT_WIDTH = WIDTH - PLOT_LEFT - 70;
 
+const SHORT_NAMES = { floor: 'Nest floor', before: 'app before' };
 const ratioText = (r) => `${r < 0.1 ? r.toFixed(3) : r.toFixed(2)}×`;
 const colourOf = (met) =>
   met === undefined ? COLOURS.none : met ? COLOURS.met : COLOURS.missed;
 
 /**
- * @param {{ metric: any, appRatio: number, appMet?: boolean, beforeRatio?: number }[]} allRows
+ * @param {{ metric: any, appRatio: number, appMet?: boolean, floorRatio?: number, beforeRatio?: number }[]} allRows
  * @param {Record<string, {p50Ms: number, p99Ms: number, skipped?: string}>} ttft
  * @param {string[]} labels
  * @param {{p50Ms: number, p99Ms: number}} ttftTargets
@@ -54,13 +58,14 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
   text(
     10,
     y,
-    'App ÷ bare node:http baseline, same run (log scale)',
+    'Nest floor and app ÷ bare node:http baseline, same run (log scale)',
     'font-weight="bold" font-size="15"',
   );
   y += 26;
   const values = rows
     .flatMap((r) => [
       r.appRatio,
+      r.floorRatio,
       r.beforeRatio,
       r.metric.target?.max,
       r.metric.target?.min,
@@ -88,18 +93,35 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
   for (const row of rows) {
     const target = row.metric.target;
     text(10, y + 13, row.metric.short, 'font-size="13"');
-    rect(xOf(1), xOf(row.appRatio), y, 16, colourOf(row.appMet));
-    label(row.appRatio, y + 13, ratioText(row.appRatio), 'font-size="12"');
-    let height = 20;
+    // The floor's bar above the app's, thinner; the app's before the change below.
+    let offset = 0;
+    if (Number.isFinite(row.floorRatio)) {
+      rect(xOf(1), xOf(row.floorRatio), y, 10, COLOURS.floor);
+      label(
+        row.floorRatio,
+        y + 9,
+        `Nest floor ${ratioText(row.floorRatio)}`,
+        `font-size="10" fill="${COLOURS.floor}"`,
+      );
+      offset = 13;
+    }
+    rect(xOf(1), xOf(row.appRatio), y + offset, 16, colourOf(row.appMet));
+    label(
+      row.appRatio,
+      y + offset + 13,
+      `app ${ratioText(row.appRatio)}`,
+      'font-size="12"',
+    );
+    let height = offset + 20;
     if (labels.includes('before') && Number.isFinite(row.beforeRatio)) {
-      rect(xOf(1), xOf(row.beforeRatio), y + 19, 7, COLOURS.before);
+      rect(xOf(1), xOf(row.beforeRatio), y + height - 1, 7, COLOURS.before);
       label(
         row.beforeRatio,
-        y + 26,
+        y + height + 6,
         `before ${ratioText(row.beforeRatio)}`,
         `font-size="10" fill="${COLOURS.axis}"`,
       );
-      height = 28;
+      height += 8;
     }
     if (target) {
       line(xOf(target.max ?? target.min), y - 3, y + height, COLOURS.target);
@@ -121,7 +143,7 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
   );
   y += 40;
 
-  if (ttft.app || ttft.baseline) {
+  if (ttft.app || ttft.floor || ttft.baseline) {
     text(
       10,
       y,
@@ -129,7 +151,9 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
       'font-weight="bold" font-size="15"',
     );
     y += 16;
-    const shown = ['baseline', ...labels];
+    const shown = ['baseline', ...labels].filter(
+      (l) => l !== 'floor' || ttft.floor,
+    );
     const msValues = shown
       .flatMap((l) => [ttft[l]?.p50Ms, ttft[l]?.p99Ms])
       .filter(Number.isFinite);
@@ -141,7 +165,7 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
         text(
           10,
           y + 13,
-          `${name === 'before' ? 'app before' : name} ${key.slice(0, 3)}`,
+          `${SHORT_NAMES[name] ?? name} ${key.slice(0, 3)}`,
           'font-size="13"',
         );
         const entry = ttft[name];
@@ -155,7 +179,13 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
         } else {
           const met =
             name === 'baseline' ? undefined : entry[key] <= ttftTargets[key];
-          rect(xMs(0), xMs(entry[key]), y, 16, colourOf(met));
+          rect(
+            xMs(0),
+            xMs(entry[key]),
+            y,
+            16,
+            name === 'floor' ? COLOURS.floor : colourOf(met),
+          );
           text(
             xMs(entry[key]) + 5,
             y + 13,
@@ -179,7 +209,7 @@ export function renderChart(allRows, ttft, labels, ttftTargets) {
   text(
     10,
     y,
-    'green: target met · orange: target missed · grey: no target · light bars: the app before the change',
+    'blue: the Nest floor · green: app meets the target · orange: app misses it · grey: no target · light: the app before the change',
     `font-size="11" fill="${COLOURS.axis}"`,
   );
   y += 14;

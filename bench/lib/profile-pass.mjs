@@ -1,11 +1,11 @@
 // The evidence behind the figures: a CPU profile (`--cpu-prof`) of each
-// server during fan-out and during POST throughput, and heap snapshots before
-// and after opening idle connections. Profiled runs are slower, so their
+// server (baseline, Nest floor, app) during fan-out and during POST
+// throughput, and heap snapshots before and after opening idle connections. Profiled runs are slower, so their
 // figures are not used as results.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { summariseProfile } from './cpu-profile.mjs';
 import { diffSnapshots } from './heap-snapshot.mjs';
-import { startApp, startBaseline } from './targets.mjs';
+import { startApp, startBaseline, startFloor } from './targets.mjs';
 import { sleep } from './stats.mjs';
 import * as workloads from './workloads.mjs';
 
@@ -24,11 +24,14 @@ export async function profilePass({
 }) {
   const servers = {
     baseline: (options) => startBaseline(options),
+    floor: (options) => startFloor(options),
     app: (options, env) => startApp(dist, env, options),
   };
   const jobs = [
     ['baseline', 'fanout'],
     ['baseline', 'post'],
+    ['floor', 'fanout'],
+    ['floor', 'post'],
     ['app', 'fanout'],
     ['app', 'post'],
     ...(openAiEnv ? [['app', 'ttft']] : []),
@@ -70,7 +73,7 @@ export async function profilePass({
     );
   }
   const heap = {};
-  for (const label of ['baseline', 'app']) {
+  for (const label of ['baseline', 'floor', 'app']) {
     heap[label] = await heapPerConnection(
       client,
       () => servers[label]({}),

@@ -1,8 +1,11 @@
 // Turns a run's figures into bench/results.md (tables, profile and heap
 // evidence, then the hand-written analysis from bench/analysis.md) and the
-// chart of ratios, bench/results.svg.
+// chart of ratios, bench/results.svg. Three servers are compared: the bare
+// baseline, the Nest floor (the framework alone) and the app; the targets
+// are on app / baseline, and app / floor is what the app's code adds.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { median } from './stats.mjs';
 import { renderChart } from './chart.mjs';
 
@@ -22,7 +25,7 @@ const seconds = (ms) => `${group(ms / 1000, 2)} s`;
 const ms = (n) => `${group(n, 2)} ms`;
 const times = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 
-/** The figures compared with the baseline, as app/baseline ratios. */
+/** The figures compared with the baseline, as ratios to it. */
 export const RATIO_METRICS = [
   {
     workload: 'idle',
@@ -92,7 +95,20 @@ const meets = (t, r) =>
   !t ? undefined : t.max !== undefined ? r <= t.max : r >= t.min;
 const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
 
-/** Median figure of one server across rounds, and median of the per-round ratios to the baseline. */
+/** How each server is named in the tables. */
+const NAMES = {
+  baseline: 'baseline',
+  floor: 'Nest floor',
+  app: 'app',
+  before: 'app before',
+  direct: 'upstream directly',
+};
+
+/**
+ * Median figure of each server across rounds, and medians of the per-round
+ * ratios: to the baseline, and app / floor.
+ * @param {string[]} labels  the servers besides the baseline
+ */
 export function summarise(results, labels) {
   const rows = RATIO_METRICS.filter((m) =>
     results.rounds.some((r) => r[m.workload]),
@@ -106,6 +122,8 @@ export function summarise(results, labels) {
       row[`${label}Ratio`] = median(figures(label).map((v, i) => v / base[i]));
       row[`${label}Met`] = meets(metric.target, row[`${label}Ratio`]);
     }
+    const floor = figures('floor');
+    row.appFloorRatio = median(figures('app').map((v, i) => v / floor[i]));
     return row;
   });
   const ttft = {};
@@ -134,7 +152,7 @@ function machine(results) {
   return [
     `- CPU: ${m.cpu}, ${m.cores} cores; ${group(m.memoryGiB, 1)} GiB memory; ${m.os}`,
     `- Node ${m.node}; date ${m.date.slice(0, 16).replace('T', ' ')} UTC; the run took ${group(results.elapsedS)} s${results.before ? `; "app before the change" is commit \`${results.before}\`, built and measured in the same run` : ''}`,
-    `- Mock replies (idle, fan-out, POST): \`MOCK_DELAY_MS=${results.settings.mockDelayMs ?? 0}\` in the app and the baseline alike${results.settings.mockDelayMs ? ' (deltas spaced in time)' : ": a reply's deltas come in one burst"}`,
+    `- Mock replies (idle, fan-out, POST): \`MOCK_DELAY_MS=${results.settings.mockDelayMs ?? 0}\` in every server${results.settings.mockDelayMs ? ' (deltas spaced in time)' : ": a reply's deltas come in one burst"}`,
     `- Load average when the run began: ${results.loadStart.map((l) => l.toFixed(2)).join(', ')} (other work on the machine makes every figure noisier; the ratios come from the same run)`,
   ].join('\n');
 }
@@ -168,7 +186,7 @@ function cpuTable(results, labels) {
       const share = (cpu) =>
         span ? ` (${group((cpu / span) * 100)}% of one core)` : '';
       lines.push(
-        `| ${workload} | ${label} | ${Number.isFinite(server) ? ms(server) + share(server) : '–'} | ${ms(client)}${share(client)} | ${span ? seconds(span) : 'whole workload'} |`,
+        `| ${workload} | ${NAMES[label] ?? label} | ${Number.isFinite(server) ? ms(server) + share(server) : '–'} | ${ms(client)}${share(client)} | ${span ? seconds(span) : 'whole workload'} |`,
       );
     }
   }
@@ -180,7 +198,7 @@ function profileSection(profile) {
   for (const [label, byWorkload] of Object.entries(profile.cpu)) {
     for (const [workload, summary] of Object.entries(byWorkload)) {
       out.push(
-        `### CPU profile: ${workload}, ${label} (${group(summary.totalMs)} ms busy, whole process life)`,
+        `### CPU profile: ${workload}, ${NAMES[label] ?? label} (${group(summary.totalMs)} ms busy, whole process life)`,
         '',
       );
       out.push(
@@ -198,9 +216,21 @@ function profileSection(profile) {
       out.push('');
     }
   }
-  for (const [label, heap] of Object.entries(profile.heap)) {
+  const heaps = Object.entries(profile.heap);
+  out.push(
+    `### Heap per idle connection (snapshots before and after ${group(profile.heapConnections)} connections)`,
+    '',
+    '| server | JS heap / connection | objects / connection |',
+    '| --- | --- | --- |',
+    ...heaps.map(
+      ([label, heap]) =>
+        `| ${NAMES[label] ?? label} | ${kb(heap.bytesPerConnection / 1024)} | ${group(heap.objectsPerConnection)} |`,
+    ),
+    '',
+  );
+  for (const [label, heap] of heaps) {
     out.push(
-      `### Heap per idle connection: ${label} (snapshots before and after ${group(profile.heapConnections)} connections)`,
+      `### Heap per idle connection: ${NAMES[label] ?? label} (snapshots before and after ${group(profile.heapConnections)} connections)`,
       '',
       `${kb(heap.bytesPerConnection / 1024)} and ${group(heap.objectsPerConnection)} objects per connection on the JS heap. Largest kinds:`,
       '',
@@ -212,6 +242,30 @@ function profileSection(profile) {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** Whether the Nest floor alone would meet each target: evidence of the framework's share of a miss. */
+function floorAgainstTargets(rows, ttft) {
+  const lines = [];
+  for (const row of rows) {
+    if (!row.metric.target || !Number.isFinite(row.floorRatio)) continue;
+    const ok = meets(row.metric.target, row.floorRatio);
+    lines.push(
+      `- ${row.metric.short}: floor ${times(row.floorRatio)} against ${targetText(row.metric.target)}, ${ok ? 'met' : '**missed**'}${ok ? '' : ` (the app is ${times(row.appFloorRatio)} the floor)`}`,
+    );
+  }
+  for (const key of ['p50Ms', 'p99Ms']) {
+    const value = ttft.floor?.[key];
+    if (!Number.isFinite(value)) continue;
+    lines.push(
+      `- time to first token, ${key.slice(0, 3)} overhead: floor +${ms(value)} against ≤ ${TTFT_TARGETS[key]} ms, ${value <= TTFT_TARGETS[key] ? 'met' : '**missed**'}`,
+    );
+  }
+  return lines.length
+    ? ['The Nest floor alone, against the same targets:', '', ...lines].join(
+        '\n',
+      )
+    : '';
 }
 
 function roundsTable(results, labels) {
@@ -227,7 +281,9 @@ function roundsTable(results, labels) {
           .filter(([, v]) => typeof v === 'number')
           .map(([k, v]) => `${k} ${group(v, Math.abs(v) < 100 ? 2 : 0)}`)
           .join(', ');
-        lines.push(`| ${i + 1} | ${workload} | ${label} | ${text} |`);
+        lines.push(
+          `| ${i + 1} | ${workload} | ${NAMES[label] ?? label} | ${text} |`,
+        );
       }
     }
   });
@@ -238,26 +294,23 @@ function roundsTable(results, labels) {
  * @param {any} results
  * @param {string} outBase  path without extension
  */
-export function writeReport(results, outBase) {
+export async function writeReport(results, outBase) {
   const { quick } = results;
-  const labels = results.before ? ['app', 'before'] : ['app'];
+  const before = Boolean(results.before);
+  const labels = ['floor', 'app', ...(before ? ['before'] : [])];
   const { rows, ttft } = summarise(results, labels);
   const s = results.settings;
-  const head = [
-    '| figure | bare `node:http` baseline',
-    ...labels.map(
-      (l) => (l === 'app' ? 'app' : 'app before the change') + ' | ratio',
-    ),
-    'target | verdict |',
-  ].join(' | ');
-  const table = [head, `|${' --- |'.repeat(2 + labels.length * 2 + 2)}`];
+  const table = [
+    `| figure | baseline | Nest floor | app |${before ? ' app before (÷ baseline) |' : ''} floor ÷ baseline | app ÷ baseline | app ÷ floor | target | verdict |`,
+    `|${' --- |'.repeat(before ? 10 : 9)}`,
+  ];
   for (const row of rows) {
-    const cells = labels.flatMap((l) => [
-      row.metric.format(row[l]),
-      times(row[`${l}Ratio`]),
-    ]);
+    const f = (v) => (Number.isFinite(v) ? row.metric.format(v) : '–');
+    const beforeCell = before
+      ? ` ${f(row.before)} (${times(row.beforeRatio)}) |`
+      : '';
     table.push(
-      `| ${row.metric.label(s)} | ${row.metric.format(row.baseline)} | ${cells.join(' | ')} | ${targetText(row.metric.target)} | ${verdict(row.appMet)} |`,
+      `| ${row.metric.label(s)} | ${f(row.baseline)} | ${f(row.floor)} | ${f(row.app)} |${beforeCell} ${times(row.floorRatio)} | ${times(row.appRatio)} | ${times(row.appFloorRatio)} | ${targetText(row.metric.target)} | ${verdict(row.appMet)} |`,
     );
   }
   if (ttft.direct) {
@@ -267,7 +320,9 @@ export function writeReport(results, outBase) {
       const cell = (l) =>
         ttft[l]?.skipped
           ? `skipped: ${ttft[l].skipped}`
-          : `+${ms(ttft[l]?.[key])}`;
+          : Number.isFinite(ttft[l]?.[key])
+            ? `+${ms(ttft[l][key])}`
+            : '–';
       const target = TTFT_TARGETS[key];
       const ok =
         ttft.app?.skipped || target === undefined
@@ -277,20 +332,23 @@ export function writeReport(results, outBase) {
         ? `Time to first token, ${p} overhead, burst: ${s.ttft.streams} streams started at once (direct ${p} ${ms(ttft.direct[key])})`
         : `Time to first token, ${p} overhead over calling the upstream directly, ${s.ttft.streams} concurrent streams (direct ${p} ${ms(ttft.direct[key])})`;
       table.push(
-        `| ${what} | ${cell('baseline')} | ${labels.map((l) => `${cell(l)} | –`).join(' | ')} | ${target === undefined ? '–' : `≤ ${target} ms`} | ${ttft.app?.skipped ? 'not measured' : verdict(ok)} |`,
+        `| ${what} | ${cell('baseline')} | ${cell('floor')} | ${cell('app')} |${before ? ` ${cell('before')} |` : ''} – | – | – | ${target === undefined ? '–' : `≤ ${target} ms`} | ${ttft.app?.skipped ? 'not measured' : verdict(ok)} |`,
       );
     }
   }
   const markdown = [
     `# Benchmark results${quick ? ' (quick run: smaller workloads, not the committed figures)' : ''}`,
     '',
-    `Produced by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.mjs). Every figure is the median of ${s.rounds} round(s); each ratio is the median of the per-round ratios app / baseline, both measured in the same round against the same load client. Chart: [results.svg](results.svg).`,
+    `Produced by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.mjs). Three servers, each measured in every round against the same load client: the bare \`node:http\` baseline (the floor for Node), the Nest floor (NestJS, Express and \`@Sse()\` with the same routes and events and nothing of the app's: the floor of the mandated framework) and the app. Every figure is the median of ${s.rounds} round(s); each ratio is the median of the per-round ratios of two servers measured in the same round. Chart: [results.svg](results.svg).`,
     '',
     machine(results),
     '',
     table.join('\n'),
     '',
-    'Ratios are app / baseline: below 1× is better for memory and time, above 1× is better for throughput.',
+    'The targets and the verdicts are on app ÷ baseline. Floor ÷ baseline is what the framework costs by itself; app ÷ floor is what the app adds on top of it. Below 1× is better for memory and time, above 1× is better for throughput.',
+    ...[floorAgainstTargets(rows, ttft)]
+      .filter(Boolean)
+      .flatMap((t) => ['', t]),
     '',
     '## CPU time of the servers and of the load client',
     '',
@@ -309,11 +367,21 @@ export function writeReport(results, outBase) {
     roundsTable(results, labels),
     '',
   ].join('\n');
-  writeFileSync(`${outBase}.md`, markdown);
+  // Written as Prettier writes them, so that the committed results pass the
+  // project's format check.
+  const pretty = async (text, extension) =>
+    format(text, {
+      ...(await resolveConfig(`${outBase}.${extension}`)),
+      filepath: `${outBase}.${extension}`,
+    });
+  writeFileSync(`${outBase}.md`, await pretty(markdown, 'md'));
   writeFileSync(
     `${outBase}.svg`,
     renderChart(rows, ttft, labels, TTFT_TARGETS),
   );
-  writeFileSync(`${outBase}.json`, JSON.stringify(results, null, 1));
+  writeFileSync(
+    `${outBase}.json`,
+    await pretty(JSON.stringify(results), 'json'),
+  );
   return { markdown, files: [`${outBase}.md`, `${outBase}.svg`] };
 }

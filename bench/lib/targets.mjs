@@ -1,5 +1,6 @@
-// The servers a bench run starts: the app as built, the bare baseline and the
-// fake upstream, each a fresh process with the probe preloaded.
+// The servers a bench run starts: the app as built, the bare baseline, the
+// Nest floor and the fake upstream, each a fresh process with the probe
+// preloaded.
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { freePort, startNode, waitForPort } from './processes.mjs';
@@ -8,6 +9,9 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PROBE = new URL('../servers/probe.mjs', import.meta.url).href;
 const BASELINE = fileURLToPath(
   new URL('../servers/baseline-server.mjs', import.meta.url),
+);
+const NEST_FLOOR = fileURLToPath(
+  new URL('../servers/nest-floor-server.mjs', import.meta.url),
 );
 const FAKE_UPSTREAM = fileURLToPath(
   new URL('../servers/fake-upstream.mjs', import.meta.url),
@@ -81,6 +85,14 @@ export const startBaseline = (options, env = {}) =>
   startServer('baseline', BASELINE, env, options);
 
 /**
+ * The framework alone: NestJS, Express and `@Sse()` with the baseline's routes.
+ * @param {{ profileDir?: string }} [options]
+ * @param {{ UPSTREAM_URL?: string, MOCK_DELAY_MS?: string }} [env]
+ */
+export const startFloor = (options, env = {}) =>
+  startServer('floor', NEST_FLOOR, env, options);
+
+/**
  * The built app; `dist` may be another build (e.g. the code before a change).
  * Runs in a temporary folder, so that a developer's `.env` cannot change it.
  * @param {string} dist
@@ -95,8 +107,14 @@ export const startApp = (dist, env = {}, options = {}) =>
     { ...options, cwd: tmpdir() },
   );
 
-export const startFakeUpstream = (firstTokenMs, tokenIntervalMs) =>
+/** @param {{ firstTokenMs: number, tokenIntervalMs: number, replyWords: number }} reply */
+export const startFakeUpstream = ({
+  firstTokenMs,
+  tokenIntervalMs,
+  replyWords,
+}) =>
   startServer('fake-upstream', FAKE_UPSTREAM, {
     FIRST_TOKEN_MS: String(firstTokenMs),
     TOKEN_INTERVAL_MS: String(tokenIntervalMs),
+    REPLY_WORDS: String(replyWords),
   });

@@ -7,34 +7,20 @@
 //   UPSTREAM_URL=http://127.0.0.1:9/v1 node …             (OpenAI-compatible upstream)
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { mockReply, splitIntoDeltas, usageOf } from '../lib/mock-reply.mjs';
+import { EventIds, startReply } from '../lib/reference-replies.mjs';
 
 const RETRY_MS = 2_000;
 const HEARTBEAT_MS = 15_000;
 const BODY_LIMIT = 1024 * 1024;
-const UPSTREAM_URL = process.env.UPSTREAM_URL;
-/** Pause before each delta of a mock reply, as the app's MOCK_DELAY_MS. */
-const MOCK_DELAY_MS = Number(process.env.MOCK_DELAY_MS ?? 0);
+const replySource = {
+  upstreamUrl: process.env.UPSTREAM_URL,
+  /** Pause before each delta of a mock reply, as the app's MOCK_DELAY_MS. */
+  mockDelayMs: Number(process.env.MOCK_DELAY_MS ?? 0),
+};
 
 /** @type {Map<string, Set<http.ServerResponse>>} */
 const channels = new Map();
-let lastMs = 0;
-let seq = 0;
-let lastId = '0-0';
-
-/** Event ids in the app's `<ms>-<seq>` shape. */
-function nextId() {
-  const now = Date.now();
-  if (now > lastMs) {
-    lastMs = now;
-    seq = 0;
-  } else {
-    seq++;
-  }
-  lastId = `${lastMs}-${seq}`;
-  return lastId;
-}
+const ids = new EventIds();
 
 /**
  * One SSE frame, laid out as Nest lays it out (`event`, `id`, `retry`, `data`).
@@ -57,90 +43,10 @@ function frame(type, data, id, retry) {
  * @param {string} data
  */
 function broadcast(conversationId, type, data) {
-  const text = frame(type, data, nextId());
+  const text = frame(type, data, ids.next());
   const subscribers = channels.get(conversationId);
   if (!subscribers) return;
   for (const response of subscribers) response.write(text);
-}
-
-/**
- * @param {string} conversationId
- * @param {string} messageId
- * @param {string} text
- * @param {object} [usage]
- */
-function finish(conversationId, messageId, text, usage) {
-  broadcast(
-    conversationId,
-    'done',
-    JSON.stringify({ messageId, text, finishReason: 'stop', usage }),
-  );
-  broadcast(conversationId, undefined, text);
-}
-
-/** @param {string} conversationId @param {string} messageId @param {{role: string, content: string}[]} messages */
-async function generateMock(conversationId, messageId, messages) {
-  const reply = mockReply(messages);
-  for (const piece of splitIntoDeltas(reply)) {
-    if (MOCK_DELAY_MS > 0) await sleep(MOCK_DELAY_MS);
-    broadcast(
-      conversationId,
-      'delta',
-      JSON.stringify({ messageId, text: piece }),
-    );
-  }
-  finish(conversationId, messageId, reply, usageOf(messages, reply));
-}
-
-const upstreamAgent = new http.Agent({ keepAlive: true });
-
-/** Streams a reply from an OpenAI-compatible upstream, one delta per content chunk. */
-function generateUpstream(conversationId, messageId, messages) {
-  const body = JSON.stringify({ model: 'fake', stream: true, messages });
-  const request = http.request(`${UPSTREAM_URL}/chat/completions`, {
-    method: 'POST',
-    agent: upstreamAgent,
-    headers: {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      authorization: 'Bearer bench',
-    },
-  });
-  request.on('response', (response) => {
-    let pending = '';
-    let text = '';
-    response.setEncoding('utf8');
-    response.on('data', (chunk) => {
-      pending += chunk;
-      let end;
-      while ((end = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, end).trim();
-        pending = pending.slice(end + 1);
-        if (!line.startsWith('data: ') || line === 'data: [DONE]') continue;
-        const content = JSON.parse(line.slice(6)).choices?.[0]?.delta?.content;
-        if (!content) continue;
-        text += content;
-        broadcast(
-          conversationId,
-          'delta',
-          JSON.stringify({ messageId, text: content }),
-        );
-      }
-    });
-    response.on('end', () => finish(conversationId, messageId, text));
-  });
-  request.on('error', (error) => {
-    broadcast(
-      conversationId,
-      'error',
-      JSON.stringify({
-        messageId,
-        code: 'upstream_unavailable',
-        message: String(error),
-      }),
-    );
-  });
-  request.end(body);
 }
 
 /** @param {http.IncomingMessage} request @param {http.ServerResponse} response */
@@ -165,9 +71,9 @@ function send(request, response) {
     const conversationId = body.conversationId ?? 'default';
     const messageId = randomUUID();
     json(response, 202, { conversationId, messageId });
-    if (UPSTREAM_URL)
-      generateUpstream(conversationId, messageId, body.messages);
-    else setImmediate(generateMock, conversationId, messageId, body.messages);
+    startReply(replySource, messageId, body.messages, (type, data) =>
+      broadcast(conversationId, type, data),
+    );
   });
 }
 
@@ -192,7 +98,7 @@ function events(request, response, url) {
     connection: 'keep-alive',
   });
   response.write(
-    frame('ready', JSON.stringify({ conversationId }), lastId, RETRY_MS),
+    frame('ready', JSON.stringify({ conversationId }), ids.last, RETRY_MS),
   );
   let subscribers = channels.get(conversationId);
   if (!subscribers) channels.set(conversationId, (subscribers = new Set()));

@@ -3,6 +3,7 @@
 // chunk comes FIRST_TOKEN_MS after the request, the next ones every
 // TOKEN_INTERVAL_MS (as a model types), then `data: [DONE]`. The pause after
 // the first chunk keeps the rest of a reply out of the first token's way.
+// REPLY_WORDS (at most 40, the default) shortens every reply.
 // `GET /v1/models` lists the one model.
 //
 //   PORT=0 FIRST_TOKEN_MS=50 TOKEN_INTERVAL_MS=10 node bench/servers/fake-upstream.mjs
@@ -14,7 +15,9 @@ const TOKEN_INTERVAL_MS = Number(process.env.TOKEN_INTERVAL_MS ?? 10);
 const WORDS = (
   'This is the fake upstream answering with a fixed reply of forty words, streamed as one chunk per word. ' +
   'It types at a steady pace, like a model would, so that many replies are under way at the same time.'
-).split(/(?= )/);
+)
+  .split(/(?= )/)
+  .slice(0, Number(process.env.REPLY_WORDS ?? 40));
 
 /** @param {string} id @param {object} delta @param {string | null} finishReason */
 function chunk(id, delta, finishReason) {
