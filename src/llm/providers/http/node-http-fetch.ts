@@ -36,8 +36,9 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
  * and a wasm HTTP parser, and with ~100 streamed replies starting per second
  * and ~4 000 chunks per second it was the largest cost of reading the
  * upstream. Measured with 200 concurrent streams against the bench's fake
- * upstream, the provider's CPU per upstream chunk fell from ~107 to ~68 µs
- * (the floor, bare `http.request` plus `eventsource-parser`, ~31-50 µs). The
+ * upstream, in paired runs on a shared 2-core machine, the provider's CPU per
+ * upstream chunk fell by about a third: ~107-128 µs to ~68-90 µs (the floor,
+ * bare `http.request` plus `eventsource-parser`, ~31-50 µs). The
  * response is still a WHATWG `Response`, so the SDK reads it as before: its
  * body is a plain `ReadableStream` fed from the `IncomingMessage`, with
  * backpressure.
