@@ -141,6 +141,45 @@ describe('LlmService', () => {
     expect(result.error?.message).toContain('no new token');
   });
 
+  describe('with the clock under test control', () => {
+    beforeEach(() => vi.useFakeTimers());
+    afterEach(() => vi.useRealTimers());
+
+    const paced = (gapMs: number, ...texts: string[]): Step =>
+      async function* () {
+        for (const text of texts) {
+          await new Promise((resolve) => setTimeout(resolve, gapMs));
+          yield { type: 'delta', text };
+        }
+        yield { type: 'finish', finishReason: 'stop' };
+      };
+
+    it('restarts the idle limit with every token: a slow but steady reply runs past it', async () => {
+      const provider = new ScriptedProvider([paced(80, 'a', 'b', 'c', 'd')]);
+      const service = await serviceWith(provider, {
+        firstTokenTimeoutMs: 100,
+        idleTimeoutMs: 100,
+      });
+      const pending = run(service);
+      await vi.advanceTimersByTimeAsync(400);
+      expect(await pending).toEqual({ texts: ['a', 'b', 'c', 'd'] });
+    });
+
+    it('switches to the idle limit after the first token, even when it is shorter', async () => {
+      const provider = new ScriptedProvider([stall('one')]);
+      const service = await serviceWith(provider, {
+        firstTokenTimeoutMs: 10_000,
+        idleTimeoutMs: 100,
+        maxRetries: 0,
+      });
+      let result: Awaited<ReturnType<typeof run>> | undefined;
+      void run(service).then((settled) => (result = settled));
+      await vi.advanceTimersByTimeAsync(100);
+      expect(result?.texts).toEqual(['one']);
+      expect(result?.error?.message).toContain('no new token, 0.1 s');
+    });
+  });
+
   it('reports cancellation when the caller aborts, and aborts the provider', async () => {
     const provider = new ScriptedProvider([stall('one')]);
     const controller = new AbortController();

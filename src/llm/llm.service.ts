@@ -7,6 +7,7 @@ import {
 import { LlmError } from './llm-error.js';
 import { LlmProvider } from './llm-provider.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
+import { StreamWatchdog } from './stream-watchdog.js';
 import type { LlmCallPolicy, LlmChunk, LlmRequest } from './llm.types.js';
 
 /** What one call produced, for callers that want more than the chunks. */
@@ -156,80 +157,35 @@ export class LlmService {
     totalDeadline: number,
     hasEmitted: () => boolean,
   ): AsyncGenerator<LlmChunk> {
-    const controller = new AbortController();
-    const forward = () => controller.abort(signal.reason);
-    signal.addEventListener('abort', forward, { once: true });
-    if (signal.aborted) forward();
+    const watchdog = new StreamWatchdog<LlmChunk>(signal, (ms, what) =>
+      LlmError.timeout(`${what}, ${Math.round(ms / 100) / 10} s`),
+    );
     const iterator = this.provider
-      .stream(request, controller.signal)
+      .stream(request, watchdog.signal)
       [Symbol.asyncIterator]();
     try {
       while (true) {
-        const [limitMs, what] = hasEmitted()
-          ? [this.policy.idleTimeoutMs, 'no new token']
-          : [this.policy.firstTokenTimeoutMs, 'no first token'];
+        const emitted = hasEmitted();
+        const limitMs = emitted
+          ? this.policy.idleTimeoutMs
+          : this.policy.firstTokenTimeoutMs;
         const untilTotal = totalDeadline - Date.now();
-        const timeout =
+        const result =
           untilTotal < limitMs
-            ? { ms: untilTotal, what: 'total time' }
-            : { ms: limitMs, what };
-        const result = await nextWithin(
-          iterator,
-          Math.max(0, timeout.ms),
-          () => {
-            controller.abort(new Error('timeout'));
-            return LlmError.timeout(
-              `${timeout.what}, ${Math.round(timeout.ms / 100) / 10} s`,
-            );
-          },
-          signal,
-        );
+            ? await watchdog.next(iterator, untilTotal, 'total time')
+            : await watchdog.next(
+                iterator,
+                limitMs,
+                emitted ? 'no new token' : 'no first token',
+              );
         if (result.done) return;
         yield result.value;
       }
     } finally {
-      signal.removeEventListener('abort', forward);
-      if (!controller.signal.aborted) controller.abort(new Error('finished'));
+      watchdog.close();
       void iterator.return?.().catch(() => undefined);
     }
   }
-}
-
-/**
- * The iterator's next chunk, unless the time runs out or the call is
- * aborted first: a provider that is slow to honour its signal cannot delay
- * a cancellation or a timeout.
- */
-function nextWithin<T>(
-  iterator: AsyncIterator<T>,
-  ms: number,
-  onTimeout: () => Error,
-  signal: AbortSignal,
-): Promise<IteratorResult<T>> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(LlmError.cancelled());
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      reject(onTimeout());
-    }, ms);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    iterator.next().then(
-      (result) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
 }
 
 function toLlmError(error: unknown): LlmError {

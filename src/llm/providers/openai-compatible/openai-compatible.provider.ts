@@ -8,6 +8,7 @@ import { LlmProvider } from '../../llm-provider.js';
 import type { LlmChunk, LlmRequest, LlmUsage } from '../../llm.types.js';
 import { mapErnieError } from '../ernie/ernie-error.mapper.js';
 import { upperFirst } from '../http/http-status-error.js';
+import { createNodeHttpFetch } from '../http/node-http-fetch.js';
 import { toAlternatingTurns } from '../shared/alternating-turns.js';
 import { mapOpenAiError } from './openai-error.mapper.js';
 
@@ -56,6 +57,8 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       project: null,
       // The SDK would print unparsable chunks (user text) to the console.
       logLevel: 'off',
+      // About a third less CPU per chunk than the global fetch (see there).
+      fetch: createNodeHttpFetch(),
     });
   }
 
