@@ -1,6 +1,13 @@
 import { LlmError } from './llm-error.js';
 
 /**
+ * The reason the provider's signal aborts with once the stream is over. One
+ * shared instance: building an Error (and its stack) at the end of every
+ * call was 2 % of the CPU of accepting a POST.
+ */
+const FINISHED = new Error('finished');
+
+/**
  * Reads one provider stream under a time limit per read and the caller's
  * signal: a read ends when the next chunk comes, when its time runs out or
  * when the caller aborts, whichever is first, so a provider slow to honour
@@ -68,7 +75,7 @@ export class StreamWatchdog<T> {
     this.timerDue = Number.POSITIVE_INFINITY;
     this.caller.removeEventListener('abort', this.onAbort);
     if (!this.controller.signal.aborted) {
-      this.controller.abort(new Error('finished'));
+      this.controller.abort(FINISHED);
     }
   }
 
