@@ -1,4 +1,12 @@
 import { LlmError } from '../../llm-error.js';
+import { createNodeHttpFetch } from './node-http-fetch.js';
+
+/**
+ * The same `node:http` fetch as the OpenAI-compatible providers' (see
+ * node-http-fetch.ts for why not the global one), with one pool of kept-alive
+ * connections for every ERNIE call of the process.
+ */
+const upstreamFetch = createNodeHttpFetch();
 
 export interface FetchUpstreamOptions {
   /** The caller's signal: aborting it closes the request at any stage. */
@@ -26,7 +34,7 @@ export async function fetchUpstream(
     options.connectTimeoutMs,
   );
   try {
-    return await fetch(url, {
+    return await upstreamFetch(url, {
       ...init,
       signal: AbortSignal.any([options.signal, connect.signal]),
     });
