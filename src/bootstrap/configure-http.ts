@@ -9,14 +9,15 @@ import type { AppConfig } from '../config/app-config.service.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
 
+/** The event stream's route (ChatController), kept out of compression. */
+const EVENTS_PATH = '/server/events';
+
 /**
  * Everything about HTTP that is not a route: proxy trust, security headers,
  * CORS, body parsing with its size limit, compression (never of event
  * streams), validation and the error format. Used by `main.ts` and by the
  * tests that build the app in-process, so both run the same stack.
  */
-const EVENTS_PATH = '/server/events';
-
 export function configureHttp(
   app: NestExpressApplication,
   config: AppConfig,

@@ -4,7 +4,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
-import { ResponseCorker } from './response-corker.js';
+import { ResponseCorker, type CorkableResponse } from './response-corker.js';
 import {
   StreamRegistry,
   type StreamClient,
@@ -16,8 +16,8 @@ export interface StreamRequest {
   lastEventId?: string;
   /** Who opens it, for the per-client limit (API key, or IP address when open). */
   client: StreamClient;
-  /** The HTTP response carrying the stream, so that shutdown can wait for it to flush. */
-  connection?: StreamConnection;
+  /** The HTTP response carrying the stream: shutdown waits for it to flush, its writes are coalesced. */
+  connection?: StreamConnection & CorkableResponse;
 }
 
 /** What the service keeps of one open stream. */
@@ -77,8 +77,7 @@ export class EventStreamService {
     // when the client left during set-up, and a slot taken then would leak.
     // A limit error thrown here still becomes a 429, as no header is out yet.
     return new Observable<MessageEvent>((subscriber) => {
-      const { connection } = request;
-      const lease = this.registry.acquire(request.client, connection);
+      const lease = this.registry.acquire(request.client, request.connection);
       const stream: OpenStream = {
         subscriber,
         position: request.lastEventId,

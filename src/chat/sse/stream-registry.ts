@@ -8,12 +8,7 @@ import { MetricsService } from '../../metrics/metrics.service.js';
 /** The response of a stream, as far as the registry needs it. */
 export type StreamConnection = Pick<
   ServerResponse,
-  | 'once'
-  | 'writableFinished'
-  | 'destroyed'
-  | 'cork'
-  | 'uncork'
-  | 'writableLength'
+  'once' | 'writableFinished' | 'destroyed'
 >;
 
 /** A claimed stream slot; `release()` is idempotent. */
