@@ -1,64 +1,34 @@
-import { LlmError } from '../../llm-error.js';
-import { createNodeHttpFetch } from './node-http-fetch.js';
+import {
+  headersOf,
+  requestUpstream,
+  webBodyOf,
+  type UpstreamRequest,
+  type UpstreamRequestOptions,
+} from './upstream-request.js';
+
+export type FetchUpstreamOptions = Omit<UpstreamRequestOptions, 'agent'>;
+
+/** Statuses whose response has no body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
- * The same `node:http` fetch as the OpenAI-compatible providers' (see
- * node-http-fetch.ts for why not the global one), with one pool of kept-alive
- * connections for every ERNIE call of the process.
- */
-const upstreamFetch = createNodeHttpFetch();
-
-export interface FetchUpstreamOptions {
-  /** The caller's signal: aborting it closes the request at any stage. */
-  signal: AbortSignal;
-  /** Longest wait for the response headers (LLM_CONNECT_TIMEOUT_MS). */
-  connectTimeoutMs: number;
-  /** Says what is being reached, for the error message ("the ERNIE chat API"). */
-  what: string;
-}
-
-/**
- * `fetch` with a time limit on the response headers only: the body of a
- * streamed reply may legitimately take minutes, and its gaps are watched by
- * `LlmService`. Failures become `LlmError`s whose messages never contain the
- * URL, which may carry an access token in its query string.
+ * `requestUpstream` answered as a WHATWG `Response`, for the ERNIE calls,
+ * whose readers take one: the same pools, connect timeout and secret-free
+ * errors as the OpenAI-compatible providers'. Cancelling the body closes the
+ * connection.
  */
 export async function fetchUpstream(
   url: string,
-  init: RequestInit,
+  init: UpstreamRequest,
   options: FetchUpstreamOptions,
 ): Promise<Response> {
-  const connect = new AbortController();
-  const timer = setTimeout(
-    () => connect.abort(new Error('connect timeout')),
-    options.connectTimeoutMs,
-  );
-  try {
-    return await upstreamFetch(url, {
-      ...init,
-      signal: AbortSignal.any([options.signal, connect.signal]),
-    });
-  } catch (error) {
-    if (options.signal.aborted) throw LlmError.cancelled();
-    if (connect.signal.aborted) {
-      throw LlmError.timeout(
-        `no answer from ${options.what} within ${options.connectTimeoutMs} ms`,
-      );
-    }
-    throw new LlmError(
-      'upstream_unavailable',
-      `Could not reach ${options.what}.`,
-      { retryable: true, cause: stripUrl(error) },
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Keeps only the network reason (ECONNREFUSED…), which is safe to keep. */
-function stripUrl(error: unknown): string {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : 'network error';
+  const response = await requestUpstream(url, init, options);
+  const empty = NULL_BODY_STATUSES.has(response.statusCode);
+  if (empty) response.body.resume();
+  return new Response(empty ? null : webBodyOf(response), {
+    status: response.statusCode,
+    headers: headersOf(response),
+  });
 }
 
 /** Appends a path to a base URL that may itself end in a path (a proxy prefix). */

@@ -15,11 +15,12 @@ export class ServerSentEventsError extends Error {}
 
 /**
  * The events of a `text/event-stream` body, parsed by `eventsource-parser`
- * (the WHATWG algorithm, whatever the chunking). Returning early, or the
- * consumer stopping, cancels the body and so closes the connection.
+ * (the WHATWG algorithm, whatever the chunking), from a WHATWG or a Node
+ * stream. Returning early, or the consumer stopping, cancels or destroys the
+ * body and so closes the connection.
  */
 export async function* readServerSentEvents(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   options: ReadEventsOptions = {},
 ): AsyncGenerator<EventSourceMessage> {
   const pending: EventSourceMessage[] = [];
@@ -35,28 +36,15 @@ export async function* readServerSentEvents(
     },
     maxBufferSize: options.maxEventChars ?? 1_000_000,
   });
-  const reader = body.getReader();
   const decoder = new TextDecoder();
-  let finished = false;
-  try {
-    while (true) {
-      const { done, value } = await reader.read();
-      // At the end, blank lines complete a last event or stray line that
-      // lacks its terminator, which the WHATWG algorithm would drop silently.
-      parser.feed(
-        done
-          ? `${decoder.decode()}\n\n`
-          : decoder.decode(value, { stream: true }),
-      );
-      if (failure) throw failure;
-      while (pending.length > 0) yield pending.shift()!;
-      if (done) {
-        finished = true;
-        return;
-      }
-    }
-  } finally {
-    if (!finished) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
+  for await (const bytes of body) {
+    parser.feed(decoder.decode(bytes, { stream: true }));
+    if (failure) throw failure;
+    while (pending.length > 0) yield pending.shift()!;
   }
+  // At the end, blank lines complete a last event or stray line that lacks
+  // its terminator, which the WHATWG algorithm would drop silently.
+  parser.feed(`${decoder.decode()}\n\n`);
+  if (failure) throw failure;
+  while (pending.length > 0) yield pending.shift()!;
 }

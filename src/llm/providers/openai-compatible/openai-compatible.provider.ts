@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
+  ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from 'openai/resources/chat/completions';
 import { LlmError } from '../../llm-error.js';
@@ -8,7 +9,14 @@ import { LlmProvider } from '../../llm-provider.js';
 import type { LlmChunk, LlmRequest, LlmUsage } from '../../llm.types.js';
 import { mapErnieError } from '../ernie/ernie-error.mapper.js';
 import { upperFirst } from '../http/http-status-error.js';
-import { createNodeHttpFetch } from '../http/node-http-fetch.js';
+import { joinUrl } from '../http/fetch-upstream.js';
+import { readServerSentEvents } from '../http/server-sent-events.js';
+import {
+  headersOf,
+  requestUpstream,
+  webBodyOf,
+  type UpstreamResponse,
+} from '../http/upstream-request.js';
 import { toAlternatingTurns } from '../shared/alternating-turns.js';
 import { mapOpenAiError } from './openai-error.mapper.js';
 
@@ -32,34 +40,32 @@ export interface OpenAiCompatibleOptions {
 }
 
 /**
- * Any OpenAI Chat Completions upstream (OpenAI, Qianfan v2, vLLM, Ollama…)
- * through the `openai` SDK, streaming with usage. The SDK's own retries are
- * off (`LlmService` retries, and only before the first token) and its
- * timeout is the connect timeout: it covers the wait for the headers only.
+ * Any OpenAI Chat Completions upstream (OpenAI, Qianfan v2, vLLM, Ollama…),
+ * streaming with usage, read with undici and `eventsource-parser`
+ * (`requestUpstream`); the `openai` package gives the wire types and the
+ * error classes its mapper knows. No retries here (`LlmService` retries, and
+ * only before the first token); the connect timeout covers the wait for the
+ * headers only. Reading the stream through the SDK (its `fetch`, WHATWG
+ * streams and its own SSE decoder) cost several times the CPU per chunk
+ * (bench/analysis.md).
  */
 export class OpenAiCompatibleProvider extends LlmProvider {
   readonly name: string;
   readonly model: string;
-  private readonly client: OpenAI;
+  private readonly chatUrl: string;
+  private readonly headers: Record<string, string>;
 
   constructor(private readonly options: OpenAiCompatibleOptions) {
     super();
     this.name = options.name;
     this.model = options.model;
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL,
-      defaultHeaders: options.defaultHeaders,
-      maxRetries: 0,
-      timeout: options.connectTimeoutMs,
-      // Never picked up from the environment: they would reach other upstreams.
-      organization: null,
-      project: null,
-      // The SDK would print unparsable chunks (user text) to the console.
-      logLevel: 'off',
-      // About a third less CPU per chunk than the global fetch (see there).
-      fetch: createNodeHttpFetch(),
-    });
+    this.chatUrl = joinUrl(options.baseURL, 'chat/completions');
+    this.headers = {
+      ...options.defaultHeaders,
+      Authorization: `Bearer ${options.apiKey}`,
+      'Content-Type': 'application/json',
+      Accept: 'text/event-stream, application/json',
+    };
   }
 
   async *stream(
@@ -68,30 +74,29 @@ export class OpenAiCompatibleProvider extends LlmProvider {
   ): AsyncIterable<LlmChunk> {
     const what = this.options.label;
     try {
-      const { data: chunks, response } = await this.client.chat.completions
-        .create(
-          {
-            model: this.options.model,
-            messages: this.messagesFor(request),
-            stream: true,
-            stream_options: { include_usage: true },
-            ...(request.userId ? { user: request.userId } : {}),
-            ...(request.temperature !== undefined
-              ? { temperature: request.temperature }
-              : {}),
-            ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-            ...(request.maxTokens !== undefined
-              ? { max_completion_tokens: request.maxTokens }
-              : {}),
-          },
-          { signal },
-        )
-        .withResponse();
-      const type = response.headers.get('content-type') ?? '';
+      const response = await this.send(
+        {
+          model: this.options.model,
+          messages: this.messagesFor(request),
+          stream: true,
+          stream_options: { include_usage: true },
+          ...(request.userId ? { user: request.userId } : {}),
+          ...(request.temperature !== undefined
+            ? { temperature: request.temperature }
+            : {}),
+          ...(request.topP !== undefined ? { top_p: request.topP } : {}),
+          ...(request.maxTokens !== undefined
+            ? { max_completion_tokens: request.maxTokens }
+            : {}),
+        },
+        signal,
+      );
+      const type = String(response.headers['content-type'] ?? '');
       if (!type.includes('text/event-stream')) {
-        yield* this.readWholeBody(response);
+        yield* this.readWholeBody(asFetchResponse(response));
         return;
       }
+      const chunks = readChunks(response);
       let finishReason: string | undefined;
       let usage: LlmUsage | undefined;
       for await (const chunk of chunks) {
@@ -104,7 +109,6 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         }
         finishReason = choice?.finish_reason ?? finishReason;
       }
-      // The SDK ends the iteration quietly when the request is aborted.
       if (signal.aborted) throw LlmError.cancelled();
       if (finishReason === undefined && usage === undefined) {
         throw new LlmError(
@@ -118,6 +122,35 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       if (signal.aborted) throw LlmError.cancelled();
       throw mapOpenAiError(error, what);
     }
+  }
+
+  /**
+   * Posts the request; an answer other than 2xx becomes the `openai` SDK's
+   * `APIError` for it, as the SDK would have thrown, for `mapOpenAiError`.
+   */
+  private async send(
+    body: ChatCompletionCreateParamsStreaming,
+    signal: AbortSignal,
+  ): Promise<UpstreamResponse> {
+    const response = await requestUpstream(
+      this.chatUrl,
+      { method: 'POST', headers: this.headers, body: JSON.stringify(body) },
+      {
+        signal,
+        connectTimeoutMs: this.options.connectTimeoutMs,
+        what: this.options.label,
+      },
+    );
+    const status = response.statusCode;
+    if (status >= 200 && status < 300) return response;
+    const text = await response.body.text().catch(() => '');
+    const json = safeJson(text);
+    throw OpenAI.APIError.generate(
+      status,
+      json,
+      json === undefined ? text : undefined,
+      headersOf(response),
+    );
   }
 
   private messagesFor(request: LlmRequest): ChatCompletionMessageParam[] {
@@ -184,6 +217,46 @@ export class OpenAiCompatibleProvider extends LlmProvider {
           : 'stop',
       usage: toUsage(body?.usage),
     };
+  }
+}
+
+/**
+ * The JSON of each event of an OpenAI stream, until `data: [DONE]`, parsed by
+ * `eventsource-parser`, as the SDK's stream yielded them: an event carrying
+ * `error` throws the SDK's `APIError`, unparsable JSON a `SyntaxError`.
+ */
+async function* readChunks(
+  response: UpstreamResponse,
+): AsyncGenerator<unknown> {
+  for await (const event of readServerSentEvents(response.body)) {
+    if (event.data.startsWith('[DONE]')) return;
+    const data = JSON.parse(event.data) as { error?: unknown } | null;
+    if (data?.error) {
+      throw new OpenAI.APIError(
+        undefined,
+        data.error,
+        undefined,
+        headersOf(response),
+      );
+    }
+    yield data;
+  }
+}
+
+/** The non-stream answer as a WHATWG `Response`, for `readWholeBody`. */
+function asFetchResponse(response: UpstreamResponse): Response {
+  return new Response(webBodyOf(response), {
+    status: response.statusCode,
+    headers: headersOf(response),
+  });
+}
+
+function safeJson(text: string): object | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 
