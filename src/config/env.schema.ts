@@ -139,6 +139,15 @@ export class EnvironmentVariables {
   @Min(0)
   SHUTDOWN_GRACE_MS = 10_000;
 
+  /**
+   * Mean event-loop delay (ms, over a quarter second) past which new POSTs
+   * and streams get 503 `overloaded` with Retry-After; 0 turns it off.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  OVERLOAD_EVENT_LOOP_DELAY_MS = 100;
+
   // ── conversations ───────────────────────────────────────────────────────
   /** Conversations kept by the in-memory store (least recently used are evicted). */
   @Type(() => Number)

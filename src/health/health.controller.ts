@@ -16,6 +16,7 @@ import type { Response } from 'express';
 import { Public } from '../access/public.decorator.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
+import { OverloadMonitor } from '../common/lifecycle/overload-monitor.js';
 import { LlmService } from '../llm/llm.service.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -35,6 +36,7 @@ export class HealthController {
     private readonly bus: ChatEventBus,
     private readonly llm: LlmService,
     private readonly lifecycle: AppLifecycle,
+    private readonly overload: OverloadMonitor,
   ) {}
 
   @Get('live')
@@ -65,7 +67,8 @@ export class HealthController {
       '200 when the event bus answers its ping (Redis when EVENT_BUS=redis), the model provider ' +
       'is configured, and the process is not shutting down; 503 otherwise (and from the moment ' +
       'SIGTERM is received, so the load balancer stops sending new requests while running replies ' +
-      'finish). The body names each check: `bus`, `provider`, `lifecycle`.',
+      'finish, and while the process is overloaded: its event loop lags past ' +
+      'OVERLOAD_EVENT_LOOP_DELAY_MS). The body names each check: `bus`, `provider`, `lifecycle`, `load`.',
   })
   async ready(
     @Res({ passthrough: true }) response: Response,
@@ -77,6 +80,13 @@ export class HealthController {
           return this.lifecycle.draining
             ? check.down({ message: 'shutting down' })
             : check.up();
+        },
+        () => {
+          const check = this.indicators.check('load');
+          const eventLoopDelayMs = Math.round(this.overload.eventLoopDelayMs);
+          return this.overload.overloaded
+            ? check.down({ message: 'overloaded', eventLoopDelayMs })
+            : check.up({ eventLoopDelayMs });
         },
         () =>
           this.indicators

@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { AppLifecycle } from './app-lifecycle.service.js';
+import { OverloadMonitor } from './overload-monitor.js';
 
 @Global()
 @Module({
-  providers: [AppLifecycle],
-  exports: [AppLifecycle],
+  providers: [AppLifecycle, OverloadMonitor],
+  exports: [AppLifecycle, OverloadMonitor],
 })
 export class LifecycleModule {}
