@@ -4,7 +4,7 @@
 //
 //   npm run bench                 full run (under 10 minutes), writes bench/results.md, .svg and .json
 //   npm run bench -- --quick      under a minute, writes bench/.work/results-quick.md, .svg and .json
-//   options: --rounds N, --only idle,fanout,ttft,post, --no-profile, --out <path without extension>,
+//   options: --rounds N, --only idle,fanout,ttft,v1,post,capacity, --no-profile, --out <path without extension>,
 //            --before <git ref, or folder with dist/> (an older build measured in the same run),
 //            --render <results.json> (writes the .md and .svg again from saved figures, runs nothing),
 //            --mock-delay-ms N (pause before each mock delta, in the app and the baseline alike)
@@ -23,6 +23,7 @@ import {
   startBaseline,
   startFakeUpstream,
   startFloor,
+  startPipeProxy,
 } from './lib/targets.mjs';
 import * as workloads from './lib/workloads.mjs';
 
@@ -79,11 +80,26 @@ const settings = {
     timeoutMs: 60_000,
   },
   post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 2 : 10 },
+  // Streams of 40 chunks 25 ms apart, as a real model types, raised until
+  // the p99 first-token overhead passes 50 ms (bench/README.md).
+  capacity: {
+    levels: quick ? [100, 200, 400] : [100, 200, 300, 400, 500, 600, 800],
+    limitMs: 50,
+    firstTokenMs: 50,
+    tokenIntervalMs: 25,
+    replyWords: 40,
+    rampMs: 1_000,
+    measureFromMs: 1_000,
+    untilMs: quick ? 1_500 : 2_500,
+    timeoutMs: 60_000,
+  },
   profile: !args['no-profile'] && !quick,
   mockDelayMs: Number(args['mock-delay-ms']),
   heapConnections: 1_000,
 };
-const only = new Set((args.only ?? 'idle,fanout,ttft,post').split(','));
+const only = new Set(
+  (args.only ?? 'idle,fanout,ttft,v1,post,capacity').split(','),
+);
 const outBase =
   args.out ??
   (quick ? `${ROOT}bench/.work/results-quick` : `${ROOT}bench/results`);
@@ -168,12 +184,43 @@ const results = {
   skipped: {},
   profile: undefined,
 };
-const openAi = only.has('ttft')
+const openAi = ['ttft', 'v1', 'capacity'].some((w) => only.has(w))
   ? {
       app: await openAiAvailable(dist),
       before: beforeDist ? await openAiAvailable(beforeDist) : false,
     }
   : {};
+
+/**
+ * `/v1/chat/completions` against the same upstream as the time to first
+ * token: streamed through the app and through the pipe proxy, and not
+ * streamed through the app; the upstream directly as the reference.
+ */
+async function v1Round(round) {
+  if (!openAi.app) {
+    results.skipped['v1.app'] = 'provider openai not available';
+    return {};
+  }
+  const figures = {};
+  const env = { ...mockDelay, ...OPENAI_ENV };
+  const runs = [
+    ['direct', upstream.port, undefined],
+    ['app', () => startApp(dist, env), 'v1'],
+    ['pipe', () => startPipeProxy({}, { UPSTREAM_URL: upstreamV1 }), 'v1'],
+    ['appWhole', () => startApp(dist, env), 'v1-whole'],
+  ];
+  for (const [label, target, mode] of round % 2 ? runs.reverse() : runs) {
+    figures[label] = await workloads.ttft(
+      client,
+      target,
+      settings.ttft,
+      `v${label[0]}${round}`,
+      mode,
+    );
+    log(`v1     ${label.padEnd(9)} ${JSON.stringify(figures[label])}`);
+  }
+  return figures;
+}
 
 try {
   for (let round = 0; round < settings.rounds; round++) {
@@ -183,10 +230,14 @@ try {
     // Alternate who goes first, so that a drift in the machine's load does
     // not always favour the same server.
     const order = (list) => (round % 2 ? [...list].reverse() : list);
-    for (const name of ['idle', 'fanout', 'ttft', 'post'].filter((w) =>
+    for (const name of ['idle', 'fanout', 'ttft', 'v1', 'post'].filter((w) =>
       only.has(w),
     )) {
       figures[name] = {};
+      if (name === 'v1') {
+        figures.v1 = await v1Round(round);
+        continue;
+      }
       if (name === 'ttft') {
         figures.ttft.direct = await workloads.ttft(
           client,
@@ -226,6 +277,34 @@ try {
           `${name.padEnd(6)} ${label.padEnd(9)} ${JSON.stringify(figures[name][label])}`,
         );
       }
+    }
+  }
+  if (only.has('capacity') && openAi.app) {
+    log('── capacity');
+    const capacityUpstream = await startFakeUpstream(settings.capacity);
+    try {
+      const url = `http://127.0.0.1:${capacityUpstream.port}/v1`;
+      const appEnv = { ...mockDelay, ...OPENAI_ENV, OPENAI_BASE_URL: url };
+      results.capacity = await workloads.capacity(
+        client,
+        capacityUpstream.port,
+        {
+          app: { start: () => startApp(dist, appEnv), mode: 'through' },
+          appV1: { start: () => startApp(dist, appEnv), mode: 'v1' },
+          floor: {
+            start: () => startFloor({}, { ...mockDelay, UPSTREAM_URL: url }),
+            mode: 'through',
+          },
+          pipe: {
+            start: () => startPipeProxy({}, { UPSTREAM_URL: url }),
+            mode: 'v1',
+          },
+        },
+        settings.capacity,
+        log,
+      );
+    } finally {
+      await capacityUpstream.stop();
     }
   }
   if (settings.profile) {

@@ -103,9 +103,15 @@ const commands = {
   /** Time to first token of streams run side by side (see ttft.mjs). */
   async ttft(options) {
     const cpu = process.cpuUsage();
-    const { latencies, peak } = await measureTtft(options);
+    const { latencies, gaps, chunks, streams, measuredChunks, refused, peak } =
+      await measureTtft(options);
     return {
       latenciesMs: latencies,
+      maxGapsMs: gaps,
+      chunks,
+      streams,
+      measuredChunks,
+      refused,
       peakConcurrent: peak,
       clientCpuMs: cpuMs(process.cpuUsage(cpu)),
     };

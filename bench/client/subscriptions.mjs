@@ -35,6 +35,9 @@ export async function subscribe(port, path) {
     /** When the first `delta` after `deltaMark` deltas came. */
     firstDeltaAt: 0,
     deltaMark: 0,
+    /** The last read that brought a `delta`, and the longest wait between two since `deltaMark`. */
+    lastDeltaAt: 0,
+    maxGapMs: 0,
     /** @type {(() => void) | undefined} */
     onProgress: undefined,
   };
@@ -44,10 +47,15 @@ export async function subscribe(port, path) {
     (chunk) => {
       sub.reads++;
       if (sub.ready.count === 0) sub.ready.feed(chunk);
+      const deltasBefore = sub.deltas.count;
       sub.deltas.feed(chunk);
       sub.dones.feed(chunk);
-      if (sub.firstDeltaAt === 0 && sub.deltas.count > sub.deltaMark)
-        sub.firstDeltaAt = performance.now();
+      if (sub.deltas.count > deltasBefore && sub.deltas.count > sub.deltaMark) {
+        const now = performance.now();
+        if (sub.firstDeltaAt === 0) sub.firstDeltaAt = now;
+        else sub.maxGapMs = Math.max(sub.maxGapMs, now - sub.lastDeltaAt);
+        sub.lastDeltaAt = now;
+      }
       sub.onProgress?.();
     },
   );

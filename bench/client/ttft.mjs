@@ -1,8 +1,13 @@
-// Time to first token, from the client's side. `slots` streams run side by
-// side; each slot starts a stream, waits for its end, starts the next. In
-// `through` mode a stream is a POST to the server under test, timed from
-// writing it to the first `delta` on the slot's own conversation; in `direct`
-// mode it is a POST to the upstream itself, timed to its first chunk.
+// Streams run side by side, from the client's side. `slots` streams run at
+// once; each slot starts a stream, waits for its end, starts the next. Each
+// stream is timed from writing its request to its first content chunk, and
+// gives the longest wait between two of its chunks and how many it got.
+//   through   POST /server/send on the slot's own conversation, timed to the
+//             first `delta` of the slot's subscription (the seed route)
+//   v1        POST /v1/chat/completions with `stream: true` to the server
+//   v1-whole  the same with `stream: false`, timed to the whole answer
+//   direct    the same streamed POST to the upstream itself (the reference)
+// A request refused with 503 (the server shedding load) is counted, not timed.
 import { performance } from 'node:perf_hooks';
 import {
   connect,
@@ -13,38 +18,76 @@ import {
 } from './raw-http.mjs';
 import { hold, openMany, until, within } from './subscriptions.mjs';
 
-const UPSTREAM_BODY = JSON.stringify({
-  model: 'fake',
-  stream: true,
-  messages: [{ role: 'user', content: 'time to first token' }],
-});
+const completionBody = (stream) =>
+  JSON.stringify({
+    model: 'fake',
+    stream,
+    messages: [{ role: 'user', content: 'time to first token' }],
+  });
+const STREAMED = completionBody(true);
+const WHOLE = completionBody(false);
 
-/** One stream straight to the upstream: ms to its first chunk, once it has ended. */
-async function directStream(port) {
+/**
+ * @typedef {{ ttftMs: number, maxGapMs: number, chunks: number } | { refused: number }} StreamRecord
+ */
+
+/**
+ * One `/v1/chat/completions` call (to the server or the upstream), read as
+ * bytes: content chunks are `"content":"` not followed by `"` (the role chunk
+ * has an empty content).
+ * @returns {Promise<StreamRecord>}
+ */
+async function completionCall(port, body) {
   const socket = hold(await connect(port));
-  const chunks = new PatternCounter('data: {');
+  const contents = new PatternCounter('"content":"');
+  const empties = new PatternCounter('"content":""');
   const end = new PatternCounter('data: [DONE]');
+  const whole = new PatternCounter('"finish_reason":"');
   const startedAt = performance.now();
   let firstAt = 0;
+  let lastAt = 0;
+  let maxGapMs = 0;
+  let status = 0;
   await new Promise((resolve, reject) => {
+    socket.once('error', reject);
     readResponse(
       socket,
-      (status) =>
-        status !== 200 && reject(new Error(`upstream answered ${status}`)),
+      (code) => {
+        status = code;
+        if (code === 503) resolve(undefined);
+        else if (code !== 200) reject(new Error(`answered ${code}`));
+      },
       (chunk) => {
-        chunks.feed(chunk);
-        if (firstAt === 0 && chunks.count > 0) firstAt = performance.now();
+        const before = contents.count - empties.count;
+        contents.feed(chunk);
+        empties.feed(chunk);
+        if (contents.count - empties.count > before) {
+          const now = performance.now();
+          if (firstAt === 0) firstAt = now;
+          else maxGapMs = Math.max(maxGapMs, now - lastAt);
+          lastAt = now;
+        }
         end.feed(chunk);
-        if (end.count > 0) resolve(undefined);
+        if (body === WHOLE) whole.feed(chunk);
+        if (end.count > 0 || (body === WHOLE && whole.count > 0))
+          resolve(undefined);
       },
     );
-    socket.write(postJsonRequest('/v1/chat/completions', UPSTREAM_BODY));
+    socket.write(postJsonRequest('/v1/chat/completions', body));
   });
   socket.destroy();
-  return firstAt - startedAt;
+  if (status === 503) return { refused: 1 };
+  return {
+    ttftMs: firstAt - startedAt,
+    maxGapMs,
+    chunks: contents.count - empties.count,
+  };
 }
 
-/** One reply through the server, on the slot's subscription: ms to its first `delta`. */
+/**
+ * One reply through the seed route, on the slot's subscription.
+ * @returns {Promise<StreamRecord>}
+ */
 async function throughStream(port, sub, conversationId) {
   const socket = hold(await connect(port));
   const body = JSON.stringify({
@@ -54,18 +97,27 @@ async function throughStream(port, sub, conversationId) {
   const dones = sub.dones.count;
   sub.deltaMark = sub.deltas.count;
   sub.firstDeltaAt = 0;
+  sub.maxGapMs = 0;
   const startedAt = performance.now();
-  const [[status]] = await Promise.all([
-    postInSequence(socket, [postJsonRequest('/server/send', body)]),
-    until(sub, (s) => s.dones.count > dones),
+  const [status] = await postInSequence(socket, [
+    postJsonRequest('/server/send', body),
   ]);
-  socket.destroy();
+  if (status === 503) {
+    socket.destroy();
+    return { refused: 1 };
+  }
   if (status !== 202) throw new Error(`POST /server/send answered ${status}`);
-  return sub.firstDeltaAt - startedAt;
+  await until(sub, (s) => s.dones.count > dones);
+  socket.destroy();
+  return {
+    ttftMs: sub.firstDeltaAt - startedAt,
+    maxGapMs: sub.maxGapMs,
+    chunks: sub.deltas.count - sub.deltaMark,
+  };
 }
 
 /**
- * @param {{ mode: 'through' | 'direct', port: number, slots: number, rampMs: number,
+ * @param {{ mode: 'through' | 'v1' | 'v1-whole' | 'direct', port: number, slots: number, rampMs: number,
  *   measureFromMs: number, untilMs: number, tag: string, timeoutMs: number }} options
  *   Slot i starts at i × rampMs / slots; streams that start before measureFromMs
  *   only warm up; no stream starts after untilMs. `untilMs` 0 runs one stream per slot.
@@ -96,6 +148,12 @@ export async function measureTtft({
       : [];
   /** @type {number[]} */
   const latencies = [];
+  /** @type {number[]} */
+  const gaps = [];
+  let chunks = 0;
+  let streams = 0;
+  let measuredChunks = 0;
+  let refused = 0;
   let concurrent = 0;
   let peak = 0;
   const origin = performance.now();
@@ -105,12 +163,24 @@ export async function measureTtft({
       const startedAt = performance.now() - origin;
       concurrent++;
       peak = Math.max(peak, concurrent);
-      const latency =
+      const record =
         mode === 'through'
           ? await throughStream(port, subs[i], conversation(i))
-          : await directStream(port);
+          : await completionCall(port, mode === 'v1-whole' ? WHOLE : STREAMED);
       concurrent--;
-      if (startedAt >= measureFromMs) latencies.push(latency);
+      if ('refused' in record) {
+        refused++;
+        // As a client honouring Retry-After would, rather than spinning.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      chunks += record.chunks;
+      streams++;
+      if (startedAt >= measureFromMs) {
+        latencies.push(record.ttftMs);
+        gaps.push(record.maxGapMs);
+        measuredChunks += record.chunks;
+      }
     } while (performance.now() - origin < untilMs);
   };
   await within(
@@ -118,5 +188,5 @@ export async function measureTtft({
     timeoutMs,
     `ttft ${mode}`,
   );
-  return { latencies, peak };
+  return { latencies, gaps, chunks, streams, measuredChunks, refused, peak };
 }

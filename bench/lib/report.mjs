@@ -23,6 +23,9 @@ const kb = (n) => `${group(n, 1)} KB`;
 const perSecond = (n) => `${group(n)}/s`;
 const seconds = (ms) => `${group(ms / 1000, 2)} s`;
 const ms = (n) => `${group(n, 2)} ms`;
+/** A difference with its sign: +1.20 ms, −0.69 ms. */
+const signedMs = (n) =>
+  Number.isFinite(n) ? `${n < 0 ? '−' : '+'}${ms(Math.abs(n))}` : '–';
 const times = (r) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '–');
 
 /** The figures compared with the baseline, as ratios to it. */
@@ -102,6 +105,8 @@ const NAMES = {
   app: 'app',
   before: 'app before',
   direct: 'upstream directly',
+  pipe: 'pipe proxy',
+  appWhole: 'app, not streamed',
 };
 
 /**
@@ -268,6 +273,184 @@ function floorAgainstTargets(rows, ttft) {
     : '';
 }
 
+const med = (results, pick) =>
+  median(results.rounds.map((r) => pick(r)).filter(Number.isFinite));
+
+/** Time to first token, smoothness and CPU of each path, medians of the rounds. */
+function pathsTable(results) {
+  const rows = [
+    ['seed route (`POST /server/send` → `delta`), app', 'ttft', 'app'],
+    ['seed route, Nest floor', 'ttft', 'floor'],
+    ['seed route, bare baseline', 'ttft', 'baseline'],
+    ['`/v1/chat/completions` streamed, app', 'v1', 'app'],
+    ['`/v1/chat/completions` streamed, pipe proxy', 'v1', 'pipe'],
+    ['`/v1/chat/completions` not streamed, app', 'v1', 'appWhole'],
+  ];
+  const lines = [
+    '| path | TTFT overhead p50 / p99 | p99 of the largest gap (upstream directly) | server CPU per delivered chunk (requests included) | server CPU per stream |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const [what, workload, label] of rows) {
+    const pick = (key) => med(results, (r) => r[workload]?.[label]?.[key]);
+    const direct = (key) =>
+      med(results, (r) => (r[workload]?.direct ?? r.ttft?.direct)?.[key]);
+    const over = (key) =>
+      med(
+        results,
+        (r) =>
+          r[workload]?.[label]?.[key] -
+          (r[workload]?.direct ?? r.ttft?.direct)?.[key],
+      );
+    if (!Number.isFinite(pick('p50Ms'))) continue;
+    const whole = label === 'appWhole';
+    lines.push(
+      `| ${what} | ${whole ? `${ms(pick('p50Ms'))} / ${ms(pick('p99Ms'))} (whole answer)` : `${signedMs(over('p50Ms'))} / ${signedMs(over('p99Ms'))}`} | ${whole ? '–' : `${ms(pick('gapP99Ms'))} (${ms(direct('gapP99Ms'))})`} | ${Number.isFinite(pick('serverCpuUsPerChunk')) ? `${group(pick('serverCpuUsPerChunk'), 1)} µs` : '–'} | ${Number.isFinite(pick('serverCpuMsPerStream')) ? ms(pick('serverCpuMsPerStream')) : '–'} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function capacityTable(results) {
+  const c = results.capacity;
+  if (!c) return '';
+  const names = {
+    app: 'app, seed route',
+    appV1: 'app, `/v1` streamed',
+    floor: 'Nest floor, seed route',
+    pipe: 'pipe proxy, `/v1` streamed',
+  };
+  const s = results.settings.capacity;
+  const lines = [
+    `Concurrent streams of ${s.replyWords} chunks ${s.tokenIntervalMs} ms apart, raised through ${s.levels.join(', ')} until the p99 first-token overhead over the upstream called directly at the same level passes ${s.limitMs} ms (or a stream is refused). One server per ladder, warmed up at the first level.`,
+    '',
+    '| server | capacity | each level: streams → p50 / p99 overhead, p99 largest gap, refused |',
+    '| --- | --- | --- |',
+  ];
+  for (const [name, r] of Object.entries(c)) {
+    lines.push(
+      `| ${names[name] ?? name} | **${r.capacity}** | ${r.levels
+        .map(
+          (l) =>
+            `${l.streams} → ${signedMs(l.overheadP50Ms)} / ${signedMs(l.overheadP99Ms)}, gap ${group(l.gapP99Ms)} ms (direct ${group(l.directGapP99Ms)})${l.refused ? `, ${l.refused} refused` : ''}`,
+        )
+        .join('; ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** The targets of issue #15, each with the figure that decides it. */
+function issueTargets(results) {
+  const lines = ['| target | figure | verdict |', '| --- | --- | --- |'];
+  const row = (what, figure, ok) =>
+    lines.push(
+      `| ${what} | ${figure} | ${ok === undefined ? 'not measured' : ok ? 'met' : '**missed**'} |`,
+    );
+  const pick = (w, l, k) => med(results, (r) => r[w]?.[l]?.[k]);
+  const over = (w, l, k) =>
+    med(results, (r) => r[w]?.[l]?.[k] - (r[w]?.direct ?? r.ttft?.direct)?.[k]);
+  const known = (v) => Number.isFinite(v);
+  const check = (v, test) => (known(v) ? test(v) : undefined);
+  for (const [what, w, l] of [
+    ['seed route', 'ttft', 'app'],
+    ['`/v1` streamed', 'v1', 'app'],
+  ]) {
+    const cpu = pick(w, l, 'serverCpuUsPerChunk');
+    row(
+      `Server CPU per upstream chunk ≤ 20 µs, ${what}`,
+      `${group(cpu, 1)} µs (per delivered chunk, the requests' own cost included: an upper bound)`,
+      check(cpu, (v) => v <= 20),
+    );
+  }
+  const whole = pick('v1', 'appWhole', 'serverCpuMsPerStream');
+  row(
+    'Server CPU per `/v1` call, not streamed (no target; the per-request share)',
+    known(whole) ? ms(whole) : '–',
+    undefined,
+  );
+  const perPost = pick('post', 'app', 'serverCpuUsPerPost');
+  row(
+    'Server CPU per `POST /server/send`, its reply included ≤ 0.5 ms',
+    known(perPost) ? ms(perPost / 1000) : '–',
+    check(perPost, (v) => v <= 500),
+  );
+  const floorP50 = over('ttft', 'floor', 'p50Ms');
+  const floorP99 = over('ttft', 'floor', 'p99Ms');
+  for (const [what, w] of [
+    ['seed route', 'ttft'],
+    ['`/v1` streamed', 'v1'],
+  ]) {
+    const p50 = over(w, 'app', 'p50Ms');
+    const p99 = over(w, 'app', 'p99Ms');
+    row(
+      `TTFT overhead p50 ≤ Nest floor + 1 ms, ${what}`,
+      `${signedMs(p50)} (floor ${signedMs(floorP50)}${w === 'v1' ? `; pipe proxy ${signedMs(over('v1', 'pipe', 'p50Ms'))}` : ''})`,
+      known(p50) && known(floorP50) ? p50 <= floorP50 + 1 : undefined,
+    );
+    row(
+      `TTFT overhead p99 ≤ Nest floor + 5 ms, ${what}`,
+      `${signedMs(p99)} (floor ${signedMs(floorP99)}${w === 'v1' ? `; pipe proxy ${signedMs(over('v1', 'pipe', 'p99Ms'))}` : ''})`,
+      known(p99) && known(floorP99) ? p99 <= floorP99 + 5 : undefined,
+    );
+    const gap = pick(w, 'app', 'gapP99Ms');
+    const upstreamGap = med(
+      results,
+      (r) => (r[w]?.direct ?? r.ttft?.direct)?.gapP99Ms,
+    );
+    row(
+      `Smoothness: p99 of each stream's largest gap ≤ the upstream's + 10 ms, ${what}`,
+      `${ms(gap)} (upstream ${ms(upstreamGap)})`,
+      known(gap) && known(upstreamGap) ? gap <= upstreamGap + 10 : undefined,
+    );
+  }
+  if (results.capacity) {
+    const c = results.capacity;
+    const appCap = Math.max(c.app?.capacity ?? 0, c.appV1?.capacity ?? 0);
+    row(
+      'Capacity ≥ 500 concurrent streams (40 chunks 25 ms apart)',
+      `app ${c.app?.capacity ?? '–'} (seed route), ${c.appV1?.capacity ?? '–'} (\`/v1\`); Nest floor ${c.floor?.capacity ?? '–'}; pipe proxy ${c.pipe?.capacity ?? '–'}`,
+      appCap >= 500,
+    );
+  }
+  const postRate = med(
+    results,
+    (r) => r.post?.app?.acceptedPerSecond / r.post?.floor?.acceptedPerSecond,
+  );
+  const postP99 = med(
+    results,
+    (r) => r.post?.app?.latencyP99Ms / r.post?.floor?.latencyP99Ms,
+  );
+  row(
+    '`POST /server/send` accepted/s ≥ 0.7× the Nest floor',
+    times(postRate),
+    check(postRate, (v) => v >= 0.7),
+  );
+  row(
+    '`POST /server/send` p99 latency ≤ 2× the Nest floor',
+    times(postP99),
+    check(postP99, (v) => v <= 2),
+  );
+  const idle = med(
+    results,
+    (r) => r.idle?.app?.rssPerConnectionKb / r.idle?.floor?.rssPerConnectionKb,
+  );
+  row(
+    'Idle memory per SSE connection ≤ the Nest floor',
+    times(idle),
+    check(idle, (v) => v <= 1),
+  );
+  const fan = med(
+    results,
+    (r) => r.fanout?.app?.eventsPerSecond / r.fanout?.floor?.eventsPerSecond,
+  );
+  row(
+    'Fan-out ≥ 1.5× the Nest floor',
+    times(fan),
+    check(fan, (v) => v >= 1.5),
+  );
+  return lines.join('\n');
+}
+
 function roundsTable(results, labels) {
   const lines = [
     '| round | workload | server | figures |',
@@ -276,7 +459,10 @@ function roundsTable(results, labels) {
   results.rounds.forEach((round, i) => {
     for (const [workload, byLabel] of Object.entries(round)) {
       for (const [label, f] of Object.entries(byLabel)) {
-        if (!['baseline', 'direct', ...labels].includes(label)) continue;
+        if (
+          !['baseline', 'direct', 'pipe', 'appWhole', ...labels].includes(label)
+        )
+          continue;
         const text = Object.entries(f)
           .filter(([, v]) => typeof v === 'number')
           .map(([k, v]) => `${k} ${group(v, Math.abs(v) < 100 ? 2 : 0)}`)
@@ -342,6 +528,19 @@ export async function writeReport(results, outBase) {
     `Produced by \`npm run bench${quick ? ' -- --quick' : ''}\` (bench/run.mjs). Three servers, each measured in every round against the same load client: the bare \`node:http\` baseline (the floor for Node), the Nest floor (NestJS, Express and \`@Sse()\` with the same routes and events and nothing of the app's: the floor of the mandated framework) and the app. Every figure is the median of ${s.rounds} round(s); each ratio is the median of the per-round ratios of two servers measured in the same round. Chart: [results.svg](results.svg).`,
     '',
     machine(results),
+    '',
+    '## The targets of issue #15',
+    '',
+    issueTargets(results),
+    '',
+    '## Each path: time to first token, smoothness, CPU',
+    '',
+    pathsTable(results),
+    '',
+    ...(results.capacity
+      ? ['## Capacity', '', capacityTable(results), '']
+      : []),
+    '## Against the bare baseline',
     '',
     table.join('\n'),
     '',

@@ -13,6 +13,9 @@ const BASELINE = fileURLToPath(
 const NEST_FLOOR = fileURLToPath(
   new URL('../servers/nest-floor-server.mjs', import.meta.url),
 );
+const PIPE_PROXY = fileURLToPath(
+  new URL('../servers/pipe-proxy.mjs', import.meta.url),
+);
 const FAKE_UPSTREAM = fileURLToPath(
   new URL('../servers/fake-upstream.mjs', import.meta.url),
 );
@@ -91,6 +94,14 @@ export const startBaseline = (options, env = {}) =>
  */
 export const startFloor = (options, env = {}) =>
   startServer('floor', NEST_FLOOR, env, options);
+
+/**
+ * The upstream's bytes piped through a bare `node:http` proxy (`/v1` only).
+ * @param {{ profileDir?: string }} [options]
+ * @param {{ UPSTREAM_URL?: string }} [env]
+ */
+export const startPipeProxy = (options, env = {}) =>
+  startServer('pipe', PIPE_PROXY, env, options);
 
 /**
  * The built app; `dist` may be another build (e.g. the code before a change).

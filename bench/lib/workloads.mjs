@@ -120,57 +120,177 @@ export function fanout(
  * Time to first token. Steady: `streams` slots each run one stream after
  * another (the upstream types for two seconds), so that about that many
  * are under way at once; only streams started once all slots run are
- * measured. Burst: then one stream per slot, all started at once, which
- * measures queueing more than overhead.
+ * measured. Burst (seed route only): then one stream per slot, all started
+ * at once, which measures queueing more than overhead. Also the p99 of each
+ * stream's longest gap between two chunks, and the server's CPU time per
+ * chunk it delivered and per stream.
  * @param {(() => Promise<import('./targets.mjs').Server>) | number} target  a server to start, or the upstream's port (direct)
+ * @param {'through' | 'v1' | 'v1-whole'} [mode]  the route driven on a server
  */
-export async function ttft(
-  client,
-  target,
-  { streams, rampMs, measureFromMs, untilMs, timeoutMs },
-  tag,
-) {
-  const run = async (port, mode, server) => {
-    const steady = {
-      cmd: 'ttft',
-      mode,
-      port,
-      slots: streams,
-      rampMs,
-      measureFromMs,
-      untilMs,
-      tag: `${tag}s`,
-      timeoutMs,
-    };
-    const before = server ? await server.sample(false) : undefined;
-    const measured = await client.request(steady, timeoutMs + 5_000);
-    const after = server ? await server.sample(false) : undefined;
-    await client.request({ cmd: 'closeAll' });
-    const burst = await client.request(
-      { ...steady, rampMs: 0, measureFromMs: 0, untilMs: 0, tag: `${tag}b` },
-      timeoutMs + 5_000,
-    );
-    return {
-      p50Ms: percentile(measured.latenciesMs, 50),
-      p99Ms: percentile(measured.latenciesMs, 99),
-      samples: measured.latenciesMs.length,
-      peakConcurrent: measured.peakConcurrent,
-      burstP50Ms: percentile(burst.latenciesMs, 50),
-      burstP99Ms: percentile(burst.latenciesMs, 99),
-      serverCpuMs: server ? cpuMs(before.cpu, after.cpu) : undefined,
-      clientCpuMs: measured.clientCpuMs,
-    };
-  };
+export async function ttft(client, target, settings, tag, mode = 'through') {
   if (typeof target === 'number') {
     try {
-      return await run(target, 'direct');
+      return await streamsOn(
+        client,
+        target,
+        'direct',
+        undefined,
+        settings,
+        tag,
+      );
     } finally {
       await client.request({ cmd: 'closeAll' }).catch(() => undefined);
     }
   }
   return withServer(client, target, (server) =>
-    run(server.port, 'through', server),
+    streamsOn(client, server.port, mode, server, settings, tag),
   );
+}
+
+/** One steady run (and, on the seed route, a burst) against a running server or the upstream. */
+async function streamsOn(
+  client,
+  port,
+  mode,
+  server,
+  { streams, rampMs, measureFromMs, untilMs, timeoutMs },
+  tag,
+) {
+  const steady = {
+    cmd: 'ttft',
+    mode,
+    port,
+    slots: streams,
+    rampMs,
+    measureFromMs,
+    untilMs,
+    tag: `${tag}s`,
+    timeoutMs,
+  };
+  const before = server ? await server.sample(false) : undefined;
+  const measured = await client.request(steady, timeoutMs + 5_000);
+  const after = server ? await server.sample(false) : undefined;
+  await client.request({ cmd: 'closeAll' });
+  const burst =
+    mode === 'through'
+      ? await client.request(
+          {
+            ...steady,
+            rampMs: 0,
+            measureFromMs: 0,
+            untilMs: 0,
+            tag: `${tag}b`,
+          },
+          timeoutMs + 5_000,
+        )
+      : undefined;
+  if (burst) await client.request({ cmd: 'closeAll' });
+  const serverCpuMs = server ? cpuMs(before.cpu, after.cpu) : undefined;
+  return {
+    p50Ms: percentile(measured.latenciesMs, 50),
+    p99Ms: percentile(measured.latenciesMs, 99),
+    gapP99Ms: percentile(measured.maxGapsMs, 99),
+    samples: measured.latenciesMs.length,
+    refused: measured.refused,
+    chunks: measured.chunks,
+    peakConcurrent: measured.peakConcurrent,
+    burstP50Ms: burst ? percentile(burst.latenciesMs, 50) : undefined,
+    burstP99Ms: burst ? percentile(burst.latenciesMs, 99) : undefined,
+    serverCpuMs,
+    // Everything the server did in the run (requests included) over the
+    // chunks it delivered: an upper bound of the cost of one chunk.
+    serverCpuUsPerChunk:
+      serverCpuMs !== undefined && measured.chunks > 0
+        ? (serverCpuMs * 1000) / measured.chunks
+        : undefined,
+    serverCpuMsPerStream:
+      serverCpuMs !== undefined && measured.streams > 0
+        ? serverCpuMs / measured.streams
+        : undefined,
+    clientCpuMs: measured.clientCpuMs,
+  };
+}
+
+/**
+ * Capacity: raises the number of concurrent streams (`levels`) until the p99
+ * first-token overhead over the upstream called directly at the same level
+ * passes `limitMs`; a fresh server per level. The capacity is the last level
+ * within the limit. Streams refused with 503 (shed load) are reported: they
+ * keep the accepted ones' latency bounded but do not count as served.
+ * @param {Record<string, { start: () => Promise<import('./targets.mjs').Server>, mode: 'through' | 'v1' }>} servers
+ */
+export async function capacity(
+  client,
+  upstreamPort,
+  servers,
+  { levels, limitMs, rampMs, measureFromMs, untilMs, timeoutMs },
+  log,
+) {
+  const settings = (streams) => ({
+    streams,
+    rampMs,
+    measureFromMs,
+    untilMs,
+    timeoutMs,
+  });
+  /** @type {Map<number, any>} */
+  const direct = new Map();
+  const directAt = async (level) => {
+    if (!direct.has(level))
+      direct.set(
+        level,
+        await ttft(client, upstreamPort, settings(level), `cd${level}`),
+      );
+    return direct.get(level);
+  };
+  /** @type {Record<string, { capacity: number, levels: object[] }>} */
+  const result = {};
+  for (const [name, { start, mode }] of Object.entries(servers)) {
+    result[name] = { capacity: 0, levels: [] };
+    await withServer(client, start, async (server) => {
+      // Warm up (compiled code, pools) at the first level, not measured.
+      await streamsOn(
+        client,
+        server.port,
+        mode,
+        server,
+        settings(levels[0]),
+        `cw${name}`,
+      );
+      for (const level of levels) {
+        const reference = await directAt(level);
+        const figures = await streamsOn(
+          client,
+          server.port,
+          mode,
+          server,
+          settings(level),
+          `c${name}${level}`,
+        );
+        const overheadP99Ms = figures.p99Ms - reference.p99Ms;
+        result[name].levels.push({
+          streams: level,
+          overheadP50Ms: figures.p50Ms - reference.p50Ms,
+          overheadP99Ms,
+          gapP99Ms: figures.gapP99Ms,
+          directGapP99Ms: reference.gapP99Ms,
+          refused: figures.refused,
+          samples: figures.samples,
+          serverCpuUsPerChunk: figures.serverCpuUsPerChunk,
+        });
+        log?.(
+          `capacity ${name.padEnd(9)} ${String(level).padStart(4)} streams: p50/p99 overhead ${(figures.p50Ms - reference.p50Ms).toFixed(1)}/${overheadP99Ms.toFixed(1)} ms, refused ${figures.refused}`,
+        );
+        const within =
+          overheadP99Ms <= limitMs &&
+          figures.refused === 0 &&
+          figures.samples > 0;
+        if (!within) return;
+        result[name].capacity = level;
+      }
+    });
+  }
+  return result;
 }
 
 /** POST throughput: accepted `POST /server/send` per second (autocannon). */
@@ -193,6 +313,8 @@ export function post(client, start, { connections, warmupS, durationS }) {
       );
     return {
       acceptedPerSecond: run.accepted / run.seconds,
+      // With the reply each POST starts (the mock's, at once).
+      serverCpuUsPerPost: (cpuMs(before.cpu, after.cpu) * 1000) / run.accepted,
       latencyP50Ms: run.latencyP50Ms,
       latencyP99Ms: run.latencyP99Ms,
       serverCpuMs: cpuMs(before.cpu, after.cpu),
