@@ -48,81 +48,85 @@ export class LlmService {
     return this.provider.ready();
   }
 
+  /**
+   * One loop per generation: each chunk goes from the provider's iterator,
+   * read under the watchdog, straight to the caller, and retries, timeouts,
+   * the first-token time and the metrics are handled here, in that one
+   * place. It was three async generators stacked (metrics, retries, one
+   * attempt), each adding its promises and microtask hops to every chunk.
+   */
   async *stream(
     request: LlmRequest,
     signal: AbortSignal,
     observer: LlmCallObserver = {},
   ): AsyncGenerator<LlmChunk> {
-    const metrics = this.metrics;
-    if (!metrics) return yield* this.withRetries(request, signal, observer);
+    const { metrics, policy } = this;
     const provider = this.provider.name;
     const startedAt = Date.now();
-    metrics.generationStarted(provider);
+    const totalDeadline = startedAt + policy.totalTimeoutMs;
+    metrics?.generationStarted(provider);
     // A caller that stops reading without aborting has abandoned the call.
     let outcome: LlmCallOutcome = { errorCode: 'cancelled' };
+    let emittedDelta = false;
     try {
-      for await (const chunk of this.withRetries(request, signal, {
-        onFirstToken: (elapsedMs) => {
-          metrics.firstToken(provider, elapsedMs);
-          observer.onFirstToken?.(elapsedMs);
-        },
-        onRetry: (error, attempt, delayMs) => {
-          metrics.retried(provider, error.code);
-          observer.onRetry?.(error, attempt, delayMs);
-        },
-      })) {
-        if (chunk.type === 'finish') {
-          outcome = { finishReason: chunk.finishReason, usage: chunk.usage };
-        }
-        yield chunk;
-      }
-    } catch (error) {
-      outcome = {
-        errorCode: error instanceof LlmError ? error.code : 'internal_error',
-      };
-      throw error;
-    } finally {
-      metrics.generationEnded(provider, outcome, Date.now() - startedAt);
-    }
-  }
-
-  private async *withRetries(
-    request: LlmRequest,
-    signal: AbortSignal,
-    observer: LlmCallObserver,
-  ): AsyncGenerator<LlmChunk> {
-    const startedAt = Date.now();
-    const totalDeadline = startedAt + this.policy.totalTimeoutMs;
-    for (let attempt = 0; ; attempt++) {
-      let emittedDelta = false;
-      try {
-        for await (const chunk of this.attempt(
-          request,
-          signal,
-          totalDeadline,
-          () => emittedDelta,
-        )) {
-          if (chunk.type === 'delta') {
-            if (!emittedDelta) observer.onFirstToken?.(Date.now() - startedAt);
-            emittedDelta = true;
+      for (let attempt = 0; ; attempt++) {
+        // The provider gets its own signal, aborted by the caller's signal
+        // or by a timeout, so it closes its request in both cases; which
+        // one fired decides the error.
+        const watchdog = new StreamWatchdog<LlmChunk>(signal, timeoutError);
+        const iterator = this.provider
+          .stream(request, watchdog.signal)
+          [Symbol.asyncIterator]();
+        let failure: LlmError;
+        try {
+          while (true) {
+            const untilTotal = totalDeadline - Date.now();
+            const limitMs = emittedDelta
+              ? policy.idleTimeoutMs
+              : policy.firstTokenTimeoutMs;
+            const result =
+              untilTotal < limitMs
+                ? await watchdog.next(iterator, untilTotal, 'total time')
+                : await watchdog.next(
+                    iterator,
+                    limitMs,
+                    emittedDelta ? 'no new token' : 'no first token',
+                  );
+            if (result.done) return;
+            const chunk = result.value;
+            if (chunk.type === 'delta' && !emittedDelta) {
+              emittedDelta = true;
+              const elapsedMs = Date.now() - startedAt;
+              metrics?.firstToken(provider, elapsedMs);
+              observer.onFirstToken?.(elapsedMs);
+            } else if (chunk.type === 'finish') {
+              outcome = {
+                finishReason: chunk.finishReason,
+                usage: chunk.usage,
+              };
+            }
+            yield chunk;
           }
-          yield chunk;
+        } catch (raw) {
+          failure = signal.aborted ? LlmError.cancelled() : toLlmError(raw);
+        } finally {
+          watchdog.close();
+          void iterator.return?.().catch(() => undefined);
         }
-        return;
-      } catch (raw) {
-        const error = signal.aborted ? LlmError.cancelled() : toLlmError(raw);
-        const delay = this.retryDelay(error, attempt);
+        // Only before the first delta left, so that no text is sent twice.
+        const delay = this.retryDelay(failure, attempt);
         if (
           emittedDelta ||
-          !error.retryable ||
-          attempt >= this.policy.maxRetries
+          !failure.retryable ||
+          attempt >= policy.maxRetries ||
+          Date.now() + delay >= totalDeadline
         ) {
-          throw error;
+          throw failure;
         }
-        if (Date.now() + delay >= totalDeadline) throw error;
-        observer.onRetry?.(error, attempt + 1, delay);
+        metrics?.retried(provider, failure.code);
+        observer.onRetry?.(failure, attempt + 1, delay);
         this.logger.warn(
-          `${this.provider.name}: ${error.code} (upstream ${String(error.upstreamCode ?? '-')}), retry ${attempt + 1}/${this.policy.maxRetries} in ${delay} ms`,
+          `${provider}: ${failure.code} (upstream ${String(failure.upstreamCode ?? '-')}), retry ${attempt + 1}/${policy.maxRetries} in ${delay} ms`,
         );
         try {
           await sleep(delay, undefined, { signal });
@@ -130,6 +134,13 @@ export class LlmService {
           throw LlmError.cancelled();
         }
       }
+    } catch (error) {
+      outcome = {
+        errorCode: error instanceof LlmError ? error.code : 'internal_error',
+      };
+      throw error;
+    } finally {
+      metrics?.generationEnded(provider, outcome, Date.now() - startedAt);
     }
   }
 
@@ -145,47 +156,10 @@ export class LlmService {
       Math.min(error.retryAfterMs ?? 0, this.policy.retryMaxMs),
     );
   }
+}
 
-  /**
-   * One provider call under the timeouts. The provider gets its own signal,
-   * aborted by the caller's signal or by a timeout, so it closes its request
-   * in both cases; which one fired decides the error.
-   */
-  private async *attempt(
-    request: LlmRequest,
-    signal: AbortSignal,
-    totalDeadline: number,
-    hasEmitted: () => boolean,
-  ): AsyncGenerator<LlmChunk> {
-    const watchdog = new StreamWatchdog<LlmChunk>(signal, (ms, what) =>
-      LlmError.timeout(`${what}, ${Math.round(ms / 100) / 10} s`),
-    );
-    const iterator = this.provider
-      .stream(request, watchdog.signal)
-      [Symbol.asyncIterator]();
-    try {
-      while (true) {
-        const emitted = hasEmitted();
-        const limitMs = emitted
-          ? this.policy.idleTimeoutMs
-          : this.policy.firstTokenTimeoutMs;
-        const untilTotal = totalDeadline - Date.now();
-        const result =
-          untilTotal < limitMs
-            ? await watchdog.next(iterator, untilTotal, 'total time')
-            : await watchdog.next(
-                iterator,
-                limitMs,
-                emitted ? 'no new token' : 'no first token',
-              );
-        if (result.done) return;
-        yield result.value;
-      }
-    } finally {
-      watchdog.close();
-      void iterator.return?.().catch(() => undefined);
-    }
-  }
+function timeoutError(ms: number, what: string): LlmError {
+  return LlmError.timeout(`${what}, ${Math.round(ms / 100) / 10} s`);
 }
 
 function toLlmError(error: unknown): LlmError {
