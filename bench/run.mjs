@@ -93,6 +93,9 @@ const settings = {
     untilMs: quick ? 1_500 : 2_500,
     timeoutMs: 60_000,
   },
+  // Streams of the same upstream cut to this many chunks: the CPU per chunk
+  // is the slope between these and the full-length streams.
+  shortReplyWords: 10,
   profile: !args['no-profile'] && !quick,
   mockDelayMs: Number(args['mock-delay-ms']),
   heapConnections: 1_000,
@@ -128,6 +131,12 @@ const client = startNode('load-client', [
 ]);
 const upstream = await startFakeUpstream(settings.ttft);
 const upstreamV1 = `http://127.0.0.1:${upstream.port}/v1`;
+const shortUpstream = only.has('v1')
+  ? await startFakeUpstream({
+      ...settings.ttft,
+      replyWords: settings.shortReplyWords,
+    })
+  : undefined;
 const OPENAI_ENV = {
   LLM_PROVIDER: 'openai',
   OPENAI_BASE_URL: upstreamV1,
@@ -218,6 +227,29 @@ async function v1Round(round) {
       mode,
     );
     log(`v1     ${label.padEnd(9)} ${JSON.stringify(figures[label])}`);
+  }
+  // The same streams cut short, for the CPU per chunk (see workloads.chunkCost).
+  const shortV1 = `http://127.0.0.1:${shortUpstream.port}/v1`;
+  const shortEnv = { ...env, OPENAI_BASE_URL: shortV1 };
+  figures.short = {};
+  for (const [label, target, mode] of [
+    ['app', () => startApp(dist, shortEnv), 'through'],
+    ['appV1', () => startApp(dist, shortEnv), 'v1'],
+    [
+      'floor',
+      () => startFloor({}, { ...mockDelay, UPSTREAM_URL: shortV1 }),
+      'through',
+    ],
+    ['pipe', () => startPipeProxy({}, { UPSTREAM_URL: shortV1 }), 'v1'],
+  ]) {
+    figures.short[label] = await workloads.ttft(
+      client,
+      target,
+      settings.ttft,
+      `vs${label}${round}`,
+      mode,
+    );
+    log(`short  ${label.padEnd(9)} ${JSON.stringify(figures.short[label])}`);
   }
   return figures;
 }
@@ -321,6 +353,7 @@ try {
 } finally {
   await client.stop();
   await upstream.stop();
+  await shortUpstream?.stop();
 }
 
 results.elapsedS = (Date.now() - startedAt) / 1000;

@@ -1,6 +1,7 @@
 // The evidence behind the figures: a CPU profile (`--cpu-prof`) of each
 // server (baseline, Nest floor, app) during fan-out and during POST
-// throughput, and heap snapshots before and after opening idle connections. Profiled runs are slower, so their
+// throughput, of the app on each streaming path (seed route, `/v1` streamed
+// and not), and heap snapshots before and after opening idle connections. Profiled runs are slower, so their
 // figures are not used as results.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { summariseProfile } from './cpu-profile.mjs';
@@ -34,7 +35,13 @@ export async function profilePass({
     ['floor', 'post'],
     ['app', 'fanout'],
     ['app', 'post'],
-    ...(openAiEnv ? [['app', 'ttft']] : []),
+    ...(openAiEnv
+      ? [
+          ['app', 'ttft'],
+          ['app', 'v1'],
+          ['app', 'v1-whole'],
+        ]
+      : []),
   ];
   const cpu = {};
   for (const [label, name] of jobs) {
@@ -42,14 +49,18 @@ export async function profilePass({
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const start = () =>
-      servers[label]({ profileDir: dir }, name === 'ttft' ? openAiEnv : {});
+      servers[label](
+        { profileDir: dir },
+        name === 'post' || name === 'fanout' ? {} : openAiEnv,
+      );
     // Shorter than the measured runs: a profile needs seconds, not rounds.
-    if (name === 'ttft')
+    if (name === 'ttft' || name.startsWith('v1'))
       await workloads.ttft(
         client,
         start,
         { ...settings.ttft, untilMs: 4_000 },
-        'prof',
+        `prof-${name}`,
+        name === 'ttft' ? 'through' : name,
       );
     else if (name === 'post')
       await workloads.post(client, start, {

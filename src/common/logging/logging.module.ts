@@ -53,7 +53,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
             response: ServerResponse,
             error?: Error,
           ) =>
-            error || response.statusCode >= 500
+            // 503 is a refusal to try again later (overloaded, shutting
+            // down, upstream unavailable), not a fault of the server: under
+            // load shedding one error line each would add to the load.
+            error || (response.statusCode >= 500 && response.statusCode !== 503)
               ? 'error'
               : response.statusCode >= 400
                 ? 'warn'
