@@ -316,7 +316,14 @@ try {
     const capacityUpstream = await startFakeUpstream(settings.capacity);
     try {
       const url = `http://127.0.0.1:${capacityUpstream.port}/v1`;
-      const appEnv = { ...mockDelay, ...OPENAI_ENV, OPENAI_BASE_URL: url };
+      // Load shedding as shipped: past capacity, accepted streams should
+      // keep a bounded latency while new ones are refused.
+      const appEnv = {
+        ...mockDelay,
+        ...OPENAI_ENV,
+        OPENAI_BASE_URL: url,
+        OVERLOAD_EVENT_LOOP_DELAY_MS: '100',
+      };
       results.capacity = await workloads.capacity(
         client,
         capacityUpstream.port,

@@ -33,6 +33,9 @@ const APP_ENV = {
   RATE_LIMIT_MAX: '1000000000',
   MAX_STREAMS_PER_KEY: '1000000',
   SHUTDOWN_GRACE_MS: '1000',
+  // Shedding would refuse the bursts the fan-out and POST workloads are made
+  // of; the capacity workload turns it back on (bench/run.mjs).
+  OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
 };
 
 /**
