@@ -130,7 +130,7 @@ export const PARAMETER_FATES: Record<OpenAiParameter, Row> = {
     ...everywhere(forward),
     ernie: {
       fate: 'map',
-      to: 'response_format: "text" | "json_object"',
+      to: 'response_format "text" or "json_object"',
       refuses: {
         when: (value) =>
           (value as { type?: unknown } | null)?.type === 'json_schema',
@@ -193,4 +193,20 @@ export function refusalOf(
     return fate.unless?.(value) ? undefined : fate.reason;
   }
   return fate.refuses?.when(value) ? fate.refuses.reason : undefined;
+}
+
+/** A fate as the README's parameter table shows it. */
+export function fateLabel(fate: ParameterFate): string {
+  switch (fate.fate) {
+    case 'forward':
+      return fate.refuses
+        ? `forwarded; refused: ${fate.refuses.reason}`
+        : 'forwarded';
+    case 'map':
+      return fate.refuses
+        ? `→ ${fate.to}; refused: ${fate.refuses.reason}`
+        : `→ ${fate.to}`;
+    case 'refuse':
+      return `refused: ${fate.reason}`;
+  }
 }
