@@ -90,7 +90,7 @@ const ROWS: Row[] = [
 
 const PROVIDERS: {
   provider: Provider;
-  start(): Promise<{
+  start: () => Promise<{
     fake: FakeOpenAi | FakeErnie;
     env: Record<string, string>;
   }>;
