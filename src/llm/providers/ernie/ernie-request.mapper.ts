@@ -1,9 +1,6 @@
 import { LlmError } from '../../llm-error.js';
 import type { ChatMessage, LlmRequest } from '../../llm.types.js';
-import {
-  toAlternatingTurns,
-  trimToInputLimit,
-} from '../shared/alternating-turns.js';
+import { modelInput } from '../shared/alternating-turns.js';
 import type { ErnieChatBody, ErnieMessage } from './ernie-wire.types.js';
 
 /**
@@ -18,12 +15,10 @@ export function toErnieChatBody(
   request: LlmRequest,
   maxInputChars: number,
 ): ErnieChatBody {
-  const system = request.system?.trim() ? request.system : undefined;
-  const turns = trimToInputLimit(
-    toAlternatingTurns(request.messages),
-    system,
+  const { system, turns } = modelInput(request, {
+    alternating: true,
     maxInputChars,
-  );
+  });
   const choice = request.toolChoice;
   const functions =
     request.tools && choice !== 'none'

@@ -4,10 +4,7 @@ import type {
   LlmToolChoice,
   MaxTokensField,
 } from '../../llm.types.js';
-import {
-  toAlternatingTurns,
-  trimToInputLimit,
-} from '../shared/alternating-turns.js';
+import { modelInput } from '../shared/alternating-turns.js';
 
 export interface OpenAiRequestOptions {
   model: string;
@@ -31,14 +28,10 @@ export function toOpenAiRequestBody(
   request: LlmRequest,
   options: OpenAiRequestOptions,
 ): Json {
-  const system = request.system?.trim() ? request.system : undefined;
-  const turns = trimToInputLimit(
-    options.alternatingTurns
-      ? toAlternatingTurns(request.messages)
-      : request.messages,
-    system,
-    options.maxInputChars,
-  );
+  const { system, turns } = modelInput(request, {
+    alternating: options.alternatingTurns,
+    maxInputChars: options.maxInputChars,
+  });
   const maxTokensField =
     options.maxTokensField ?? request.maxTokensField ?? 'max_completion_tokens';
   return definedOnly({

@@ -1,5 +1,5 @@
 import { LlmError } from '../../llm-error.js';
-import type { ChatMessage } from '../../llm.types.js';
+import type { ChatMessage, LlmRequest } from '../../llm.types.js';
 
 /**
  * ERNIE's turn rules (the access-token API, and ERNIE models behind Qianfan
@@ -87,6 +87,26 @@ function messageChars(message: ChatMessage): number {
       sum + characterCount(call.name) + characterCount(call.arguments),
     characterCount(message.content),
   );
+}
+
+/**
+ * What a provider sends of a request's conversation: the system prompt (if
+ * not blank) and the turns, under ERNIE's rules when `alternating`, trimmed
+ * to `maxInputChars`. One place for every provider, so that each trims.
+ */
+export function modelInput(
+  request: LlmRequest,
+  options: { alternating: boolean; maxInputChars: number },
+): { system?: string; turns: ChatMessage[] } {
+  const system = request.system?.trim() ? request.system : undefined;
+  const turns = trimToInputLimit(
+    options.alternating
+      ? toAlternatingTurns(request.messages)
+      : request.messages,
+    system,
+    options.maxInputChars,
+  );
+  return { system, turns };
 }
 
 /** Characters as a person counts them (code points, not UTF-16 units). */
