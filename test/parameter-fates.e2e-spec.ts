@@ -2,6 +2,7 @@ import { FakeErnie } from './fakes/fake-ernie.js';
 import { FAKE_QIANFAN_API_KEY, FakeOpenAi } from './fakes/fake-openai.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { ernieEnv, openAiEnv, qianfanEnv } from './support/provider-env.js';
+import { replyOf, subscribe } from './support/chat-helpers.js';
 import { postJson } from './support/sse-client.js';
 
 type Provider = 'ernie' | 'qianfan' | 'openai';
@@ -192,6 +193,39 @@ describe('generation options with the mock provider (e2e)', () => {
     const cut = await complete({ stop: ['three', 'two'] });
     expect(cut.body.choices[0].message.content).toBe('You said: one ');
     expect(cut.body.choices[0].finish_reason).toBe('stop');
+  });
+
+  it('/server/send honours the same options: max_tokens and stop reach the reply', async () => {
+    const subscriber = await subscribe(app);
+    try {
+      const cut = await postJson<{ messageId: string }>(
+        `${app.url}/server/send`,
+        {
+          messages: [{ role: 'user', content: 'one two three' }],
+          max_tokens: 2,
+        },
+      );
+      expect(cut.status).toBe(202);
+      const short = await replyOf(subscriber, cut.body.messageId);
+      expect(short).toMatchObject({
+        text: 'You said:',
+        finishReason: 'length',
+      });
+      const stopped = await postJson<{ messageId: string }>(
+        `${app.url}/server/send`,
+        {
+          messages: [{ role: 'user', content: 'one two three' }],
+          stop: 'two',
+        },
+      );
+      const end = await replyOf(subscriber, stopped.body.messageId);
+      expect(end).toMatchObject({
+        text: 'You said: one ',
+        finishReason: 'stop',
+      });
+    } finally {
+      await subscriber.close();
+    }
   });
 
   it('/server/send takes the same options through the same policy', async () => {
