@@ -49,6 +49,10 @@ describe('checkMessages', () => {
     });
   });
 
+  it('keeps an earlier whitespace-only user turn (only the last must have text)', () => {
+    expect(() => checkMessages([user(' '), user('b')], LIMITS)).not.toThrow();
+  });
+
   it('drops empty assistant turns without calls', () => {
     const { messages } = checkMessages(
       [user('a'), { role: 'assistant', content: '' }, user('b')],
@@ -65,7 +69,18 @@ describe('checkMessages', () => {
       'messages.0.content',
       'maxLength',
     ],
-    ['a blank user turn', [user(' \n')], 'messages.0.content', 'isNotBlank'],
+    [
+      'a blank last user turn',
+      [user(' \n')],
+      'messages.0.content',
+      'isNotBlank',
+    ],
+    [
+      'an empty earlier user turn',
+      [user(''), user()],
+      'messages.0.content',
+      'isNotBlank',
+    ],
     [
       'an assistant last',
       [user(), { role: 'assistant', content: 'a' }],

@@ -71,7 +71,12 @@ export function checkMessages(
       if (message.content) system.push(message.content);
       return;
     }
-    if (message.role === 'user' && message.content.trim().length === 0) {
+    const isLast = index === posted.length - 1;
+    if (
+      message.role === 'user' &&
+      (message.content.length === 0 ||
+        (isLast && message.content.trim().length === 0))
+    ) {
       blank(index);
     }
     if (message.role === 'assistant') {
@@ -114,8 +119,9 @@ function toChatMessage(
   };
 }
 
-// The model would have nothing to answer, and the ERNIE providers drop blank
-// turns: the previous question would silently be answered a second time.
+// An empty user turn says nothing. A blank last one leaves the model nothing
+// to answer, and the ERNIE providers drop blank turns: the previous question
+// would silently be answered a second time.
 function blank(index: number): never {
   const field = `messages.${index}.content`;
   return invalidField(
