@@ -177,6 +177,20 @@ describe('generation options with the mock provider (e2e)', () => {
       ...extra,
     });
 
+  // The mock stands in for an OpenAI upstream: it takes and refuses what OpenAI's provider does.
+  it.each(
+    ROWS.map((row) => [row.parameter, JSON.stringify(row.sent), row] as const),
+  )('%s (%s) as the openai provider would', async (_parameter, _sent, row) => {
+    const answer = await complete(row.sent);
+    if (row.expected.openai === 'refused') {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.param).toBe(row.parameter);
+      expect(answer.body.error.message).toContain('mock provider');
+    } else {
+      expect(answer.status).toBe(200);
+    }
+  });
+
   it('max_tokens cuts the reply (one word per token) with finish_reason length', async () => {
     const whole = await complete({});
     const cut = await complete({ max_tokens: 3 });
