@@ -58,7 +58,7 @@ export class CompletionFormat {
           index: 0,
           message: {
             role: 'assistant',
-            content: text || toolCalls.length === 0 ? text : null,
+            content: text === '' && toolCalls.length > 0 ? null : text,
             ...this.calls(toolCalls),
             refusal: null,
           },
