@@ -94,16 +94,17 @@ export class LlmService {
                   );
             if (result.done) return;
             const chunk = result.value;
-            if (chunk.type === 'delta' && !emittedDelta) {
-              emittedDelta = true;
-              const elapsedMs = Date.now() - startedAt;
-              metrics?.firstToken(provider, elapsedMs);
-              observer.onFirstToken?.(elapsedMs);
-            } else if (chunk.type === 'finish') {
+            if (chunk.type === 'finish') {
               outcome = {
                 finishReason: chunk.finishReason,
                 usage: chunk.usage,
               };
+            } else if (!emittedDelta) {
+              // A tool-call fragment is output too: no retry may repeat it.
+              emittedDelta = true;
+              const elapsedMs = Date.now() - startedAt;
+              metrics?.firstToken(provider, elapsedMs);
+              observer.onFirstToken?.(elapsedMs);
             }
             yield chunk;
           }

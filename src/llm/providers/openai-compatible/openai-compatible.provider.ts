@@ -1,12 +1,13 @@
 import OpenAI from 'openai';
-import type {
-  ChatCompletionChunk,
-  ChatCompletionCreateParamsStreaming,
-  ChatCompletionMessageParam,
-} from 'openai/resources/chat/completions';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
-import type { LlmChunk, LlmRequest, LlmUsage } from '../../llm.types.js';
+import type {
+  LlmChunk,
+  LlmRequest,
+  LlmUsage,
+  MaxTokensField,
+} from '../../llm.types.js';
 import { mapErnieError } from '../ernie/ernie-error.mapper.js';
 import { upperFirst } from '../http/http-status-error.js';
 import { joinUrl } from '../http/fetch-upstream.js';
@@ -17,8 +18,12 @@ import {
   webBodyOf,
   type UpstreamResponse,
 } from '../http/upstream-request.js';
-import { toAlternatingTurns } from '../shared/alternating-turns.js';
+import {
+  fromOpenAiChunk,
+  type OpenAiChunkLike,
+} from './openai-chunk.mapper.js';
 import { mapOpenAiError } from './openai-error.mapper.js';
+import { toOpenAiRequestBody } from './openai-request.mapper.js';
 
 export interface OpenAiCompatibleOptions {
   /** Provider name for logs and metrics: `openai`, `qianfan`. */
@@ -37,6 +42,10 @@ export interface OpenAiCompatibleOptions {
    * ERNIE models behind Qianfan v2 keep them.
    */
   alternatingTurns: boolean;
+  /** Input characters the model accepts; older exchanges are dropped past it. */
+  maxInputChars: number;
+  /** The upstream's name for the token limit; absent: the one the client used. */
+  maxTokensField?: MaxTokensField;
 }
 
 /**
@@ -46,7 +55,7 @@ export interface OpenAiCompatibleOptions {
  * error classes its mapper knows. No retries here (`LlmService` retries, and
  * only before the first token); the connect timeout covers the wait for the
  * headers only. Reading the stream through the SDK (its `fetch`, WHATWG
- * streams and its own SSE decoder) cost several times the CPU per chunk
+ * streams and its own SSE decoder) cost more CPU per chunk
  * (bench/analysis.md).
  */
 export class OpenAiCompatibleProvider extends LlmProvider {
@@ -75,20 +84,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
     const what = this.options.label;
     try {
       const response = await this.send(
-        {
-          model: this.options.model,
-          messages: this.messagesFor(request),
-          stream: true,
-          stream_options: { include_usage: true },
-          ...(request.userId ? { user: request.userId } : {}),
-          ...(request.temperature !== undefined
-            ? { temperature: request.temperature }
-            : {}),
-          ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-          ...(request.maxTokens !== undefined
-            ? { max_completion_tokens: request.maxTokens }
-            : {}),
-        },
+        toOpenAiRequestBody(request, this.options),
         signal,
       );
       const type = String(response.headers['content-type'] ?? '');
@@ -101,13 +97,10 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       let usage: LlmUsage | undefined;
       for await (const chunk of chunks) {
         assertChunk(chunk, what);
-        usage = toUsage(chunk.usage) ?? usage;
-        const choice = chunk.choices?.[0];
-        const text = choice?.delta?.content;
-        if (typeof text === 'string' && text.length > 0) {
-          yield { type: 'delta', text };
-        }
-        finishReason = choice?.finish_reason ?? finishReason;
+        const mapped = fromOpenAiChunk(chunk as OpenAiChunkLike);
+        yield* mapped.chunks;
+        usage = mapped.usage ?? usage;
+        finishReason = mapped.finishReason ?? finishReason;
       }
       if (signal.aborted) throw LlmError.cancelled();
       if (finishReason === undefined && usage === undefined) {
@@ -129,7 +122,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
    * `APIError` for it, as the SDK would have thrown, for `mapOpenAiError`.
    */
   private async send(
-    body: ChatCompletionCreateParamsStreaming,
+    body: object,
     signal: AbortSignal,
   ): Promise<UpstreamResponse> {
     const response = await requestUpstream(
@@ -152,20 +145,6 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       headersOf(response),
     );
   }
-
-  private messagesFor(request: LlmRequest): ChatCompletionMessageParam[] {
-    const turns = this.options.alternatingTurns
-      ? toAlternatingTurns(request.messages)
-      : request.messages;
-    const system: ChatCompletionMessageParam[] = request.system?.trim()
-      ? [{ role: 'system', content: request.system }]
-      : [];
-    return [
-      ...system,
-      ...turns.map(({ role, content }) => ({ role, content })),
-    ];
-  }
-
   /**
    * An upstream may answer a streamed request with plain JSON: an error with
    * HTTP 200 (OpenAI's `{error}` or ERNIE's `{error_code}` shape), or a
@@ -179,7 +158,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
           error_code?: unknown;
           error_msg?: unknown;
           choices?: {
-            message?: { content?: unknown };
+            message?: { content?: unknown; tool_calls?: unknown };
             finish_reason?: unknown;
           }[];
           usage?: ChatCompletionChunk['usage'];
@@ -199,23 +178,22 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         response.headers,
       );
     }
-    const choice = body?.choices?.[0];
-    if (typeof choice?.message?.content !== 'string') {
+    const message = body?.choices?.[0]?.message;
+    if (
+      typeof message?.content !== 'string' &&
+      !Array.isArray(message?.tool_calls)
+    ) {
       throw new LlmError(
         'upstream_protocol',
         `${upperFirst(what)} answered in an unexpected format.`,
       );
     }
-    if (choice.message.content) {
-      yield { type: 'delta', text: choice.message.content };
-    }
+    const mapped = fromOpenAiChunk(body as OpenAiChunkLike);
+    yield* mapped.chunks;
     yield {
       type: 'finish',
-      finishReason:
-        typeof choice.finish_reason === 'string'
-          ? choice.finish_reason
-          : 'stop',
-      usage: toUsage(body?.usage),
+      finishReason: mapped.finishReason ?? 'stop',
+      usage: mapped.usage,
     };
   }
 }
@@ -277,15 +255,4 @@ function assertChunk(
       { upstreamCode: 'malformed_chunk' },
     );
   }
-}
-
-function toUsage(
-  usage: ChatCompletionChunk['usage'] | undefined,
-): LlmUsage | undefined {
-  if (!usage) return undefined;
-  return {
-    promptTokens: usage.prompt_tokens,
-    completionTokens: usage.completion_tokens,
-    totalTokens: usage.total_tokens,
-  };
 }
