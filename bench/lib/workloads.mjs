@@ -171,8 +171,10 @@ async function streamsOn(
   const measured = await client.request(steady, timeoutMs + 5_000);
   const after = server ? await server.sample(false) : undefined;
   await client.request({ cmd: 'closeAll' });
+  // The burst only where the report compares it: the seed route and the
+  // upstream directly (its reference).
   const burst =
-    mode === 'through'
+    mode === 'through' || mode === 'direct'
       ? await client.request(
           {
             ...steady,
