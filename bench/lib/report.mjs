@@ -343,11 +343,18 @@ function capacityTable(results) {
     pipe: 'pipe proxy, `/v1` streamed',
   };
   const s = results.settings.capacity;
+  const run = results.capacityRun
+    ? [
+        `From a separate run (${results.capacityRun.note}) on ${results.capacityRun.date.slice(0, 16).replace('T', ' ')} UTC, load average ${results.capacityRun.loadStart.map((l) => l.toFixed(2)).join(', ')} when it began.`,
+        '',
+      ]
+    : [];
   const lines = [
+    ...run,
     `Concurrent streams of ${s.replyWords} chunks ${s.tokenIntervalMs} ms apart, raised through ${s.levels.join(', ')} until the p99 first-token overhead over the upstream called directly at the same level passes ${s.limitMs} ms (or a stream is refused). One server per ladder, warmed up at the first level.`,
     '',
-    '| server | capacity | each level: streams → p50 / p99 overhead, p99 largest gap, refused |',
-    '| --- | --- | --- |',
+    '| server | capacity | each level: streams → p50 / p99 overhead, p99 largest gap, refused | far past capacity: p50 / p99 overhead of the accepted streams, refused |',
+    '| --- | --- | --- | --- |',
   ];
   for (const [name, r] of Object.entries(c)) {
     lines.push(
@@ -356,7 +363,11 @@ function capacityTable(results) {
           (l) =>
             `${l.streams} → ${signedMs(l.overheadP50Ms)} / ${signedMs(l.overheadP99Ms)}, gap ${group(l.gapP99Ms)} ms (direct ${group(l.directGapP99Ms)})${l.refused ? `, ${l.refused} refused` : ''}`,
         )
-        .join('; ')} |`,
+        .join('; ')} | ${
+        r.pastCapacity
+          ? `${r.pastCapacity.streams} streams → ${signedMs(r.pastCapacity.overheadP50Ms)} / ${signedMs(r.pastCapacity.overheadP99Ms)}, ${r.pastCapacity.refused} refused`
+          : '–'
+      } |`,
     );
   }
   return lines.join('\n');

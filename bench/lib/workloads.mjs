@@ -245,7 +245,7 @@ export async function capacity(
       );
     return direct.get(level);
   };
-  /** @type {Record<string, { capacity: number, levels: object[] }>} */
+  /** @type {Record<string, { capacity: number, levels: object[], pastCapacity?: object }>} */
   const result = {};
   for (const [name, { start, mode }] of Object.entries(servers)) {
     result[name] = { capacity: 0, levels: [] };
@@ -287,9 +287,32 @@ export async function capacity(
           overheadP99Ms <= limitMs &&
           figures.refused === 0 &&
           figures.samples > 0;
-        if (!within) return;
+        if (!within) break;
         result[name].capacity = level;
       }
+      // Far past capacity: with load shedding on, the streams accepted
+      // should keep a bounded latency while the others are refused.
+      const past = Math.max(levels[0], result[name].capacity) * 3;
+      const reference = await directAt(past);
+      const figures = await streamsOn(
+        client,
+        server.port,
+        mode,
+        server,
+        settings(past),
+        `cp${name}`,
+      );
+      const pastCapacity = {
+        streams: past,
+        overheadP50Ms: figures.p50Ms - reference.p50Ms,
+        overheadP99Ms: figures.p99Ms - reference.p99Ms,
+        refused: figures.refused,
+        samples: figures.samples,
+      };
+      result[name].pastCapacity = pastCapacity;
+      log?.(
+        `capacity ${name.padEnd(9)} past capacity, ${past} streams: p50/p99 overhead of the accepted ${pastCapacity.overheadP50Ms.toFixed(1)}/${pastCapacity.overheadP99Ms.toFixed(1)} ms, refused ${figures.refused}`,
+      );
     });
   }
   return result;
