@@ -1,17 +1,36 @@
 import { Logger } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import {
+  Cluster,
+  Redis,
+  type ClusterOptions,
+  type RedisOptions,
+} from 'ioredis';
 import { Subject, type Observable } from 'rxjs';
+import { conversationKey } from './redis-keys.js';
+import { topologySetting, type RedisTopology } from './redis-topology.js';
 
-export interface RedisConnectionOptions {
-  /** `redis://[user:password@]host:port[/db]`; `rediss://` for TLS. */
-  url: string;
+/** One server or master (`Redis`) or a whole cluster (`Cluster`): the same commands. */
+export type RedisClient = Redis | Cluster;
+
+export type RedisConnectionOptions = {
   /** Put before every key and channel name, so that deployments can share a Redis. */
   keyPrefix: string;
   /** Longest wait for the first connection at start-up. */
   connectTimeoutMs?: number;
   /** Longest wait for the answer to one command once running. */
   commandTimeoutMs?: number;
-}
+  /**
+   * How long `retrying()` sends again a command that failed without running:
+   * long enough for a Sentinel or cluster failover to complete.
+   */
+  failoverRetryMs?: number;
+} & (
+  | {
+      /** `redis://[user:password@]host:port[/db]`; `rediss://` for TLS. */
+      url: string;
+    }
+  | { topology: RedisTopology }
+);
 
 /** Delay before reconnection attempt `n`: exponential, capped, with jitter. */
 export function reconnectDelayMs(attempt: number): number {
@@ -31,8 +50,20 @@ export function redactRedisUrl(raw: string): string {
 }
 
 /**
+ * Errors that prove a command never ran (no connection, a replica that
+ * refuses writes, a cluster between owners of a slot), so that sending it
+ * again cannot apply it twice: what a failover looks like to a client.
+ */
+const NOT_RUN =
+  /^(READONLY|CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b|enableOfflineQueue options is false|Failed to refresh slots cache|None of startup nodes is available|Too many Cluster redirections/;
+
+/**
  * The two connections an instance keeps to Redis: `command` for ordinary
- * commands and `subscriber` for pub/sub, which Redis dedicates to it.
+ * commands and `subscriber` for pub/sub, which Redis dedicates to it. Either
+ * reaches one server (REDIS_URL), the master that Sentinel names
+ * (REDIS_SENTINELS), or every master of a Redis Cluster
+ * (REDIS_CLUSTER_NODES), where pub/sub is sharded (`SPUBLISH`/`SSUBSCRIBE`):
+ * each message goes through the master that owns its conversation's slot.
  *
  * Start-up fails fast: `open()` rejects with a message naming REDIS_URL
  * (without credentials) when Redis cannot be reached, rather than retrying
@@ -48,20 +79,32 @@ export class RedisConnections {
   private closing = false;
   private established = false;
 
-  readonly command: Redis;
-  readonly subscriber: Redis;
+  readonly command: RedisClient;
+  readonly subscriber: RedisClient;
+  /** Where Redis is, without credentials: safe in logs and errors. */
   readonly where: string;
+  /** The setting that says where Redis is, named in errors. */
+  readonly setting: string;
+  /** Pub/sub is sharded: `SPUBLISH`, `SSUBSCRIBE` and `smessage`. */
+  readonly sharded: boolean;
 
   private constructor(private readonly options: RedisConnectionOptions) {
-    this.where = redactRedisUrl(options.url);
+    const topology: RedisTopology =
+      'url' in options
+        ? { kind: 'server', url: options.url }
+        : options.topology;
+    this.setting = topologySetting(topology);
+    this.where = describe(topology);
+    this.sharded = topology.kind === 'cluster';
+    const retry = (attempt: number) =>
+      this.established && !this.closing ? reconnectDelayMs(attempt) : null;
     const common: RedisOptions = {
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs ?? 5_000,
       // Until the first connection succeeds, give up at once: start-up fails.
-      retryStrategy: (attempt) =>
-        this.established && !this.closing ? reconnectDelayMs(attempt) : null,
+      retryStrategy: retry,
     };
-    this.command = new Redis(options.url, {
+    const command: RedisOptions = {
       ...common,
       connectionName: 'chat-gateway',
       commandTimeout: options.commandTimeoutMs ?? 5_000,
@@ -70,14 +113,65 @@ export class RedisConnections {
       // publish an event twice. Its caller gets the error instead.
       autoResendUnfulfilledCommands: false,
       maxRetriesPerRequest: 0,
-    });
+    };
     // Subscriptions made while disconnected wait for the connection, and
     // every channel is subscribed again after a reconnection.
-    this.subscriber = new Redis(options.url, {
+    const subscriber: RedisOptions = {
       ...common,
       connectionName: 'chat-gateway-subscriber',
       maxRetriesPerRequest: null,
-    });
+    };
+    switch (topology.kind) {
+      case 'server':
+        this.command = new Redis(topology.url, command);
+        this.subscriber = new Redis(topology.url, subscriber);
+        break;
+      case 'sentinel': {
+        const sentinel: RedisOptions = {
+          sentinels: topology.sentinels,
+          name: topology.name,
+          role: 'master',
+          sentinelPassword: topology.sentinelPassword,
+          ...topology.credentials,
+          sentinelRetryStrategy: retry,
+          // Told by the sentinels when they switch masters, rather than
+          // finding out from a failed command.
+          failoverDetector: true,
+          // A demoted master refuses writes: reconnecting asks the
+          // sentinels for the new one.
+          reconnectOnError: (error) => error.message.startsWith('READONLY'),
+        };
+        this.command = new Redis({ ...command, ...sentinel });
+        this.subscriber = new Redis({ ...subscriber, ...sentinel });
+        break;
+      }
+      case 'cluster': {
+        const cluster = ({
+          lazyConnect: _lazy,
+          retryStrategy: _retry,
+          ...redisOptions
+        }: RedisOptions): ClusterOptions => ({
+          lazyConnect: true,
+          scaleReads: 'master',
+          enableOfflineQueue: redisOptions.enableOfflineQueue ?? true,
+          clusterRetryStrategy: retry,
+          // A node that restarts without a change of slots is reconnected.
+          clusterNodeRetryStrategy: (attempt) => reconnectDelayMs(attempt),
+          retryDelayOnFailover: 200,
+          retryDelayOnClusterDown: 200,
+          redisOptions: {
+            ...redisOptions,
+            ...topology.credentials,
+          },
+        });
+        this.command = new Cluster(topology.nodes, cluster(command));
+        this.subscriber = new Cluster(topology.nodes, {
+          ...cluster(subscriber),
+          shardedSubscribers: true,
+        });
+        break;
+      }
+    }
   }
 
   /** Connects both connections, or rejects with an operator-readable reason. */
@@ -106,14 +200,57 @@ export class RedisConnections {
     return this.restored.asObservable();
   }
 
-  /** A key or channel name under this deployment's prefix. */
+  /** A key or channel name under this deployment's prefix, for state not tied to one conversation. */
   key(...parts: string[]): string {
     return this.options.keyPrefix + parts.join(':');
   }
 
+  /** A key or channel of one conversation: they all share one cluster slot. */
+  conversationKey(conversationId: string, kind: string): string {
+    return conversationKey(this.options.keyPrefix, conversationId, kind);
+  }
+
+  /** Publishes on a channel, sharded in a cluster; resolves with the receivers' count. */
+  publish(channel: string, message: string): Promise<number> {
+    return (
+      this.sharded
+        ? this.command.spublish(channel, message)
+        : this.command.publish(channel, message)
+    ) as Promise<number>;
+  }
+
+  /** The publish command for Lua scripts: `redis.call(<this>, channel, message)`. */
+  get publishCommand(): 'PUBLISH' | 'SPUBLISH' {
+    return this.sharded ? 'SPUBLISH' : 'PUBLISH';
+  }
+
+  /**
+   * Runs `operation` again while it fails without having run (see
+   * NOT_RUN), for a few seconds: writes that must not be lost ride out a
+   * failover instead of failing.
+   */
+  async retrying<T>(operation: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.options.failoverRetryMs ?? 8_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        const delay = Math.min(50 * 2 ** attempt, 1_000);
+        if (
+          this.closing ||
+          Date.now() + delay > deadline ||
+          !(error instanceof Error) ||
+          !NOT_RUN.test(error.message)
+        )
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
+
   /** An error for callers that need Redis while it is unreachable. */
   unavailableError(): Error {
-    return new Error(`Redis at ${this.where} (REDIS_URL) is unreachable`);
+    return new Error(`Redis at ${this.where} (${this.setting}) is unreachable`);
   }
 
   async close(): Promise<void> {
@@ -121,7 +258,7 @@ export class RedisConnections {
     this.closing = true;
     // QUIT lets the replies already asked for arrive; a connection that is
     // down is simply dropped.
-    const quit = async (connection: Redis) => {
+    const quit = async (connection: RedisClient) => {
       if (connection.status !== 'ready') return connection.disconnect();
       await connection.quit().catch(() => connection.disconnect());
     };
@@ -147,7 +284,7 @@ export class RedisConnections {
       const reason =
         reasons[0] ?? (error instanceof Error ? error.message : String(error));
       throw new Error(
-        `Cannot reach Redis at ${this.where} (REDIS_URL): ${reason}`,
+        `Cannot reach Redis at ${this.where} (${this.setting}): ${reason}`,
       );
     }
     this.established = true;
@@ -166,17 +303,27 @@ export class RedisConnections {
     };
     this.command.on('error', reportError);
     this.subscriber.on('error', reportError);
-    this.subscriber.on('close', () => {
+    const subscriberLost = () => {
       if (this.closing || subscriberDown) return;
       subscriberDown = true;
       this.logger.error(`Lost the connection to ${this.where}; reconnecting`);
       this.lost.next();
-    });
-    this.subscriber.on('ready', () => {
+    };
+    const subscriberBack = () => {
       if (subscriberDown) this.logger.log(`Reconnected to ${this.where}`);
       subscriberDown = false;
       warned = false;
-    });
+    };
+    this.subscriber.on('close', subscriberLost);
+    this.subscriber.on('ready', subscriberBack);
+    if (this.sharded) {
+      // A master's subscriber connection dropped or was replaced (a failover
+      // moves the slots, and the old master unsubscribes its channels):
+      // messages may have been missed meanwhile.
+      this.subscriber.on('-subscriber', subscriberLost);
+      this.subscriber.on('-node', subscriberLost);
+      this.subscriber.on('subscribersReady', subscriberBack);
+    }
     this.command.on('close', () => {
       if (!this.closing) commandDown = true;
     });
@@ -185,5 +332,18 @@ export class RedisConnections {
       commandDown = false;
       this.restored.next();
     });
+  }
+}
+
+function describe(topology: RedisTopology): string {
+  const nodes = (list: { host: string; port: number }[]) =>
+    list.map(({ host, port }) => `${host}:${port}`).join(',');
+  switch (topology.kind) {
+    case 'server':
+      return redactRedisUrl(topology.url);
+    case 'cluster':
+      return `cluster ${nodes(topology.nodes)}`;
+    case 'sentinel':
+      return `${topology.name} via sentinels ${nodes(topology.sentinels)}`;
   }
 }

@@ -29,7 +29,8 @@ end
  * instances; tells the conversation's control channel when the total
  * changed, so that other instances need not wait for their next poll.
  *
- * KEYS: presence hash. ARGV: instance id, count, ttl ms, control channel.
+ * KEYS: presence hash. ARGV: instance id, count, ttl ms, control channel,
+ * publish command (PUBLISH, or SPUBLISH in a cluster).
  */
 export const SET_PRESENCE = new LuaScript(`${SUM}
 local before = live_total()
@@ -42,7 +43,7 @@ else
 end
 local after = live_total()
 if after ~= before then
-  redis.call('PUBLISH', ARGV[4], '{"type":"listeners"}')
+  redis.call(ARGV[5], ARGV[4], '{"type":"listeners"}')
 end
 return after
 `);

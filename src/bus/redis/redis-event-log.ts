@@ -34,18 +34,14 @@ type StreamEntry = [id: string, fields: string[]];
  * event is turned into an SSE frame once per instance.
  */
 export class RedisEventLog {
-  private readonly epochKey: string;
-
   constructor(
     private readonly redis: RedisConnections,
     private readonly options: EventLogOptions,
-  ) {
-    this.epochKey = redis.key('epoch');
-  }
+  ) {}
 
   /** The pub/sub channel of a conversation's live events. */
   channel(conversationId: string): string {
-    return this.redis.key('live', conversationId);
+    return this.redis.conversationKey(conversationId, 'live');
   }
 
   async append(
@@ -54,16 +50,16 @@ export class RedisEventLog {
   ): Promise<ChatEvent> {
     const data =
       typeof input.data === 'string' ? input.data : JSON.stringify(input.data);
-    const id = (await APPEND_EVENT.run(
-      this.redis.command,
-      this.keys(conversationId),
-      [
+    // Retried through a failover: an event that never ran cannot be doubled.
+    const id = (await this.redis.retrying(() =>
+      APPEND_EVENT.run(this.redis.command, this.keys(conversationId), [
         input.type,
         data,
         this.options.replaySize,
-        this.options.replayTtlMs,
         this.channel(conversationId),
-      ],
+        this.redis.publishCommand,
+        this.options.replayTtlMs,
+      ]),
     )) as string;
     return event(conversationId, id, input.type, data);
   }
@@ -103,9 +99,9 @@ export class RedisEventLog {
 
   private keys(conversationId: string): string[] {
     return [
-      this.redis.key('events', conversationId),
-      this.redis.key('events-floor', conversationId),
-      this.epochKey,
+      this.redis.conversationKey(conversationId, 'events'),
+      this.redis.conversationKey(conversationId, 'events-floor'),
+      this.redis.conversationKey(conversationId, 'epoch'),
     ];
   }
 }
