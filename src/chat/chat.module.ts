@@ -7,6 +7,8 @@ import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { GenerationRunner } from './generation-runner.service.js';
 import { EventStreamService } from './sse/event-stream.service.js';
+import { GENERATION_LEASES_FACTORIES } from './generation-leases/generation-leases.factories.js';
+import { GenerationLeases } from './generation-leases/generation-leases.js';
 import { GlobalStreamCounts } from './sse/stream-counts/global-stream-counts.js';
 import { STREAM_COUNTS_FACTORIES } from './sse/stream-counts/stream-counts.factories.js';
 import { StreamRegistry } from './sse/stream-registry.js';
@@ -19,6 +21,15 @@ import { StreamRegistry } from './sse/stream-registry.js';
     GenerationRunner,
     EventStreamService,
     StreamRegistry,
+    {
+      provide: GenerationLeases,
+      inject: [ConfigService, RedisConnector],
+      useFactory: (config: AppConfig, redis: RedisConnector) =>
+        GENERATION_LEASES_FACTORIES[config.get('EVENT_BUS', { infer: true })](
+          config,
+          redis,
+        ),
+    },
     {
       provide: GlobalStreamCounts,
       inject: [ConfigService, RedisConnector],

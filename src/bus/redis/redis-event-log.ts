@@ -106,6 +106,32 @@ export class RedisEventLog {
   }
 }
 
+/**
+ * The text of one reply as its subscribers received it, read back from the
+ * conversation's replay buffer (as far as it reaches: REPLAY_BUFFER_SIZE).
+ */
+export async function replyText(
+  redis: RedisConnections,
+  conversationId: string,
+  messageId: string,
+): Promise<string> {
+  const entries = (await redis.command.xrange(
+    redis.conversationKey(conversationId, 'events'),
+    '-',
+    '+',
+  )) as StreamEntry[];
+  let text = '';
+  for (const [, fields] of entries) {
+    if (field(fields, 't') !== 'delta') continue;
+    const delta = JSON.parse(field(fields, 'd')) as {
+      messageId?: string;
+      text?: string;
+    };
+    if (delta.messageId === messageId) text += delta.text ?? '';
+  }
+  return text;
+}
+
 function event(
   conversationId: string,
   id: string,

@@ -99,7 +99,8 @@ export class RedisStreamCounts extends GlobalStreamCounts {
     void this.write(slot);
   }
 
-  close(): void {
+  /** Called by Nest at shutdown: the provider is this object. */
+  onApplicationShutdown(): void {
     clearInterval(this.refresher);
   }
 
