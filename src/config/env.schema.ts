@@ -343,8 +343,14 @@ export class EnvironmentVariables {
   @IsString()
   REDIS_PASSWORD?: string;
 
-  /** Put before every Redis key and channel, so that deployments can share one Redis. */
+  /**
+   * Put before every Redis key and channel, so that deployments can share one
+   * Redis. Without braces: the conversation id is each key's hash tag.
+   */
   @IsString()
+  @Matches(/^[^{}]*$/, {
+    message: 'REDIS_KEY_PREFIX must not contain { or } (they mark hash tags)',
+  })
   REDIS_KEY_PREFIX = 'chatgw:';
 
   /** Idle time after which Redis forgets a conversation's history (s). */
