@@ -21,7 +21,7 @@ import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
-import type { TurnStatus } from '../conversations/conversation.js';
+import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import { LlmService } from '../llm/llm.service.js';
 import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
@@ -333,15 +333,13 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
       // A conversation deleted while its reply ran stays deleted.
       const exists = (await this.store.get(job.conversationId)) !== undefined;
       if (exists && (text.length > 0 || status === 'complete')) {
-        await this.store.append(job.conversationId, [
-          {
-            role: 'assistant',
-            content: text,
-            messageId: job.messageId,
-            status,
-            createdAt: new Date().toISOString(),
-          },
-        ]);
+        await this.appendOnce(job, {
+          role: 'assistant',
+          content: text,
+          messageId: job.messageId,
+          status,
+          createdAt: new Date().toISOString(),
+        });
       }
     } catch (error) {
       this.logger.error(
@@ -349,6 +347,31 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
       );
     } finally {
       await this.release(job);
+    }
+  }
+
+  /**
+   * Stores the reply, trying again for a while if the store failed (a
+   * failover): a write that failed may still have landed, so the history is
+   * read first and the reply is never stored twice.
+   */
+  private async appendOnce(
+    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
+    turn: Turn,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.append(job.conversationId, [turn]);
+        return;
+      } catch (error) {
+        const delay = RELEASE_RETRY_DELAYS_MS[attempt];
+        if (attempt >= STORE_ATTEMPTS - 1 || delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const stored = await this.store
+          .get(job.conversationId)
+          .catch(() => undefined);
+        if (stored?.turns.some((t) => t.messageId === job.messageId)) return;
+      }
     }
   }
 
@@ -406,6 +429,9 @@ function errorEnding(
     ],
   };
 }
+
+/** Attempts to store a reply: the first three pauses below, 7.5 s in all. */
+const STORE_ATTEMPTS = 4;
 
 /** Pauses between attempts to release a claim while the store is unreachable. */
 const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];

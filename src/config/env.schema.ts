@@ -366,6 +366,22 @@ export class EnvironmentVariables {
   REDIS_PRESENCE_TTL_MS = 15_000;
 
   /**
+   * Replicas that must hold a message (and a stored reply) before it is
+   * acknowledged, so that a Sentinel failover cannot lose it: Redis
+   * replication is asynchronous. 0 does not wait. Not with a cluster.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  REDIS_MIN_REPLICAS = 0;
+
+  /** Longest wait for REDIS_MIN_REPLICAS before a message is refused (503) (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  REDIS_REPLICA_ACK_TIMEOUT_MS = 1_000;
+
+  /**
    * The lease of a running reply (ms), renewed by its instance: once it
    * lapses (the instance died) another instance ends the reply with
    * `generation_lost` and frees the conversation.

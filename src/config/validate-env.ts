@@ -49,9 +49,16 @@ function redisConflicts(env: EnvironmentVariables): string[] {
   const set = (
     ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const
   ).filter((name) => env[name] !== undefined);
-  return set.length > 1
-    ? [`  - ${set.join(', ')}: set only one of them (where Redis is)`]
-    : [];
+  const lines =
+    set.length > 1
+      ? [`  - ${set.join(', ')}: set only one of them (where Redis is)`]
+      : [];
+  // WAIT answers for one node: a cluster's writes go to many.
+  if (env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_MIN_REPLICAS > 0)
+    lines.push(
+      '  - REDIS_MIN_REPLICAS: not supported with REDIS_CLUSTER_NODES (leave it 0)',
+    );
+  return lines;
 }
 
 /** A provider chosen without its credentials fails at start-up, not at the first message. */

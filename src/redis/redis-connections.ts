@@ -6,6 +6,7 @@ import {
   type RedisOptions,
 } from 'ioredis';
 import { Subject, type Observable } from 'rxjs';
+import { AppError } from '../common/errors/app-error.js';
 import { conversationKey } from './redis-keys.js';
 import { topologySetting, type RedisTopology } from './redis-topology.js';
 
@@ -24,6 +25,13 @@ export type RedisConnectionOptions = {
    * long enough for a Sentinel or cluster failover to complete.
    */
   failoverRetryMs?: number;
+  /**
+   * Replicas that must hold a write before a client is told it is done
+   * (`replicated()`), so that a failover cannot lose it; 0 does not wait.
+   */
+  minReplicas?: number;
+  /** Longest wait for those replicas (ms). */
+  replicaAckTimeoutMs?: number;
 } & (
   | {
       /** `redis://[user:password@]host:port[/db]`; `rediss://` for TLS. */
@@ -245,6 +253,27 @@ export class RedisConnections {
           throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
+    }
+  }
+
+  /**
+   * Resolves once `minReplicas` replicas hold every write made so far on the
+   * command connection (`WAIT`), or rejects with a 503 `bus_unavailable`:
+   * the write may not survive a failover, so it is not acknowledged.
+   */
+  async replicated(): Promise<void> {
+    const wanted = this.options.minReplicas ?? 0;
+    if (wanted === 0) return;
+    const acknowledged = await this.command.wait(
+      wanted,
+      this.options.replicaAckTimeoutMs ?? 1_000,
+    );
+    if (acknowledged < wanted) {
+      throw new AppError(
+        'bus_unavailable',
+        `Only ${acknowledged} of ${wanted} Redis replicas (REDIS_MIN_REPLICAS) confirmed the write; try again in a moment.`,
+        503,
+      );
     }
   }
 

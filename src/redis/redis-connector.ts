@@ -31,6 +31,10 @@ export class RedisConnector implements OnApplicationShutdown {
     return RedisConnections.open({
       topology: this.topology(),
       keyPrefix: this.config.get('REDIS_KEY_PREFIX', { infer: true }),
+      minReplicas: this.config.get('REDIS_MIN_REPLICAS', { infer: true }),
+      replicaAckTimeoutMs: this.config.get('REDIS_REPLICA_ACK_TIMEOUT_MS', {
+        infer: true,
+      }),
     });
   }
 

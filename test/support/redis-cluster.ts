@@ -71,6 +71,9 @@ export async function startRedisCluster(
         'nodes.conf',
         '--cluster-node-timeout',
         '2000',
+        // A replica's first sync starts at once, not after the default 5 s.
+        '--repl-diskless-sync-delay',
+        '0',
       ],
     });
     servers.push(server);

@@ -5,11 +5,14 @@ import { SseClient, type ReceivedEvent } from './sse-client.js';
  * Follows a conversation as `EventSource` does: whenever its stream ends
  * (`bus_unavailable` during a failover), it reconnects with the last id it
  * received and carries on. `events` are the conversation's own events from
- * every connection, in order; `connections` counts them.
+ * every connection, in order; `connections` counts them, `resets` the times
+ * its position could not be resumed.
  */
 export class ResumingSubscriber {
   readonly events: ReceivedEvent[] = [];
   connections = 0;
+  /** `reset` events: the position was lost (events gone), the client reloads. */
+  resets = 0;
   private current?: SseClient;
   private lastEventId?: string;
   private closed = false;
@@ -84,8 +87,10 @@ export class ResumingSubscriber {
     for (const event of fresh) {
       if (event.id) this.lastEventId = event.id;
       if (event.event === 'ready') continue;
-      if (event.event === 'reset')
-        throw new Error(`events were lost: ${event.data}`);
+      if (event.event === 'reset') {
+        this.resets++;
+        continue;
+      }
       if (
         event.event === 'error' &&
         (JSON.parse(event.data) as { code?: string }).code === 'bus_unavailable'

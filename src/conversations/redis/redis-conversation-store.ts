@@ -107,6 +107,20 @@ export class RedisConversationStore extends ConversationStore {
         .hgetall(meta)
         .lrange(turns, 0, -1);
     });
+    // Acknowledged to a client (the POST's 202, the reply's `done`) only once
+    // it would survive a failover, when REDIS_MIN_REPLICAS asks for it.
+    try {
+      await this.redis.replicated();
+    } catch (error) {
+      // A refused message leaves no trace, so that its retry is not doubled
+      // (the claim keeps other writers out meanwhile). A reply is kept: its
+      // `done` still goes out.
+      if (!replace && added.every((turn) => turn.role === 'user'))
+        await this.redis.command
+          .rpop(turns, added.length)
+          .catch(() => undefined);
+      throw error;
+    }
     const conversation = toConversation(id, replies.at(-2), replies.at(-1));
     // The hash was just written: it exists.
     return conversation!;
