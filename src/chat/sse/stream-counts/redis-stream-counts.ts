@@ -7,10 +7,11 @@ import { GlobalStreamCounts } from './global-stream-counts.js';
 
 /**
  * Sets this instance's count to `proposed` unless, with the other live
- * instances' counts, that passes the limit. Returns the total open before.
+ * instances' counts, that passes the limit. `proposed` counts this
+ * instance's takes still in flight too, so overlapping takes never overshoot.
  *
  * KEYS: the client's hash. ARGV: instance id, proposed count, limit, ttl ms.
- * Returns { taken (0/1), open streams of the other instances plus ours before }.
+ * Returns { taken (0/1), the streams open across instances before }.
  */
 const TAKE = new LuaScript(`${INSTANCE_COUNTS_LUA}
 local total = live_total()
@@ -18,10 +19,10 @@ local mine = tonumber(string.match(redis.call('HGET', KEYS[1], ARGV[1]) or '', '
 local proposed = tonumber(ARGV[2])
 local others = total - mine
 if others + proposed > tonumber(ARGV[3]) then
-  return { 0, others + proposed - 1 }
+  return { 0, total }
 end
 write_count(ARGV[1], proposed, tonumber(ARGV[4]))
-return { 1, others + proposed - 1 }
+return { 1, total }
 `);
 
 /** KEYS: the client's hash. ARGV: instance id, count, ttl ms. */
