@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { send } from './support/chat-helpers.js';
+import type { Accepted } from './support/chat-helpers.js';
 import { ernieEnv } from './support/provider-env.js';
+import { burstOfFirstRequests } from './support/token-burst.js';
 import {
   startRedisCluster,
   until,
@@ -18,11 +19,6 @@ import {
   SseClient,
   type ReceivedEvent,
 } from './support/sse-client.js';
-
-interface Accepted {
-  conversationId: string;
-  messageId: string;
-}
 
 /** A user message whose echoed reply streams for a while. */
 const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
@@ -214,18 +210,7 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
     });
 
     it('20 simultaneous first requests spread over both instances cause one token request', async () => {
-      await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          send(apps[i % 2], [{ role: 'user', content: `q${i}` }], `burst-${i}`),
-        ),
-      );
-      await fake.waitFor(
-        () =>
-          fake.chatRequests.length === 20 &&
-          fake.chatRequests.every((r) => r.settled),
-        15_000,
-        '20 chat requests answered',
-      );
+      await burstOfFirstRequests(apps, fake);
       expect(fake.tokenRequests).toHaveLength(1);
     });
   });
