@@ -107,29 +107,34 @@ export class RedisEventLog {
 }
 
 /**
- * The text of one reply as its subscribers received it, read back from the
- * conversation's replay buffer (as far as it reaches: REPLAY_BUFFER_SIZE).
+ * The text of one reply as its subscribers received it, and whether its end
+ * (`done` or `error`) went out, read back from the conversation's replay
+ * buffer (as far as it reaches: REPLAY_BUFFER_SIZE).
  */
-export async function replyText(
+export async function replyProgress(
   redis: RedisConnections,
   conversationId: string,
   messageId: string,
-): Promise<string> {
+): Promise<{ text: string; ended: boolean }> {
   const entries = (await redis.command.xrange(
     redis.conversationKey(conversationId, 'events'),
     '-',
     '+',
   )) as StreamEntry[];
   let text = '';
+  let ended = false;
   for (const [, fields] of entries) {
-    if (field(fields, 't') !== 'delta') continue;
-    const delta = JSON.parse(field(fields, 'd')) as {
+    const type = field(fields, 't');
+    if (type !== 'delta' && type !== 'done' && type !== 'error') continue;
+    const data = JSON.parse(field(fields, 'd')) as {
       messageId?: string;
       text?: string;
     };
-    if (delta.messageId === messageId) text += delta.text ?? '';
+    if (data.messageId !== messageId) continue;
+    if (type === 'delta') text += data.text ?? '';
+    else ended = true;
   }
-  return text;
+  return { text, ended };
 }
 
 function event(

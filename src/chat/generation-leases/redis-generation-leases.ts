@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Observable, share } from 'rxjs';
-import { replyText } from '../../bus/redis/redis-event-log.js';
+import { replyProgress } from '../../bus/redis/redis-event-log.js';
 import { LuaScript } from '../../redis/lua-script.js';
 import type { RedisConnections } from '../../redis/redis-connections.js';
 import {
@@ -66,7 +66,11 @@ export interface RedisGenerationLeasesOptions {
  */
 export class RedisGenerationLeases extends GenerationLeases {
   private readonly logger = new Logger('GenerationLeases');
-  private readonly held = new Map<string, () => void>();
+  /** This instance's leases: whether Redis has recorded each, and what to do when lost. */
+  private readonly held = new Map<
+    string,
+    { registered: boolean; onLost: () => void }
+  >();
   private readonly renewer: NodeJS.Timeout;
   private readonly lapsed$: Observable<LostGeneration>;
   private readonly key: string;
@@ -106,16 +110,9 @@ export class RedisGenerationLeases extends GenerationLeases {
       generation.messageId,
       generation.persist ? 1 : 0,
     ]);
-    this.held.set(member, onLost);
-    ADD.run(
-      this.redis.command,
-      [this.key],
-      [this.options.leaseMs, member],
-    ).catch(
-      // The next renewal finds it missing and stops the reply: without a
-      // lease nobody could end it if this instance died.
-      () => undefined,
-    );
+    const lease = { registered: false, onLost };
+    this.held.set(member, lease);
+    void this.register(member, lease);
     return {
       release: async () => {
         this.held.delete(member);
@@ -133,8 +130,32 @@ export class RedisGenerationLeases extends GenerationLeases {
     clearInterval(this.renewer);
   }
 
+  /** Records a lease; one that Redis could not take yet is retried at each renewal. */
+  private async register(
+    member: string,
+    lease: { registered: boolean },
+  ): Promise<void> {
+    try {
+      await ADD.run(
+        this.redis.command,
+        [this.key],
+        [this.options.leaseMs, member],
+      );
+      lease.registered = true;
+      // Released meanwhile: the lease must not outlive its reply.
+      if (!this.held.has(member))
+        await this.redis.command.zrem(this.key, member);
+    } catch {
+      // Unreachable: the renewal timer tries again.
+    }
+  }
+
   private async renew(): Promise<void> {
-    const members = [...this.held.keys()];
+    const members: string[] = [];
+    for (const [member, lease] of this.held) {
+      if (lease.registered) members.push(member);
+      else void this.register(member, lease);
+    }
     if (members.length === 0) return;
     let gone: number[];
     try {
@@ -149,7 +170,7 @@ export class RedisGenerationLeases extends GenerationLeases {
     }
     for (const position of gone) {
       const member = members[position - 1];
-      const onLost = this.held.get(member);
+      const onLost = this.held.get(member)?.onLost;
       if (!onLost) continue;
       this.held.delete(member);
       this.logger.warn(
@@ -172,10 +193,19 @@ export class RedisGenerationLeases extends GenerationLeases {
         string,
         number,
       ];
-      const text = await replyText(this.redis, conversationId, messageId).catch(
-        () => '',
-      );
-      lost.push({ conversationId, messageId, persist: persist === 1, text });
+      const reply = await replyProgress(
+        this.redis,
+        conversationId,
+        messageId,
+      ).catch(() => ({ text: '', ended: false }));
+      // Its instance died after publishing its end, before releasing the lease.
+      if (reply.ended) continue;
+      lost.push({
+        conversationId,
+        messageId,
+        persist: persist === 1,
+        text: reply.text,
+      });
     }
     return lost;
   }
