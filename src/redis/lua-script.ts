@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisClient } from './redis-connections.js';
+import type { RedisClient } from './redis-clients.js';
 
 /**
  * A Lua script run with `EVALSHA`, sent whole with `EVAL` only when Redis

@@ -1,17 +1,17 @@
 import { Logger } from '@nestjs/common';
-import {
-  Cluster,
-  Redis,
-  type ClusterOptions,
-  type RedisOptions,
-} from 'ioredis';
 import { Subject, type Observable } from 'rxjs';
 import { AppError } from '../common/errors/app-error.js';
 import { conversationKey } from './redis-keys.js';
-import { topologySetting, type RedisTopology } from './redis-topology.js';
-
-/** One server or master (`Redis`) or a whole cluster (`Cluster`): the same commands. */
-export type RedisClient = Redis | Cluster;
+import {
+  createRedisClients,
+  reconnectDelayMs,
+  type RedisClient,
+} from './redis-clients.js';
+import {
+  describeTopology,
+  topologySetting,
+  type RedisTopology,
+} from './redis-topology.js';
 
 export type RedisConnectionOptions = {
   /** Put before every key and channel name, so that deployments can share a Redis. */
@@ -39,23 +39,6 @@ export type RedisConnectionOptions = {
     }
   | { topology: RedisTopology }
 );
-
-/** Delay before reconnection attempt `n`: exponential, capped, with jitter. */
-export function reconnectDelayMs(attempt: number): number {
-  return Math.min(50 * 2 ** attempt, 2_000) + Math.floor(Math.random() * 100);
-}
-
-/** The URL without its user name and password: safe in logs and errors. */
-export function redactRedisUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    return url.toString().replace(/\/$/, '');
-  } catch {
-    return '(an invalid URL)';
-  }
-}
 
 /**
  * Errors that prove a command never ran (no connection, a replica that
@@ -102,84 +85,17 @@ export class RedisConnections {
         ? { kind: 'server', url: options.url }
         : options.topology;
     this.setting = topologySetting(topology);
-    this.where = describe(topology);
+    this.where = describeTopology(topology);
     this.sharded = topology.kind === 'cluster';
-    const retry = (attempt: number) =>
-      this.established && !this.closing ? reconnectDelayMs(attempt) : null;
-    const common: RedisOptions = {
-      lazyConnect: true,
-      connectTimeout: options.connectTimeoutMs ?? 5_000,
+    const clients = createRedisClients(topology, {
+      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
+      commandTimeoutMs: options.commandTimeoutMs ?? 5_000,
       // Until the first connection succeeds, give up at once: start-up fails.
-      retryStrategy: retry,
-    };
-    const command: RedisOptions = {
-      ...common,
-      connectionName: 'chat-gateway',
-      commandTimeout: options.commandTimeoutMs ?? 5_000,
-      enableOfflineQueue: false,
-      // A command whose answer was lost may have run: sending it again could
-      // publish an event twice. Its caller gets the error instead.
-      autoResendUnfulfilledCommands: false,
-      maxRetriesPerRequest: 0,
-    };
-    // Subscriptions made while disconnected wait for the connection, and
-    // every channel is subscribed again after a reconnection.
-    const subscriber: RedisOptions = {
-      ...common,
-      connectionName: 'chat-gateway-subscriber',
-      maxRetriesPerRequest: null,
-    };
-    switch (topology.kind) {
-      case 'server':
-        this.command = new Redis(topology.url, command);
-        this.subscriber = new Redis(topology.url, subscriber);
-        break;
-      case 'sentinel': {
-        const sentinel: RedisOptions = {
-          sentinels: topology.sentinels,
-          name: topology.name,
-          role: 'master',
-          sentinelPassword: topology.sentinelPassword,
-          ...topology.credentials,
-          sentinelRetryStrategy: retry,
-          // Told by the sentinels when they switch masters, rather than
-          // finding out from a failed command.
-          failoverDetector: true,
-          // A demoted master refuses writes: reconnecting asks the
-          // sentinels for the new one.
-          reconnectOnError: (error) => error.message.startsWith('READONLY'),
-        };
-        this.command = new Redis({ ...command, ...sentinel });
-        this.subscriber = new Redis({ ...subscriber, ...sentinel });
-        break;
-      }
-      case 'cluster': {
-        const cluster = ({
-          lazyConnect: _lazy,
-          retryStrategy: _retry,
-          ...redisOptions
-        }: RedisOptions): ClusterOptions => ({
-          lazyConnect: true,
-          scaleReads: 'master',
-          enableOfflineQueue: redisOptions.enableOfflineQueue ?? true,
-          clusterRetryStrategy: retry,
-          // A node that restarts without a change of slots is reconnected.
-          clusterNodeRetryStrategy: (attempt) => reconnectDelayMs(attempt),
-          retryDelayOnFailover: 200,
-          retryDelayOnClusterDown: 200,
-          redisOptions: {
-            ...redisOptions,
-            ...topology.credentials,
-          },
-        });
-        this.command = new Cluster(topology.nodes, cluster(command));
-        this.subscriber = new Cluster(topology.nodes, {
-          ...cluster(subscriber),
-          shardedSubscribers: true,
-        });
-        break;
-      }
-    }
+      retry: (attempt) =>
+        this.established && !this.closing ? reconnectDelayMs(attempt) : null,
+    });
+    this.command = clients.command;
+    this.subscriber = clients.subscriber;
   }
 
   /** Connects both connections, or rejects with an operator-readable reason. */
@@ -361,18 +277,5 @@ export class RedisConnections {
       commandDown = false;
       this.restored.next();
     });
-  }
-}
-
-function describe(topology: RedisTopology): string {
-  const nodes = (list: { host: string; port: number }[]) =>
-    list.map(({ host, port }) => `${host}:${port}`).join(',');
-  switch (topology.kind) {
-    case 'server':
-      return redactRedisUrl(topology.url);
-    case 'cluster':
-      return `cluster ${nodes(topology.nodes)}`;
-    case 'sentinel':
-      return `${topology.name} via sentinels ${nodes(topology.sentinels)}`;
   }
 }

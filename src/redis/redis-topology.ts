@@ -55,3 +55,29 @@ export function topologySetting(topology: RedisTopology): string {
       return 'REDIS_SENTINELS';
   }
 }
+
+/** The URL without its user name and password: safe in logs and errors. */
+export function redactRedisUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    return '(an invalid URL)';
+  }
+}
+
+/** Where Redis is, without credentials: safe in logs and errors. */
+export function describeTopology(topology: RedisTopology): string {
+  const nodes = (list: { host: string; port: number }[]) =>
+    list.map(({ host, port }) => `${host}:${port}`).join(',');
+  switch (topology.kind) {
+    case 'server':
+      return redactRedisUrl(topology.url);
+    case 'cluster':
+      return `cluster ${nodes(topology.nodes)}`;
+    case 'sentinel':
+      return `${topology.name} via sentinels ${nodes(topology.sentinels)}`;
+  }
+}
