@@ -168,6 +168,22 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
       ]);
     });
 
+    it('stops a reply when its last listener, on the other instance, leaves (presence across the cluster)', async () => {
+      const id = `presence-${randomUUID()}`;
+      const watcher = await open(two, id);
+      const running = await post(one, id, LONG.repeat(4));
+      expect(running.status).toBe(202);
+      await watcher.waitFor((c) => c.ofType('delta').length > 0, 10_000);
+      await watcher.close();
+      await idle(one, id);
+      const late = await open(one, id, watcher.lastEventId);
+      const done = await late.waitForEnd(running.body.messageId);
+      expect(JSON.parse(done.data)).toMatchObject({
+        finishReason: 'cancelled',
+        cancelReason: 'no_listeners',
+      });
+    });
+
     it('loses no accepted message through a master failover (CLUSTER FAILOVER), and streams resume', async () => {
       const [master] = cluster.masters;
       const replica = cluster.replica!;
