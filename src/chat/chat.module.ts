@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { ChatShutdown } from './chat-shutdown.service.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
@@ -14,6 +15,7 @@ import { STREAM_COUNTS_FACTORIES } from './sse/stream-counts/stream-counts.facto
 import { StreamRegistry } from './sse/stream-registry.js';
 
 @Module({
+  imports: [RequestPolicyModule],
   controllers: [ChatController],
   providers: [
     ChatService,
