@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { EventEmitter } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
 import { AppError } from '../common/errors/app-error.js';
 import { conversationKey } from './redis-keys.js';
@@ -261,14 +262,7 @@ export class RedisConnections {
     };
     this.subscriber.on('close', subscriberLost);
     this.subscriber.on('ready', subscriberBack);
-    if (this.sharded) {
-      // A master's subscriber connection dropped or was replaced (a failover
-      // moves the slots, and the old master unsubscribes its channels):
-      // messages may have been missed meanwhile.
-      this.subscriber.on('-subscriber', subscriberLost);
-      this.subscriber.on('-node', subscriberLost);
-      this.subscriber.on('subscribersReady', subscriberBack);
-    }
+    if (this.sharded) this.watchShards();
     this.command.on('close', () => {
       if (!this.closing) commandDown = true;
     });
@@ -277,5 +271,30 @@ export class RedisConnections {
       commandDown = false;
       this.restored.next();
     });
+  }
+
+  /**
+   * In a cluster a master's subscriber connection can drop, or a failover
+   * can move channels to another master (the old one unsubscribes them, and
+   * ioredis subscribes them again there): messages may have been missed in
+   * between, so live delivery restarts from the streams. Each event counts,
+   * without waiting for a recovery that a move does not announce.
+   */
+  private watchShards(): void {
+    const moved = () => {
+      if (this.closing) return;
+      this.logger.warn(
+        `Cluster subscriptions at ${this.where} moved or dropped; live streams resume from Redis`,
+      );
+      this.lost.next();
+    };
+    this.subscriber.on('-subscriber', moved);
+    this.subscriber.on('-node', moved);
+    // ioredis 6 tells only the cluster's subscriber group, not the cluster,
+    // that the server unsubscribed a moved shard channel.
+    const group = (
+      this.subscriber as unknown as { subscriberGroupEmitter?: EventEmitter }
+    ).subscriberGroupEmitter;
+    group?.on('moved', moved);
   }
 }
