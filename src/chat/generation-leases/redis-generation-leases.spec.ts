@@ -111,4 +111,23 @@ describe('RedisGenerationLeases (real redis-server)', () => {
     reaping.unsubscribe();
     watcher.onApplicationShutdown();
   });
+
+  it('takes back a lease of its own that lapsed (Redis out of reach) rather than ending its reply', async () => {
+    const { redis, leases } = await instance();
+    leases.hold(
+      { conversationId: 'c', messageId: 'mine', persist: false },
+      () => undefined,
+    );
+    // No renewals for a while, as when Redis could not be reached.
+    leases.onApplicationShutdown();
+    const member = JSON.stringify(['c', 'mine', 0]);
+    await new Promise((resolve) => setTimeout(resolve, LEASE_MS * 2));
+    const reaped = await firstValueFrom(
+      leases.lapsed().pipe(bufferTime(LEASE_MS * 2)),
+    );
+    expect(reaped).toEqual([]);
+    expect(
+      await redis.command.zscore(redis.key('generations'), member),
+    ).not.toBeNull();
+  });
 });

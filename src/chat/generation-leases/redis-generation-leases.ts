@@ -188,6 +188,13 @@ export class RedisGenerationLeases extends GenerationLeases {
     )) as string[];
     const lost: LostGeneration[] = [];
     for (const member of members) {
+      // One of ours that lapsed while Redis was out of reach: still running.
+      const own = this.held.get(member);
+      if (own) {
+        own.registered = false;
+        void this.register(member, own);
+        continue;
+      }
       const [conversationId, messageId, persist] = JSON.parse(member) as [
         string,
         string,
