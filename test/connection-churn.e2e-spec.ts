@@ -109,9 +109,6 @@ describe('connection churn (e2e): 2 000 clients come and go while replies stream
   beforeAll(async () => {
     app = await startApp({
       MOCK_DELAY_MS: '3',
-      // Driven past what a shared 2-core machine serves on purpose: shedding
-      // (test/overload.e2e-spec.ts) would refuse the requests under test.
-      OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
       SSE_MAX_STREAMS_PER_IP: String(STREAMS_PER_CLIENT),
       SSE_HEARTBEAT_MS: '200',
       CANCEL_GRACE_MS: '200',

@@ -56,9 +56,6 @@ describe('SSE delivery guarantees (e2e)', () => {
     app = await startApp({
       MOCK_DELAY_MS: '1',
       SSE_HEARTBEAT_MS: '250',
-      // Driven past what a shared 2-core machine serves on purpose: shedding
-      // (test/overload.e2e-spec.ts) would refuse the requests under test.
-      OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
       SSE_RETRY_MS: '1500',
       CANCEL_GRACE_MS: '300',
       // Hundreds of reconnections a minute from one address: not what the
@@ -394,8 +391,6 @@ describe('SSE delivery guarantees (e2e)', () => {
       MOCK_DELAY_MS: '0',
       SSE_MAX_PENDING_CHARS: '4096',
       MAX_MESSAGE_CHARS: '60000',
-      // A 60 000-delta burst blocks the loop on purpose; not shed here.
-      OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
     });
     let stalled: Socket | undefined;
     try {

@@ -34,6 +34,10 @@ export async function startApp(
       PORT: String(options.port ?? 0),
       LOG_LEVEL: 'info',
       MOCK_DELAY_MS: '2',
+      // The test machine is shared and its event loops lag when it is busy:
+      // load shedding would refuse the requests under test. It is tested on
+      // its own (overload.e2e-spec.ts), which turns it on.
+      OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
       ...env,
     },
     // Not the project folder: a developer's own .env must not reach a test.
