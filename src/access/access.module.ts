@@ -76,7 +76,10 @@ const MIN_KEY_LENGTH = 16;
       provide: API_KEYS,
       inject: [ConfigService],
       useFactory: (config: AppConfig) =>
-        new ApiKeys(config.get('API_KEYS', { infer: true })),
+        new ApiKeys(
+          config.get('API_KEYS', { infer: true }),
+          config.get('ADMIN_API_KEYS', { infer: true }),
+        ),
     },
     {
       provide: STREAM_TOKEN_SIGNER,
@@ -85,7 +88,12 @@ const MIN_KEY_LENGTH = 16;
         new StreamTokenSigner(
           deriveStreamTokenSecret(
             config.get('STREAM_TOKEN_SECRET', { infer: true }),
-            ApiKeys.parse(config.get('API_KEYS', { infer: true })),
+            ApiKeys.parse(
+              [
+                config.get('API_KEYS', { infer: true }),
+                config.get('ADMIN_API_KEYS', { infer: true }),
+              ].join(','),
+            ),
           ),
           config.get('STREAM_TOKEN_TTL_S', { infer: true }),
         ),

@@ -90,7 +90,7 @@ export class ApiKeyGuard implements CanActivate {
           401,
         );
       }
-      setPrincipal(request, { keyId });
+      setPrincipal(request, this.principal(keyId));
       return;
     }
     const query = request.query as Record<string, unknown>;
@@ -101,14 +101,16 @@ export class ApiKeyGuard implements CanActivate {
         typeof param === 'string' && param !== ''
           ? param
           : streamRoute.defaultConversation;
-      if (claims.conversationId && claims.conversationId !== conversationId) {
+      // Tokens of older versions may lack a conversation: those open the default one only.
+      const bound = claims.conversationId ?? streamRoute.defaultConversation;
+      if (bound !== conversationId) {
         throw new AppError(
           'stream_token_conversation_mismatch',
           'This stream token was issued for another conversation.',
           403,
         );
       }
-      setPrincipal(request, { keyId: claims.keyId });
+      setPrincipal(request, this.principal(claims.keyId));
       return;
     }
     throw new AppError(
@@ -118,6 +120,10 @@ export class ApiKeyGuard implements CanActivate {
         : 'Authentication required: send Authorization: Bearer <key>.',
       401,
     );
+  }
+
+  private principal(keyId: string) {
+    return this.keys.isAdmin(keyId) ? { keyId, admin: true } : { keyId };
   }
 
   private verifyStreamToken(token: string) {

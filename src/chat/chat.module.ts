@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ChatShutdown } from './chat-shutdown.service.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
+import { ConversationAccess } from './conversation-access.service.js';
 import { GenerationRunner } from './generation-runner.service.js';
 import { EventStreamService } from './sse/event-stream.service.js';
 import { StreamRegistry } from './sse/stream-registry.js';
@@ -10,6 +11,7 @@ import { StreamRegistry } from './sse/stream-registry.js';
   controllers: [ChatController],
   providers: [
     ChatService,
+    ConversationAccess,
     ChatShutdown,
     GenerationRunner,
     EventStreamService,

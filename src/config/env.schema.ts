@@ -146,6 +146,15 @@ export class EnvironmentVariables {
   @Min(1)
   MAX_CONVERSATIONS = 10_000;
 
+  /**
+   * Memory (MB) the in-memory mode may use for stored conversations and
+   * replay buffers together; the least recently used go first beyond it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MEMORY_BUDGET_MB = 256;
+
   /** Longest accepted message content, in characters. */
   @Type(() => Number)
   @IsInt()
@@ -312,6 +321,15 @@ export class EnvironmentVariables {
   @Transform(emptyToUndefined)
   @IsString()
   API_KEYS?: string;
+
+  /**
+   * Comma-separated operator keys: they authenticate like API_KEYS and may
+   * also read, stream and cancel every key's conversations. Empty: none.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  ADMIN_API_KEYS?: string;
 
   /** Lifetime of the signed stream tokens that let EventSource authenticate (s). */
   @Type(() => Number)

@@ -21,3 +21,9 @@ export interface Conversation {
 
 /** The conversation without an id: the original page's, where each POST brings its own history. */
 export const DEFAULT_CONVERSATION_ID = 'default';
+
+/**
+ * The owner of conversations made in open mode, and of those stored in Redis
+ * before conversations had owners: only open mode and admin keys reach them.
+ */
+export const ANONYMOUS_OWNER = 'anonymous';
