@@ -120,6 +120,13 @@ export class AccessModule implements OnApplicationBootstrap {
             'Set API_KEYS (comma-separated) before exposing the server.',
         );
       }
+      const provider = this.config.get('LLM_PROVIDER', { infer: true });
+      if (provider !== 'mock') {
+        this.logger.warn(
+          `API_KEYS is not set while LLM_PROVIDER=${provider}: programs on this machine and ` +
+            'the local pages CORS_ORIGINS lets in (files, localhost) can spend its quota.',
+        );
+      }
       return;
     }
     this.keys.lengths.forEach((length, index) => {

@@ -53,9 +53,17 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
+  /** Loopback by default: set 0.0.0.0 (or an address) for containers and remote use. */
   @IsString()
   @MinLength(1)
-  HOST = '0.0.0.0';
+  HOST = '127.0.0.1';
+
+  /**
+   * Host names the server answers to besides local names and IP addresses
+   * (comma-separated; `*.example.com` for sub-domains, `*` for any).
+   */
+  @IsString()
+  ALLOWED_HOSTS = '';
 
   @Type(() => Number)
   @IsInt()
@@ -63,9 +71,12 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT = 8000;
 
-  /** `*` or a comma-separated list of origins allowed by CORS. */
+  /**
+   * Origins allowed by CORS: `*`, or a comma-separated list of origins and
+   * `scheme://host:*` patterns. The default lets in local pages only.
+   */
   @IsString()
-  CORS_ORIGINS = '*';
+  CORS_ORIGINS = 'null,http://localhost:*,http://127.0.0.1:*,http://[::1]:*';
 
   /** Largest accepted request body, in bytes. */
   @Type(() => Number)

@@ -35,7 +35,7 @@ const BUDGET_HOLDER = 'replay';
 /** Estimated bytes of a buffered event besides its data (ids, objects). */
 const EVENT_OVERHEAD_BYTES = 250;
 const sizeOf = (stored: StoredEvent) =>
-  EVENT_OVERHEAD_BYTES + String(stored.event.message.data).length * 2;
+  EVENT_OVERHEAD_BYTES + (stored.event.message.data as string).length * 2;
 
 interface StoredEvent {
   event: ChatEvent;

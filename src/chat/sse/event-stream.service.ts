@@ -167,7 +167,7 @@ function controlRenamer({
   const visible = JSON.stringify(conversationId);
   return (message) => ({
     ...message,
-    data: String(message.data).replace(internal, visible),
+    data: (message.data as string).replace(internal, visible),
   });
 }
 
