@@ -11,10 +11,16 @@ import { APP_GUARD } from '@nestjs/core';
 import { SSE_METADATA } from '@nestjs/common/constants.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
-import { API_KEYS, STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
+import {
+  API_KEYS,
+  AUTH_FAILURE_LIMITS,
+  STREAM_TOKEN_SIGNER,
+} from './access.di-tokens.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeys } from './api-keys.js';
 import { ApiThrottlerGuard } from './api-throttler.guard.js';
+import { AuthFailureCounter } from './auth-failure-counter.js';
+import { MemoryAuthFailureCounter } from './memory-auth-failure-counter.js';
 import {
   deriveStreamTokenSecret,
   StreamTokenSigner,
@@ -97,6 +103,21 @@ const MIN_KEY_LENGTH = 16;
           ),
           config.get('STREAM_TOKEN_TTL_S', { infer: true }),
         ),
+    },
+    {
+      provide: AuthFailureCounter,
+      inject: [ConfigService],
+      useFactory: (config: AppConfig) =>
+        new MemoryAuthFailureCounter(
+          config.get('AUTH_FAILURE_WINDOW_MS', { infer: true }),
+        ),
+    },
+    {
+      provide: AUTH_FAILURE_LIMITS,
+      inject: [ConfigService],
+      useFactory: (config: AppConfig) => ({
+        maxFailures: config.get('AUTH_FAILURE_LIMIT', { infer: true }),
+      }),
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ApiThrottlerGuard },

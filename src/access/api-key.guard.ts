@@ -14,7 +14,13 @@ import {
   ACCEPTS_STREAM_TOKEN,
   type StreamTokenRouteOptions,
 } from './accepts-stream-token.decorator.js';
-import { API_KEYS, STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
+import { HttpErrors } from '../common/errors/http-errors.js';
+import {
+  API_KEYS,
+  AUTH_FAILURE_LIMITS,
+  STREAM_TOKEN_SIGNER,
+} from './access.di-tokens.js';
+import { AuthFailureCounter } from './auth-failure-counter.js';
 import { ApiKeys } from './api-keys.js';
 import { setPrincipal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
@@ -30,7 +36,9 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * the API is open and this guard lets everything through.
  *
  * Failures are 401 with `WWW-Authenticate: Bearer` (403 for a token used on
- * another conversation); nothing presented is ever logged or echoed.
+ * another conversation); nothing presented is ever logged or echoed. Each
+ * 401 counts against the client's address: past AUTH_FAILURE_LIMIT in a
+ * window, the address gets 429 (with Retry-After) until the window ends.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -40,10 +48,13 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: ApiKeys,
     @Inject(STREAM_TOKEN_SIGNER) private readonly tokens: StreamTokenSigner,
+    private readonly failures: AuthFailureCounter,
+    @Inject(AUTH_FAILURE_LIMITS)
+    private readonly limits: { maxFailures: number },
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || !this.keys.enabled) return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
@@ -51,6 +62,8 @@ export class ApiKeyGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
+    const address = request.ip ?? 'unknown';
+    await this.assertNotLockedOut(address);
     try {
       this.authenticate(
         request,
@@ -69,6 +82,7 @@ export class ApiKeyGuard implements CanActivate {
         );
         if (error.status === 401) {
           response.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+          await this.failures.recordFailure(address);
         }
       }
       throw error;
@@ -119,6 +133,18 @@ export class ApiKeyGuard implements CanActivate {
         ? 'Authentication required: send Authorization: Bearer <key>, or a streamToken from POST /server/stream-tokens.'
         : 'Authentication required: send Authorization: Bearer <key>.',
       401,
+    );
+  }
+
+  /** Guessing keys from one address stops after AUTH_FAILURE_LIMIT failures per window. */
+  private async assertNotLockedOut(address: string): Promise<void> {
+    const window = await this.failures.current(address);
+    if (window.failures < this.limits.maxFailures) return;
+    this.metrics?.authFailed('too_many_auth_failures');
+    throw HttpErrors.tooMany(
+      'too_many_auth_failures',
+      'Too many failed authentications from this address; try again later.',
+      { retryAfterSeconds: Math.max(1, Math.ceil(window.resetInMs / 1000)) },
     );
   }
 

@@ -10,6 +10,7 @@ import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 import { allowedHostsMiddleware } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
+import { limitConnections } from './limit-connections.js';
 
 /** The event stream's route (ChatController), kept out of compression. */
 const EVENTS_PATH = '/server/events';
@@ -25,6 +26,14 @@ export function configureHttp(
   config: AppConfig,
 ): void {
   answerClientErrorsAsJson(app.getHttpServer());
+  limitConnections(app.getHttpServer(), {
+    maxConnections: config.get('MAX_CONNECTIONS', { infer: true }),
+    headersTimeoutMs: config.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),
+    keepAliveTimeoutMs: config.get('HTTP_KEEP_ALIVE_TIMEOUT_MS', {
+      infer: true,
+    }),
+    requestTimeoutMs: config.get('HTTP_REQUEST_TIMEOUT_MS', { infer: true }),
+  });
   app.set('trust proxy', config.get('TRUST_PROXY_HOPS', { infer: true }));
   app.disable('x-powered-by');
   app.use(

@@ -78,6 +78,30 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS = 'null,http://localhost:*,http://127.0.0.1:*,http://[::1]:*';
 
+  /** Open sockets beyond which new connections are closed at once (keep it under `ulimit -n`). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MAX_CONNECTIONS = 25_000;
+
+  /** Time a client has to send its request headers (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Time an idle keep-alive connection stays open between requests (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** Time a client has to send a whole request, body included (ms); event streams are not cut by it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
+
   /** Largest accepted request body, in bytes. */
   @Type(() => Number)
   @IsInt()
@@ -369,6 +393,17 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /** Failed authentications (401) from one address per AUTH_FAILURE_WINDOW_MS before it gets 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  AUTH_FAILURE_WINDOW_MS = 5 * 60_000;
 
   /** Concurrent open streams per API key. */
   @Type(() => Number)
