@@ -38,7 +38,7 @@ export function configureHttp(
   app.disable('x-powered-by');
   app.use(
     allowedHostsMiddleware(
-      config.get('ALLOWED_HOSTS', { infer: true }),
+      config.get('ALLOWED_HOSTS', { infer: true }) ?? '',
       config.get('HOST', { infer: true }),
     ),
   );

@@ -62,8 +62,10 @@ export class EnvironmentVariables {
    * Host names the server answers to besides local names and IP addresses
    * (comma-separated; `*.example.com` for sub-domains, `*` for any).
    */
+  @IsOptional()
+  @Transform(emptyToUndefined)
   @IsString()
-  ALLOWED_HOSTS = '';
+  ALLOWED_HOSTS?: string;
 
   @Type(() => Number)
   @IsInt()
