@@ -33,7 +33,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { Observable } from 'rxjs';
+import { takeWhile, type Observable } from 'rxjs';
 import { AcceptsStreamToken } from '../access/accepts-stream-token.decorator.js';
 import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
@@ -166,17 +166,20 @@ export class ChatController {
       ]);
     }
     const conversationId = query.conversationId ?? DEFAULT_CONVERSATION_ID;
-    const channel = await this.access.forStreaming(
+    const { channel, errorsOnly } = await this.access.forStreaming(
       conversationId,
       principalOrAnonymous(request),
     );
-    return this.streams.open({
+    const stream = this.streams.open({
       conversationId,
       channel,
       lastEventId,
       client: clientIdentityOf(request),
       connection: request.res,
     });
+    return errorsOnly
+      ? stream.pipe(takeWhile((m) => m.type === 'error' || !('data' in m)))
+      : stream;
   }
 
   @Get('conversations/:id')

@@ -46,21 +46,30 @@ export class ConversationAccess {
    * Before subscribing: as for posting (an unused id becomes the
    * principal's, so nobody else can post replies into it), or an admin's
    * look at another's. Returns the channel to subscribe to.
+   *
+   * When the store cannot answer (Redis down), the stream is still let open
+   * but marked `errorsOnly`: the bus then ends it with its `bus_unavailable`
+   * event, which tells EventSource to reconnect (it gives up for good on any
+   * answer but 200), and nothing else may pass.
    */
   async forStreaming(
     conversationId: string,
     principal: Principal,
-  ): Promise<string> {
-    if (conversationId !== DEFAULT_CONVERSATION_ID) {
-      const owner = await this.store.claimOwner(
-        conversationId,
-        principal.keyId,
-      );
-      if (owner !== principal.keyId && !principal.admin) {
-        throw notFound(conversationId);
-      }
+  ): Promise<{ channel: string; errorsOnly: boolean }> {
+    const channel = this.channelOf(conversationId, principal);
+    if (conversationId === DEFAULT_CONVERSATION_ID) {
+      return { channel, errorsOnly: false };
     }
-    return this.channelOf(conversationId, principal);
+    let owner: string;
+    try {
+      owner = await this.store.claimOwner(conversationId, principal.keyId);
+    } catch {
+      return { channel, errorsOnly: true };
+    }
+    if (owner !== principal.keyId && !principal.admin) {
+      throw notFound(conversationId);
+    }
+    return { channel, errorsOnly: false };
   }
 
   /** Reading and cancelling: the principal's own, or any for an admin. */

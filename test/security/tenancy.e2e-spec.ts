@@ -276,6 +276,30 @@ describe.each([
       ).toBe(200);
     },
   );
+
+  // Last of its group: Redis restarts empty.
+  it.runIf(withRedis)(
+    'lets no event through to another key while Redis is down (the stream only says to reconnect)',
+    async () => {
+      const id = freshId('outage');
+      const owner = await stream(KEY_A, `?conversationId=${id}`);
+      await ready(owner);
+      const sent = await call(app, 'POST', '/server/send', KEY_A, {
+        conversationId: id,
+        messages: user('during the outage'),
+      });
+      await owner.waitForEnd((sent.body as unknown as Accepted).messageId);
+      await redis!.stop('SIGKILL');
+      const intruder = await stream(KEY_B, `?conversationId=${id}`, '0-0');
+      expect(intruder.response.status).toBe(200);
+      await intruder.waitFor((c) => c.ended, 10_000, 'the end of the stream');
+      expect(intruder.events.map((e) => e.event)).toEqual(['error']);
+      expect(intruder.json<{ code: string }>('error')[0].code).toBe(
+        'bus_unavailable',
+      );
+      await redis!.start();
+    },
+  );
 });
 
 describe('open mode keeps one shared principal', () => {
