@@ -3,6 +3,7 @@ import {
   startAppExpectingFailure,
   type AppProcess,
 } from './support/app-process.js';
+import { preflight } from './support/cors.js';
 import { postJson, SseClient } from './support/sse-client.js';
 
 interface Accepted {
@@ -155,16 +156,8 @@ describe('seed-compatible chat (e2e, mock provider)', () => {
   });
 
   it('answers CORS for a local page of another origin and for a page opened as a file, not for other sites', async () => {
-    const preflight = (origin: string) =>
-      fetch(`${app.url}/server/send`, {
-        method: 'OPTIONS',
-        headers: {
-          Origin: origin,
-          'Access-Control-Request-Method': 'POST',
-          'Access-Control-Request-Headers': 'content-type',
-        },
-      });
-    const local = await preflight('http://localhost:5173');
+    const send = `${app.url}/server/send`;
+    const local = await preflight(send, 'http://localhost:5173');
     expect(local.status).toBeLessThan(300);
     expect(local.headers.get('access-control-allow-origin')).toBe(
       'http://localhost:5173',
@@ -172,7 +165,7 @@ describe('seed-compatible chat (e2e, mock provider)', () => {
     expect(
       local.headers.get('access-control-allow-headers')?.toLowerCase(),
     ).toContain('content-type');
-    const elsewhere = await preflight('http://elsewhere.example');
+    const elsewhere = await preflight(send, 'http://elsewhere.example');
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
     const sent = await postJson(
       `${app.url}/server/send`,

@@ -1,5 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { startApp, type AppProcess } from '../support/app-process.js';
+import { preflight } from '../support/cors.js';
 import { rawRequest } from '../support/raw-request.js';
 
 const JSON_TYPE = { 'Content-Type': 'application/json' };
@@ -67,15 +68,8 @@ describe('safe defaults (e2e)', () => {
     ['http://localhost.evil.example:5173', false],
     ['https://localhost:5173', false],
   ])('CORS lets origin %s in: %s', async (origin, allowed) => {
-    const preflight = await fetch(`${app.url}/server/send`, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: origin,
-        'Access-Control-Request-Method': 'POST',
-        'Access-Control-Request-Headers': 'content-type',
-      },
-    });
-    expect(preflight.headers.get('access-control-allow-origin')).toBe(
+    const answer = await preflight(`${app.url}/server/send`, origin);
+    expect(answer.headers.get('access-control-allow-origin')).toBe(
       allowed ? origin : null,
     );
   });
