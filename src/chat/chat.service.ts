@@ -58,14 +58,15 @@ export class ChatService {
     this.checkLimits(dto.messages);
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
-    await this.access.forWriting(conversationId, principal);
+    const { channel } = await this.access.forWriting(conversationId, principal);
     const messageId = randomUUID();
     const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
     const messages = isDefault
       ? toChatMessages(dto.messages)
       : await this.recordUserTurns(conversationId, messageId, dto.messages);
     this.runner.start({
-      conversationId: this.access.channelOf(conversationId, principal),
+      conversationId,
+      channel,
       messageId,
       persist: !isDefault,
       request: { messages, system: this.systemPrompt },
@@ -87,8 +88,8 @@ export class ChatService {
   }
 
   async deleteConversation(id: string, principal: Principal): Promise<void> {
-    await this.access.forDeleting(id, principal);
-    await this.bus.requestCancel({ conversationId: id });
+    const { channel } = await this.access.forDeleting(id, principal);
+    await this.bus.requestCancel({ conversationId: channel });
     if (!(await this.store.delete(id))) throw notFound(id);
   }
 
@@ -98,7 +99,7 @@ export class ChatService {
     principal: Principal,
     messageId?: string,
   ): Promise<{ conversationId: string; messageId?: string }> {
-    await this.access.forReading(conversationId, principal);
+    const { channel } = await this.access.forReading(conversationId, principal);
     if (conversationId !== DEFAULT_CONVERSATION_ID) {
       const active = await this.store.activeGeneration(conversationId);
       if (!active || (messageId && messageId !== active)) {
@@ -109,10 +110,7 @@ export class ChatService {
       }
       messageId = active;
     }
-    await this.bus.requestCancel({
-      conversationId: this.access.channelOf(conversationId, principal),
-      messageId,
-    });
+    await this.bus.requestCancel({ conversationId: channel, messageId });
     return { conversationId, messageId };
   }
 

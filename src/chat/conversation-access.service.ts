@@ -7,6 +7,12 @@ import {
   DEFAULT_CONVERSATION_ID,
 } from '../conversations/conversation.js';
 
+/** Where a principal's use of a conversation goes: its bus channel, and who owns it. */
+export interface ConversationGrant {
+  channel: string;
+  owner: string;
+}
+
 /**
  * What a principal may do with a conversation, decided in one place for
  * every route. A conversation belongs to the principal that first posted to
@@ -15,37 +21,43 @@ import {
  * read, stream and cancel every conversation, but not write to or delete
  * another's.
  *
- * The default conversation has no stored history and no owner: each
- * principal has its own bus channel for it, so replies never cross keys.
+ * Events travel on a channel named after the conversation and its owner, so
+ * a reply can only ever reach its owner's subscribers: even once an idle
+ * conversation was evicted or expired and another key took its id, the
+ * first owner's open streams hear nothing of the second's. The default
+ * conversation has no stored history and no owner: each principal has its
+ * own channel for it.
  */
 @Injectable()
 export class ConversationAccess {
   constructor(private readonly store: ConversationStore) {}
 
   /**
-   * The bus channel of `conversationId` for this principal. The default
-   * conversation of a key gets a channel id with a `~`, which conversation
-   * ids cannot contain, so no client-chosen id can reach it; open mode keeps
-   * the one shared `default` channel.
+   * The bus channel of `conversationId` owned by `owner`. Open mode's single
+   * principal keeps the plain ids (one shared `default`, as the original page
+   * expects); a key's channels end in `~<key id>`, which conversation ids
+   * cannot contain, so no client-chosen id can reach them.
    */
-  channelOf(conversationId: string, principal: Principal): string {
-    return conversationId === DEFAULT_CONVERSATION_ID &&
-      principal.keyId !== ANONYMOUS_OWNER
-      ? `${DEFAULT_CONVERSATION_ID}~${principal.keyId}`
-      : conversationId;
+  channelOf(conversationId: string, owner: string): string {
+    return owner === ANONYMOUS_OWNER
+      ? conversationId
+      : `${conversationId}~${owner}`;
   }
 
   /** Before posting: the conversation must be unused or the principal's (it then is). */
-  async forWriting(conversationId: string, principal: Principal) {
-    if (conversationId === DEFAULT_CONVERSATION_ID) return;
-    const owner = await this.store.claimOwner(conversationId, principal.keyId);
+  async forWriting(
+    conversationId: string,
+    principal: Principal,
+  ): Promise<ConversationGrant> {
+    const owner = await this.claim(conversationId, principal);
     if (owner !== principal.keyId) throw notFound(conversationId);
+    return this.grant(conversationId, owner);
   }
 
   /**
    * Before subscribing: as for posting (an unused id becomes the
-   * principal's, so nobody else can post replies into it), or an admin's
-   * look at another's. Returns the channel to subscribe to.
+   * principal's, so that nobody else can post into it while it listens),
+   * or an admin's look at another's.
    *
    * When the store cannot answer (Redis down), the stream is still let open
    * but marked `errorsOnly`: the bus then ends it with its `bus_unavailable`
@@ -55,43 +67,61 @@ export class ConversationAccess {
   async forStreaming(
     conversationId: string,
     principal: Principal,
-  ): Promise<{ channel: string; errorsOnly: boolean }> {
-    const channel = this.channelOf(conversationId, principal);
-    if (conversationId === DEFAULT_CONVERSATION_ID) {
-      return { channel, errorsOnly: false };
-    }
+  ): Promise<ConversationGrant & { errorsOnly: boolean }> {
     let owner: string;
     try {
-      owner = await this.store.claimOwner(conversationId, principal.keyId);
+      owner = await this.claim(conversationId, principal);
     } catch {
-      return { channel, errorsOnly: true };
+      return {
+        ...this.grant(conversationId, principal.keyId),
+        errorsOnly: true,
+      };
     }
     if (owner !== principal.keyId && !principal.admin) {
       throw notFound(conversationId);
     }
-    return { channel, errorsOnly: false };
+    return { ...this.grant(conversationId, owner), errorsOnly: false };
   }
 
   /** Reading and cancelling: the principal's own, or any for an admin. */
-  async forReading(conversationId: string, principal: Principal) {
-    await this.assertOwned(conversationId, principal, principal.admin === true);
+  forReading(
+    conversationId: string,
+    principal: Principal,
+  ): Promise<ConversationGrant> {
+    return this.owned(conversationId, principal, principal.admin === true);
   }
 
   /** Deleting: the principal's own only. */
-  async forDeleting(conversationId: string, principal: Principal) {
-    await this.assertOwned(conversationId, principal, false);
+  forDeleting(
+    conversationId: string,
+    principal: Principal,
+  ): Promise<ConversationGrant> {
+    return this.owned(conversationId, principal, false);
   }
 
-  private async assertOwned(
+  private claim(conversationId: string, principal: Principal) {
+    return conversationId === DEFAULT_CONVERSATION_ID
+      ? Promise.resolve(principal.keyId)
+      : this.store.claimOwner(conversationId, principal.keyId);
+  }
+
+  private async owned(
     conversationId: string,
     principal: Principal,
     anyOwner: boolean,
-  ): Promise<void> {
-    if (conversationId === DEFAULT_CONVERSATION_ID) return;
-    const owner = await this.store.ownerOf(conversationId);
+  ): Promise<ConversationGrant> {
+    const owner =
+      conversationId === DEFAULT_CONVERSATION_ID
+        ? principal.keyId
+        : await this.store.ownerOf(conversationId);
     if (owner === undefined || (owner !== principal.keyId && !anyOwner)) {
       throw notFound(conversationId);
     }
+    return this.grant(conversationId, owner);
+  }
+
+  private grant(conversationId: string, owner: string): ConversationGrant {
+    return { channel: this.channelOf(conversationId, owner), owner };
   }
 }
 

@@ -22,6 +22,8 @@ import { MetricsService } from '../metrics/metrics.service.js';
 
 export interface GenerationJob {
   conversationId: string;
+  /** The bus channel of its events, when not the conversation id (a key's own channel). */
+  channel?: string;
   messageId: string;
   request: LlmRequest;
   /** Store the reply as an assistant turn and release the conversation's claim. */
@@ -114,11 +116,11 @@ export class GenerationRunner {
     running: Running,
     cancelReason: () => CancelReason | undefined,
   ): Promise<void> {
-    const { conversationId, messageId } = job;
+    const { messageId } = job;
     const watchers = this.watch(job, running);
     const publish = (event: ChatEventInput) => {
       this.metrics?.eventPublished(event.type);
-      return this.bus.publish(conversationId, event);
+      return this.bus.publish(job.channel ?? job.conversationId, event);
     };
     const reply = { text: '' };
     let ending: Ending;
@@ -228,11 +230,12 @@ export class GenerationRunner {
 
   /** Cancellation from any instance, and from the last listener leaving. */
   private watch(job: GenerationJob, running: Running): Subscription {
-    const { conversationId, messageId } = job;
+    const { messageId } = job;
+    const channel = job.channel ?? job.conversationId;
     const watchers = new Subscription();
     watchers.add(
       this.bus
-        .cancelRequests(conversationId)
+        .cancelRequests(channel)
         .pipe(
           filter(
             (request) => !request.messageId || request.messageId === messageId,
@@ -242,7 +245,7 @@ export class GenerationRunner {
     );
     watchers.add(
       this.bus
-        .listenerCount(conversationId)
+        .listenerCount(channel)
         .pipe(
           map((count) => count > 0),
           distinctUntilChanged(),

@@ -302,6 +302,68 @@ describe.each([
   );
 });
 
+describe('an evicted conversation id taken by another key', () => {
+  let app: AppProcess;
+  beforeAll(async () => {
+    app = await startApp({
+      API_KEYS: `${KEY_A},${KEY_B}`,
+      MAX_CONVERSATIONS: '1',
+    });
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it("sends the new owner's replies to the new owner only, never to the first owner's open stream", async () => {
+    const open = async (key: string, id: string) => {
+      const client = await SseClient.open(
+        `${app.url}/server/events?conversationId=${id}`,
+        { headers: bearer(key) },
+      );
+      await client.waitFor((c) => c.ofType('ready').length > 0);
+      return client;
+    };
+    const id = freshId('recycled');
+    const first = await open(KEY_A, id);
+    const second = await open(KEY_A, `${id}-next`);
+    try {
+      const mine = await call(app, 'POST', '/server/send', KEY_A, {
+        conversationId: id,
+        messages: user('first owner'),
+      });
+      await first.waitForEnd((mine.body as unknown as Accepted).messageId);
+      // MAX_CONVERSATIONS=1: the next conversation evicts the first.
+      const next = await call(app, 'POST', '/server/send', KEY_A, {
+        conversationId: `${id}-next`,
+        messages: user('evicts the first'),
+      });
+      await second.waitForEnd((next.body as unknown as Accepted).messageId);
+      expect(
+        (await call(app, 'GET', `/server/conversations/${id}`, KEY_A)).status,
+      ).toBe(404);
+
+      const taken = await open(KEY_B, id);
+      try {
+        const theirs = await call(app, 'POST', '/server/send', KEY_B, {
+          conversationId: id,
+          messages: user('second owner'),
+        });
+        expect(theirs.status).toBe(202);
+        const { messageId } = theirs.body as unknown as Accepted;
+        await taken.waitForEnd(messageId);
+        expect(
+          first.ofType('delta').filter((e) => e.data.includes(messageId)),
+        ).toEqual([]);
+        expect(first.ofType('done')).toHaveLength(1);
+      } finally {
+        await taken.close();
+      }
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  });
+});
+
 describe('open mode keeps one shared principal', () => {
   let app: AppProcess;
   beforeAll(async () => {
