@@ -146,6 +146,10 @@ export class ChatController {
     type: ErrorResponseDto,
     description: 'stream_token_conversation_mismatch',
   })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'conversation_not_found: the conversation is another key’s',
+  })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
     description:

@@ -255,6 +255,10 @@ describe.each([
       (await owner.waitForEnd(messageId, 30_000)).data,
     ) as { finishReason: string };
     expect(end.finishReason).toBe('cancelled');
+    // The admin's stream is the owner's: it sees the same reply end.
+    expect((await admin.waitForEnd(messageId, 30_000)).data).toBe(
+      (await owner.waitForEnd(messageId)).data,
+    );
   });
 
   it.runIf(withRedis)(
