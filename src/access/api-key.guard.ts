@@ -27,6 +27,8 @@ import { IS_PUBLIC } from './public.decorator.js';
 import { StreamTokenError, StreamTokenSigner } from './stream-token-signer.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/** Refusals that count against the address (AUTH_FAILURE_LIMIT). */
+const GUESSES = new Set(['invalid_api_key', 'invalid_stream_token']);
 
 /**
  * When API_KEYS is set, every route needs `Authorization: Bearer <key>`
@@ -37,8 +39,9 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  *
  * Failures are 401 with `WWW-Authenticate: Bearer` (403 for a token used on
  * another conversation); nothing presented is ever logged or echoed. Each
- * 401 counts against the client's address: past AUTH_FAILURE_LIMIT in a
- * window, the address gets 429 (with Retry-After) until the window ends.
+ * wrong key or forged token counts against the client's address: past
+ * AUTH_FAILURE_LIMIT in a window, the address gets 429 (with Retry-After)
+ * until the window ends.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -82,8 +85,10 @@ export class ApiKeyGuard implements CanActivate {
         );
         if (error.status === 401) {
           response.setHeader('WWW-Authenticate', 'Bearer realm="api"');
-          await this.failures.recordFailure(address);
         }
+        // Only a wrong credential is a guess: a missing or expired one is a
+        // page that has not been given its key yet, or one to renew.
+        if (GUESSES.has(error.code)) await this.failures.recordFailure(address);
       }
       throw error;
     }

@@ -396,7 +396,7 @@ export class EnvironmentVariables {
   @Min(1000)
   RATE_LIMIT_WINDOW_MS = 60_000;
 
-  /** Failed authentications (401) from one address per AUTH_FAILURE_WINDOW_MS before it gets 429. */
+  /** Wrong keys or forged stream tokens from one address per AUTH_FAILURE_WINDOW_MS before it gets 429. */
   @Type(() => Number)
   @IsInt()
   @Min(1)

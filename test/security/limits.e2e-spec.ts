@@ -36,6 +36,11 @@ describe('failed authentication is limited per address (e2e)', () => {
         {},
         { Authorization: `Bearer ${key}` },
       );
+    // A missing key is not a guess: it does not count.
+    for (let i = 0; i < 8; i++) {
+      const bare = await fetch(`${app.url}/server/conversations/x`);
+      expect(bare.status).toBe(401);
+    }
     for (let i = 0; i < 5; i++) {
       expect((await attempt(`wrong-${i}-0123456789abcdef`)).status).toBe(401);
     }
@@ -46,7 +51,7 @@ describe('failed authentication is limited per address (e2e)', () => {
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect((await attempt(KEY)).status).toBe(429);
-    // Missing credentials count as well: they are failures too.
+    // Once locked out, the address is refused whatever it sends.
     const bare = await fetch(`${app.url}/server/conversations/x`);
     expect(bare.status).toBe(429);
   });
