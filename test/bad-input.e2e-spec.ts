@@ -10,15 +10,19 @@ import { openAiEnv } from './support/provider-env.js';
 import { rawRequest } from './support/raw-request.js';
 import { postJson, type SseClient } from './support/sse-client.js';
 
-/** The code and the named fields of an error body, in either format. */
+/** The code, the named fields and the message of an error body, in either format. */
 const READ_ERROR: Record<
   BadInputRoute['errorFormat'],
-  (body: any, status: number) => { code: string; fields: string[] }
+  (
+    body: any,
+    status: number,
+  ) => { code: string; fields: string[]; message: string }
 > = {
   gateway: (
     body: {
       statusCode: number;
       code: string;
+      message: string;
       details?: { errors?: { field: string }[] };
     },
     status,
@@ -27,15 +31,28 @@ const READ_ERROR: Record<
     return {
       code: body.code,
       fields: body.details?.errors?.map((e) => e.field) ?? [],
+      message: body.message,
     };
   },
   openai: (body: {
-    error: { type: string; code: string; param: string | null };
+    error: {
+      type: string;
+      code: string;
+      param: string | null;
+      message: string;
+    };
   }) => {
     expect(body.error.type).toBe('invalid_request_error');
-    return { code: body.error.code, fields: [body.error.param ?? ''] };
+    return {
+      code: body.error.code,
+      fields: [body.error.param ?? ''],
+      message: body.error.message,
+    };
   },
 };
+
+/** A message that names its field, then names it again: `a.b: a.b must …`. */
+const NAMED_TWICE = /^([\w.]+): .*(?<!\w)\1(?!\w)/;
 
 /** What a stack trace or an internal path looks like in a body. */
 const INTERNALS =
@@ -108,6 +125,8 @@ describe('bad input never reaches the model (e2e, OpenAI provider on a fake upst
         );
         expect(error.code, answer.text).toBe(row.code);
         expect(error.fields, answer.text).toContain(row.field);
+        // The message names its field once (`a.b must …`, not `a.b: a.b must …`).
+        expect(error.message, answer.text).not.toMatch(NAMED_TWICE);
         expect(answer.text).not.toMatch(INTERNALS);
         expect(fake.chatRequests).toHaveLength(upstreamBefore);
         expect(app.child.exitCode).toBeNull();

@@ -140,21 +140,23 @@ describe('OpenAI-compatible API with the official SDK (e2e, mock provider)', () 
     const bad = error as BadRequestError;
     expect(bad.status).toBe(400);
     expect(bad.type).toBe('invalid_request_error');
-    expect(bad.param).toBe('messages.0.role');
+    // A tool result must answer a call of the assistant turn before it.
+    expect(bad.param).toBe('messages.0.tool_call_id');
     expect(bad.code).toBe('validation_failed');
     expect(bad.requestID).toBeTruthy();
   });
 
-  it('refuses what it cannot honour (tools, n > 1) instead of ignoring it', async () => {
-    const tools = await client.chat.completions
+  it('refuses what it cannot honour (logprobs, n > 1) instead of ignoring it', async () => {
+    const logprobs = await client.chat.completions
       .create({
         model: MODEL,
         messages: [{ role: 'user', content: 'x' }],
-        tools: [{ type: 'function', function: { name: 'f', parameters: {} } }],
+        logprobs: true,
       })
       .catch((e: unknown) => e as BadRequestError);
-    expect(tools).toBeInstanceOf(BadRequestError);
-    expect((tools as BadRequestError).param).toBe('tools');
+    expect(logprobs).toBeInstanceOf(BadRequestError);
+    expect((logprobs as BadRequestError).param).toBe('logprobs');
+    expect((logprobs as BadRequestError).message).toContain('mock provider');
     const many = await client.chat.completions
       .create({
         model: MODEL,

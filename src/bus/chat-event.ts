@@ -6,7 +6,7 @@ import type { MessageEvent } from '@nestjs/common';
  * event carrying JSON.
  */
 export type ChatEventType =
-  'ready' | 'delta' | 'done' | 'error' | 'message' | 'reset';
+  'ready' | 'delta' | 'tool_call' | 'done' | 'error' | 'message' | 'reset';
 
 export interface ChatEventInput {
   type: ChatEventType;

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { ChatShutdown } from './chat-shutdown.service.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
@@ -8,6 +9,7 @@ import { EventStreamService } from './sse/event-stream.service.js';
 import { StreamRegistry } from './sse/stream-registry.js';
 
 @Module({
+  imports: [RequestPolicyModule],
   controllers: [ChatController],
   providers: [
     ChatService,

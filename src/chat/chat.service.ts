@@ -12,7 +12,8 @@ import {
   type Conversation,
   type Turn,
 } from '../conversations/conversation.js';
-import type { ChatMessage } from '../llm/llm.types.js';
+import type { ChatMessage, ChatRole } from '../llm/llm.types.js';
+import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import type { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { ConversationAccess, notFound } from './conversation-access.service.js';
@@ -28,26 +29,21 @@ import { GenerationRunner } from './generation-runner.service.js';
  */
 @Injectable()
 export class ChatService {
-  private readonly maxMessageChars: number;
-  private readonly maxMessages: number;
   private readonly claimTtlMs: number;
-  private readonly systemPrompt?: string;
 
   constructor(
     private readonly runner: GenerationRunner,
     private readonly store: ConversationStore,
     private readonly bus: ChatEventBus,
     private readonly lifecycle: AppLifecycle,
+    private readonly policy: ChatRequestPolicy,
     private readonly access: ConversationAccess,
     @Inject(ConfigService) config: AppConfig,
   ) {
-    this.maxMessageChars = config.get('MAX_MESSAGE_CHARS', { infer: true });
-    this.maxMessages = config.get('MAX_HISTORY_MESSAGES', { infer: true });
     // The claim outlives the longest possible generation, so it only expires
     // by itself when the instance that held it died.
     this.claimTtlMs =
       config.get('LLM_TOTAL_TIMEOUT_MS', { infer: true }) + 60_000;
-    this.systemPrompt = config.get('SYSTEM_PROMPT', { infer: true });
   }
 
   async send(
@@ -55,21 +51,25 @@ export class ChatService {
     principal: Principal,
   ): Promise<SendAcceptedDto> {
     this.lifecycle.assertAccepting();
-    this.checkLimits(dto.messages);
+    const request = this.policy.prepare(dto.messages, dto);
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
     const { channel } = await this.access.forWriting(conversationId, principal);
     const messageId = randomUUID();
     const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
-    const messages = isDefault
-      ? toChatMessages(dto.messages)
-      : await this.recordUserTurns(conversationId, messageId, dto.messages);
+    if (!isDefault) {
+      request.messages = await this.recordUserTurns(
+        conversationId,
+        messageId,
+        dto.messages,
+      );
+    }
     this.runner.start({
       conversationId,
       channel,
       messageId,
       persist: !isDefault,
-      request: { messages, system: this.systemPrompt },
+      request,
     });
     return { conversationId, messageId };
   }
@@ -123,7 +123,7 @@ export class ChatService {
   private async recordUserTurns(
     conversationId: string,
     messageId: string,
-    posted: ChatMessage[],
+    posted: TextTurn[],
   ): Promise<ChatMessage[]> {
     if (
       !(await this.store.claimGeneration(
@@ -145,7 +145,7 @@ export class ChatService {
         stored.filter((turn) => turn.content.length > 0),
       );
       const now = new Date().toISOString();
-      const asTurns = (messages: ChatMessage[]): Turn[] =>
+      const asTurns = (messages: TextTurn[]): Turn[] =>
         messages.map((m) => ({
           role: m.role,
           content: m.content,
@@ -164,7 +164,7 @@ export class ChatService {
       const messages = toChatMessages(
         conversation.turns.filter((turn) => turn.content.length > 0),
       );
-      this.checkCount(messages.length, 'conversation history');
+      this.policy.checkCount(messages.length);
       return messages;
     } catch (error) {
       await this.store.releaseGeneration(conversationId, messageId);
@@ -183,54 +183,19 @@ export class ChatService {
       );
     }
   }
-
-  private checkLimits(messages: ChatMessage[]): void {
-    this.checkCount(messages.length, 'messages');
-    const last = messages.at(-1);
-    if (last?.role !== 'user') {
-      const field = `messages.${messages.length - 1}.role`;
-      const text = `${field} must be "user": the conversation must end with a user message`;
-      throw HttpErrors.validation(text, [
-        { field, rule: 'lastIsUser', message: text },
-      ]);
-    }
-    // The model has nothing to answer, and the ERNIE providers drop blank
-    // turns: the previous question would silently be answered a second time.
-    if (last.content.trim().length === 0) {
-      const field = `messages.${messages.length - 1}.content`;
-      const text = `${field} must contain text, not only whitespace`;
-      throw HttpErrors.validation(text, [
-        { field, rule: 'isNotBlank', message: text },
-      ]);
-    }
-    messages.forEach((message, index) => {
-      if (message.content.length > this.maxMessageChars) {
-        const field = `messages.${index}.content`;
-        const text = `${field} must be at most ${this.maxMessageChars} characters (MAX_MESSAGE_CHARS)`;
-        throw HttpErrors.validation(text, [
-          { field, rule: 'maxLength', message: text },
-        ]);
-      }
-    });
-  }
-
-  private checkCount(count: number, what: string): void {
-    if (count > this.maxMessages) {
-      const text = `${what} must hold at most ${this.maxMessages} messages (MAX_HISTORY_MESSAGES)`;
-      throw HttpErrors.validation(`messages: ${text}`, [
-        { field: 'messages', rule: 'arrayMaxSize', message: text },
-      ]);
-    }
-  }
 }
 
-function toChatMessages(
-  turns: readonly { role: ChatMessage['role']; content: string }[],
-): ChatMessage[] {
+/** A stored conversation holds text turns only. */
+interface TextTurn {
+  role: ChatRole;
+  content: string;
+}
+
+function toChatMessages(turns: readonly TextTurn[]): TextTurn[] {
   return turns.map(({ role, content }) => ({ role, content }));
 }
 
-function startsWith(posted: ChatMessage[], history: ChatMessage[]): boolean {
+function startsWith(posted: TextTurn[], history: TextTurn[]): boolean {
   return (
     history.length < posted.length &&
     history.every(

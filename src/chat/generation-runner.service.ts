@@ -17,6 +17,7 @@ import { ConversationStore } from '../conversations/conversation-store.js';
 import type { TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import { LlmService } from '../llm/llm.service.js';
+import { ToolCallAccumulator } from '../llm/tool-call-accumulator.js';
 import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 
@@ -154,21 +155,31 @@ export class GenerationRunner {
     const { messageId } = job;
     let finishReason = 'stop';
     let usage: LlmUsage | undefined;
+    const toolCalls = new ToolCallAccumulator();
     for await (const chunk of this.llm.stream(job.request, signal)) {
       if (chunk.type === 'delta') {
         if (chunk.text.length === 0) continue;
         reply.text += chunk.text;
         await publish({ type: 'delta', data: { messageId, text: chunk.text } });
+      } else if (chunk.type === 'tool_call') {
+        toolCalls.add(chunk);
+        const { type: _type, ...fragment } = chunk;
+        await publish({ type: 'tool_call', data: { messageId, ...fragment } });
       } else {
         finishReason = chunk.finishReason;
         usage = chunk.usage;
       }
     }
     const text = reply.text;
+    const calls = toolCalls.calls;
+    const done = { messageId, text, finishReason, usage };
     return {
       status: 'complete',
       events: [
-        { type: 'done', data: { messageId, text, finishReason, usage } },
+        {
+          type: 'done',
+          data: calls.length > 0 ? { ...done, toolCalls: calls } : done,
+        },
         { type: 'message', data: text },
       ],
     };

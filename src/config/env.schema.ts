@@ -198,7 +198,10 @@ export class EnvironmentVariables {
   @Min(1)
   MAX_MESSAGE_CHARS = 20_000;
 
-  /** Most messages in one request, and turns kept per conversation. */
+  /**
+   * Most messages one model call receives: posted in a request, or a stored
+   * history with the new turn (conversations keep their newest this many).
+   */
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -302,6 +305,12 @@ export class EnvironmentVariables {
   @IsUrl(url)
   QIANFAN_BASE_URL = 'https://qianfan.baidubce.com';
 
+  /** Input characters the Qianfan model accepts; older exchanges are dropped past it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  QIANFAN_MAX_INPUT_CHARS = 11_200;
+
   // Any OpenAI-compatible upstream
   @IsOptional()
   @Transform(emptyToUndefined)
@@ -314,6 +323,12 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(1)
   OPENAI_MODEL = 'gpt-4o-mini';
+
+  /** Input characters the OpenAI-compatible model accepts; older exchanges are dropped past it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  OPENAI_MAX_INPUT_CHARS = 400_000;
 
   // ── event bus / scale-out ───────────────────────────────────────────────
   @IsIn(EVENT_BUSES)

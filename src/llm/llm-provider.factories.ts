@@ -72,6 +72,9 @@ export const PROVIDER_FACTORIES: Record<
       defaultHeaders: appId ? { appid: appId } : undefined,
       connectTimeoutMs: policy.connectTimeoutMs,
       alternatingTurns: true,
+      maxInputChars: config.get('QIANFAN_MAX_INPUT_CHARS', { infer: true }),
+      // Qianfan v2 documents only the newer name (PARAMETER_FATES maps to it).
+      maxTokensField: 'max_completion_tokens',
     });
   },
 
@@ -84,5 +87,6 @@ export const PROVIDER_FACTORIES: Record<
       model: config.get('OPENAI_MODEL', { infer: true }),
       connectTimeoutMs: policy.connectTimeoutMs,
       alternatingTurns: false,
+      maxInputChars: config.get('OPENAI_MAX_INPUT_CHARS', { infer: true }),
     }),
 };

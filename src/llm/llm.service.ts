@@ -102,7 +102,8 @@ export class LlmService {
           totalDeadline,
           () => emittedDelta,
         )) {
-          if (chunk.type === 'delta') {
+          // A tool-call fragment is output too: no retry may repeat it.
+          if (chunk.type !== 'finish') {
             if (!emittedDelta) observer.onFirstToken?.(Date.now() - startedAt);
             emittedDelta = true;
           }

@@ -1,9 +1,25 @@
+/** The roles of plain-text turns (what a stored conversation holds). */
 export type ChatRole = 'user' | 'assistant';
+/** Every role a provider receives: text turns and tool results. */
+export type MessageRole = ChatRole | 'tool';
+
+/** A function the model asked to call, with its arguments as a JSON string. */
+export interface LlmToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
 
 /** One turn of a conversation, as every provider receives it. */
 export interface ChatMessage {
-  role: ChatRole;
+  role: MessageRole;
   content: string;
+  /** An assistant turn that called tools (its `content` may then be empty). */
+  toolCalls?: LlmToolCall[];
+  /** A `tool` turn: the call it answers. */
+  toolCallId?: string;
+  /** A `tool` turn: the function's name, when the client gave it (ERNIE v1 needs it). */
+  name?: string;
 }
 
 export interface LlmUsage {
@@ -12,30 +28,81 @@ export interface LlmUsage {
   totalTokens: number;
 }
 
+/** A function the model may call (OpenAI's `tools[].function`). */
+export interface LlmTool {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters?: Record<string, unknown>;
+  strict?: boolean;
+}
+
+/** `none`, `auto`, `required`, or one named function. */
+export type LlmToolChoice = 'none' | 'auto' | 'required' | { name: string };
+
+export type LlmResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: Record<string, unknown> };
+
+/** The name under which the client sent its token limit; forwarded as sent where the upstream takes both. */
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
+
 export interface LlmRequest {
-  /** The conversation so far, oldest first, ending with the user's new message. */
+  /** The conversation so far, oldest first, ending with a user or tool message. */
   messages: ChatMessage[];
   /** Optional system prompt; providers place it where their API wants it. */
   system?: string;
   /** Opaque end-user id some upstreams accept for abuse tracking. */
   userId?: string;
   /**
-   * Sampling settings a client asked for (the OpenAI-compatible route passes
-   * them on). Providers forward those their API has and ignore the others;
-   * absent means the upstream's default.
+   * Generation settings a client asked for. Which provider takes which, and
+   * under what name, is `PARAMETER_FATES`: the request policy refuses what
+   * the configured provider cannot honour, so a provider sees only what it
+   * maps. Absent means the upstream's default.
    */
   temperature?: number;
   topP?: number;
   /** Most tokens to generate. */
   maxTokens?: number;
+  maxTokensField?: MaxTokensField;
+  stop?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  responseFormat?: LlmResponseFormat;
+  tools?: LlmTool[];
+  toolChoice?: LlmToolChoice;
+  parallelToolCalls?: boolean;
+  /**
+   * OpenAI-only parameters (`logit_bias`, `reasoning_effort`, `metadata`…),
+   * already validated, under their OpenAI names: forwarded as they are by the
+   * providers whose fate for them is `forward`.
+   */
+  passthrough?: Record<string, unknown>;
 }
 
 /**
- * What a provider yields: zero or more text deltas, then exactly one `finish`.
- * Failures are thrown as `LlmError`.
+ * A fragment of a tool call, framed as OpenAI streams them: the first
+ * fragment of call `index` carries its `id` and `name`, later ones only more
+ * of the arguments' JSON text.
+ */
+export interface LlmToolCallDelta {
+  type: 'tool_call';
+  index: number;
+  id?: string;
+  name?: string;
+  argumentsDelta: string;
+}
+
+/**
+ * What a provider yields: zero or more text deltas and tool-call fragments,
+ * then exactly one `finish` (`stop`, `length`, `tool_calls`…). Failures are
+ * thrown as `LlmError`.
  */
 export type LlmChunk =
   | { type: 'delta'; text: string }
+  | LlmToolCallDelta
   | { type: 'finish'; finishReason: string; usage?: LlmUsage };
 
 /** Timeouts and retry policy shared by every provider. */

@@ -4,6 +4,7 @@ import { StreamRegistry } from '../chat/sse/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { LlmService } from '../llm/llm.service.js';
+import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 
@@ -12,12 +13,14 @@ const SETTINGS: Record<string, unknown> = {
   MAX_HISTORY_MESSAGES: 5,
   SHUTDOWN_GRACE_MS: 1_000,
   SYSTEM_PROMPT: 'Server rules.',
+  LLM_PROVIDER: 'mock',
 };
 
 async function service(): Promise<ChatCompletionsService> {
   const moduleRef = await Test.createTestingModule({
     providers: [
       ChatCompletionsService,
+      ChatRequestPolicy,
       { provide: LlmService, useValue: { model: 'm' } },
       { provide: StreamRegistry, useValue: {} },
       AppLifecycle,
@@ -84,6 +87,7 @@ describe('ChatCompletionsService.prepare', () => {
       temperature: 0.2,
       topP: 0.9,
       maxTokens: 10,
+      maxTokensField: 'max_tokens',
     });
     expect(includeUsage).toBe(false);
   });
@@ -98,6 +102,7 @@ describe('ChatCompletionsService.prepare', () => {
       }),
     );
     expect(prepared.request.maxTokens).toBe(20);
+    expect(prepared.request.maxTokensField).toBe('max_completion_tokens');
     expect(prepared.includeUsage).toBe(true);
   });
 
@@ -119,12 +124,12 @@ describe('ChatCompletionsService.prepare', () => {
         { role: 'user', content: 'Hi' },
         { role: 'assistant', content: 'Yo' },
       ]),
-      'messages',
+      'messages.1.role',
     ],
     [
       'has only system turns',
       body([{ role: 'system', content: 'Rules' }]),
-      'messages',
+      'messages.0.role',
     ],
     [
       'has an empty user turn',

@@ -11,22 +11,27 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientIdentity } from '../access/principal.js';
 import { StreamRegistry } from '../chat/sse/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
-import { HttpErrors, type FieldError } from '../common/errors/http-errors.js';
+import { HttpErrors } from '../common/errors/http-errors.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { LlmService } from '../llm/llm.service.js';
-import type { ChatMessage, LlmRequest, LlmUsage } from '../llm/llm.types.js';
+import { ToolCallAccumulator } from '../llm/tool-call-accumulator.js';
+import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
+import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
+import { invalidField } from '../request-policy/invalid-field.js';
 import { CompletionFormat } from './completion-format.js';
 import { CompletionStream } from './completion-stream.js';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import type { ChatCompletionDto } from './dto/chat-completion.dto.js';
-import { contentText } from './dto/is-message-content.decorator.js';
+import { toIncomingMessages } from './incoming-messages.js';
 import { completionError, toOpenAiError } from './openai-errors.js';
 
 /** A validated request, ready for the model. */
 export interface PreparedCompletion {
   request: LlmRequest;
   includeUsage: boolean;
+  /** The client used `functions`: calls go back as `function_call`, as OpenAI does. */
+  legacyFunctions: boolean;
 }
 
 const SHUTDOWN = 'shutdown';
@@ -44,81 +49,32 @@ export class ChatCompletionsService
 {
   private readonly logger = new Logger(ChatCompletionsService.name);
   private readonly inFlight = new Map<AbortController, Promise<unknown>>();
-  private readonly maxMessageChars: number;
-  private readonly maxMessages: number;
   private readonly graceMs: number;
-  private readonly systemPrompt?: string;
   private drainStartedAt = 0;
 
   constructor(
     private readonly llm: LlmService,
     private readonly lifecycle: AppLifecycle,
     private readonly streams: StreamRegistry,
+    private readonly policy: ChatRequestPolicy,
     @Inject(ConfigService) config: AppConfig,
   ) {
-    this.maxMessageChars = config.get('MAX_MESSAGE_CHARS', { infer: true });
-    this.maxMessages = config.get('MAX_HISTORY_MESSAGES', { infer: true });
     this.graceMs = config.get('SHUTDOWN_GRACE_MS', { infer: true });
-    this.systemPrompt = config.get('SYSTEM_PROMPT', { infer: true });
   }
 
   /** Checks what the DTO cannot express and builds the model request; throws 400s. */
   prepare(dto: ChatCompletionRequestDto): PreparedCompletion {
-    const fail = (field: string, rule: string, message: string): never => {
-      throw HttpErrors.validation(`${field}: ${message}`, [
-        { field, rule, message } satisfies FieldError,
-      ]);
-    };
     if (dto.stream_options && !dto.stream) {
-      fail(
+      invalidField(
         'stream_options',
         'requiresStream',
         'stream_options is only allowed when stream is true',
       );
     }
-    if (dto.messages.length > this.maxMessages) {
-      fail(
-        'messages',
-        'arrayMaxSize',
-        `at most ${this.maxMessages} messages are accepted (MAX_HISTORY_MESSAGES)`,
-      );
-    }
-    const system: string[] = this.systemPrompt ? [this.systemPrompt] : [];
-    const messages: ChatMessage[] = [];
-    dto.messages.forEach((message, index) => {
-      const text = contentText(message.content);
-      if (text.length > this.maxMessageChars) {
-        fail(
-          `messages.${index}.content`,
-          'maxLength',
-          `content must be at most ${this.maxMessageChars} characters (MAX_MESSAGE_CHARS)`,
-        );
-      }
-      if (message.role === 'system' || message.role === 'developer') {
-        if (text) system.push(text);
-      } else if (message.role === 'user' && !text) {
-        fail(`messages.${index}.content`, 'isNotEmpty', 'content is empty');
-      } else if (text || message.role === 'user') {
-        messages.push({ role: message.role, content: text });
-      }
-    });
-    if (messages.at(-1)?.role !== 'user') {
-      fail(
-        'messages',
-        'endsWithUser',
-        'the last non-system message must have role user',
-      );
-    }
     return {
-      request: {
-        messages,
-        system: system.length > 0 ? system.join('\n\n') : undefined,
-        userId: dto.user,
-        temperature: dto.temperature,
-        topP: dto.top_p,
-        maxTokens: dto.max_completion_tokens ?? dto.max_tokens,
-      },
+      request: this.policy.prepare(toIncomingMessages(dto.messages), dto),
       includeUsage: dto.stream_options?.include_usage === true,
+      legacyFunctions: dto.functions !== undefined,
     };
   }
 
@@ -128,19 +84,25 @@ export class ChatCompletionsService
     clientGone: AbortSignal,
   ): Promise<ChatCompletionDto> {
     return this.track(clientGone, async (signal) => {
-      const format = new CompletionFormat(this.llm.model);
+      const format = new CompletionFormat(
+        this.llm.model,
+        false,
+        prepared.legacyFunctions,
+      );
+      const toolCalls = new ToolCallAccumulator();
       let text = '';
       let finishReason = 'stop';
       let usage: LlmUsage | undefined;
       try {
         for await (const chunk of this.llm.stream(prepared.request, signal)) {
           if (chunk.type === 'delta') text += chunk.text;
+          else if (chunk.type === 'tool_call') toolCalls.add(chunk);
           else ({ finishReason, usage } = chunk);
         }
       } catch (error) {
         throw this.failure(error, signal);
       }
-      return format.completion(text, finishReason, usage);
+      return format.completion(text, finishReason, usage, toolCalls.calls);
     });
   }
 
@@ -161,6 +123,7 @@ export class ChatCompletionsService
       const format = new CompletionFormat(
         this.llm.model,
         prepared.includeUsage,
+        prepared.legacyFunctions,
       );
       const out = new CompletionStream(response);
       let finishReason = 'stop';
@@ -172,7 +135,11 @@ export class ChatCompletionsService
             continue;
           }
           if (!out.started) await out.send(format.roleChunk());
-          if (chunk.text) await out.send(format.contentChunk(chunk.text));
+          if (chunk.type === 'tool_call') {
+            await out.send(format.toolCallChunk(chunk));
+          } else if (chunk.text) {
+            await out.send(format.contentChunk(chunk.text));
+          }
         }
         if (!out.started) await out.send(format.roleChunk());
         await out.send(format.finishChunk(finishReason));

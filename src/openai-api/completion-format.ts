@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { LlmUsage } from '../llm/llm.types.js';
+import type {
+  LlmToolCall,
+  LlmToolCallDelta,
+  LlmUsage,
+} from '../llm/llm.types.js';
 import type { ChatCompletionChunkDto } from './dto/chat-completion-chunk.dto.js';
 import {
   FINISH_REASONS,
@@ -34,12 +38,15 @@ export class CompletionFormat {
   constructor(
     readonly model: string,
     private readonly includeUsage = false,
+    /** The request used legacy `functions`: calls go back as `function_call`. */
+    private readonly legacyFunctions = false,
   ) {}
 
   completion(
     text: string,
     finishReason: string,
     usage?: LlmUsage,
+    toolCalls: LlmToolCall[] = [],
   ): ChatCompletionDto {
     return {
       id: this.id,
@@ -49,9 +56,14 @@ export class CompletionFormat {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: text, refusal: null },
+          message: {
+            role: 'assistant',
+            content: text === '' && toolCalls.length > 0 ? null : text,
+            ...this.calls(toolCalls),
+            refusal: null,
+          },
           logprobs: null,
-          finish_reason: toFinishReason(finishReason),
+          finish_reason: this.finishReason(finishReason),
         },
       ],
       ...(usage ? { usage: toUsage(usage) } : {}),
@@ -68,8 +80,70 @@ export class CompletionFormat {
     return this.chunk({ content: text }, null);
   }
 
+  /** A fragment of a tool call, framed as OpenAI streams them. */
+  toolCallChunk(delta: LlmToolCallDelta): ChatCompletionChunkDto {
+    const first = delta.id !== undefined || delta.name !== undefined;
+    if (this.legacyFunctions) {
+      return this.chunk(
+        {
+          function_call: first
+            ? { name: delta.name, arguments: delta.argumentsDelta }
+            : { arguments: delta.argumentsDelta },
+        },
+        null,
+      );
+    }
+    return this.chunk(
+      {
+        tool_calls: [
+          first
+            ? {
+                index: delta.index,
+                id: delta.id,
+                type: 'function',
+                function: { name: delta.name, arguments: delta.argumentsDelta },
+              }
+            : {
+                index: delta.index,
+                function: { arguments: delta.argumentsDelta },
+              },
+        ],
+      },
+      null,
+    );
+  }
+
   finishChunk(finishReason: string): ChatCompletionChunkDto {
-    return this.chunk({}, toFinishReason(finishReason));
+    return this.chunk({}, this.finishReason(finishReason));
+  }
+
+  private finishReason(reason: string): FinishReason {
+    const known = toFinishReason(reason);
+    return this.legacyFunctions && known === 'tool_calls'
+      ? 'function_call'
+      : known;
+  }
+
+  private calls(
+    toolCalls: LlmToolCall[],
+  ): Pick<
+    ChatCompletionDto['choices'][number]['message'],
+    'tool_calls' | 'function_call'
+  > {
+    if (toolCalls.length === 0) return {};
+    const asFunction = (call: LlmToolCall) => ({
+      name: call.name,
+      arguments: call.arguments,
+    });
+    if (this.legacyFunctions)
+      return { function_call: asFunction(toolCalls[0]) };
+    return {
+      tool_calls: toolCalls.map((call) => ({
+        id: call.id,
+        type: 'function',
+        function: asFunction(call),
+      })),
+    };
   }
 
   /** With `include_usage`, after the finish chunk: no choices, the usage. */

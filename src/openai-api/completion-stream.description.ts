@@ -4,8 +4,9 @@ OpenAI Chat Completions on the configured provider: point any OpenAI client at \
 (\`baseURL\`) with an API key from API_KEYS (any non-empty string when API_KEYS is unset).
 
 Body fields this server does not know are ignored (OpenAI clients send many optional ones);
-\`tools\`, \`functions\`, \`tool_choice\` other than \`none\`, \`n\` > 1, \`response_format\` other
-than text and \`logprobs\` are refused with 400, as this server cannot honour them. \`model\` is
+OpenAI's generation parameters are forwarded, mapped or refused with a 400 naming them, per the
+configured provider (the parameter table in the README). Tool calling works as OpenAI's: \`tools\`,
+\`tool_choice\`, \`parallel_tool_calls\` (or legacy \`functions\`), \`role: "tool"\` results. \`model\` is
 required but any value is answered by the served model (see \`GET /v1/models\`). \`system\` and
 \`developer\` messages become the system prompt, after the server's SYSTEM_PROMPT.
 
@@ -15,7 +16,8 @@ required but any value is answered by the served model (see \`GET /v1/models\`).
 | --- | --- |
 | first | \`choices[0].delta\` = \`{"role":"assistant","content":""}\` |
 | then, per piece of text | \`choices[0].delta.content\` |
-| last of the choice | \`choices[0].delta\` = \`{}\`, \`finish_reason\` = \`stop\` / \`length\` / \`content_filter\` |
+| per piece of a tool call | \`choices[0].delta.tool_calls\` = \`[{index, id, type, function: {name, arguments}}]\` first, then \`[{index, function: {arguments}}]\` |
+| last of the choice | \`choices[0].delta\` = \`{}\`, \`finish_reason\` = \`stop\` / \`length\` / \`content_filter\` / \`tool_calls\` |
 | with \`stream_options.include_usage\` | \`choices\` = \`[]\`, \`usage\` = \`{prompt_tokens, completion_tokens, total_tokens}\` (and \`usage: null\` on the chunks before) |
 | end | \`data: [DONE]\` |
 

@@ -1,6 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import {
+  DEFAULT_CHUNKS,
   FakeUpstream,
   type FakeBehaviour,
   type RecordedRequest,
@@ -189,7 +190,60 @@ export class FakeErnie extends FakeUpstream {
       );
       return;
     }
+    if (behaviour.type === 'tool_call' || request.body?.stream === false) {
+      this.sendWhole(res, request.body, behaviour);
+      return;
+    }
     await this.play(request, res, behaviour, ernieFraming(request.body));
+  }
+
+  /**
+   * A non-streamed reply (`stream: false`, as the gateway asks when it
+   * sends functions): the text, or a `function_call` with its thoughts.
+   */
+  private sendWhole(
+    res: ServerResponse,
+    body: { messages?: { content?: string }[] } | undefined,
+    behaviour: FakeBehaviour,
+  ): void {
+    const id = `as-${randomBytes(5).toString('hex')}`;
+    const promptTokens = Math.max(
+      1,
+      (body?.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0),
+    );
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: 5,
+      total_tokens: promptTokens + 5,
+    };
+    const common = {
+      id,
+      object: 'chat.completion',
+      created: Math.floor(Date.now() / 1000),
+      is_truncated: false,
+      need_clear_history: false,
+      usage,
+    };
+    if (behaviour.type === 'tool_call') {
+      this.sendJson(res, 200, {
+        ...common,
+        result: '',
+        finish_reason: 'function_call',
+        function_call: {
+          name: behaviour.name,
+          arguments: behaviour.arguments,
+          thoughts: 'I should call the function.',
+        },
+      });
+      return;
+    }
+    const chunks =
+      behaviour.type === 'reply' ? (behaviour.chunks ?? DEFAULT_CHUNKS) : [];
+    this.sendJson(res, 200, {
+      ...common,
+      result: chunks.join(''),
+      finish_reason: 'normal',
+    });
   }
 
   private sendError(res: ServerResponse, code: number, message: string): void {
@@ -258,14 +312,18 @@ function checkMessageRules(
     };
   }
   for (const [index, message] of messages.entries()) {
-    const { role, content } = (message ?? {}) as {
+    const { role, content, function_call } = (message ?? {}) as {
       role?: unknown;
       content?: unknown;
+      function_call?: unknown;
     };
-    if (typeof content !== 'string' || content.length === 0) {
+    // An assistant turn that calls a function may have empty content.
+    const mayBeEmpty = role === 'assistant' && function_call !== undefined;
+    if (typeof content !== 'string' || (content.length === 0 && !mayBeEmpty)) {
       return { code: 336003, message: 'message content can not be empty' };
     }
-    if (index % 2 === 0 && role !== 'user') {
+    // A function's result stands where the user's turn would.
+    if (index % 2 === 0 && role !== 'user' && role !== 'function') {
       return {
         code: 336007,
         message:

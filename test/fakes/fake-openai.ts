@@ -88,7 +88,50 @@ export class FakeOpenAi extends FakeUpstream {
       );
       return;
     }
+    if (behaviour.type === 'tool_call') {
+      this.sendToolCall(res, request.body, behaviour);
+      return;
+    }
     await this.play(request, res, behaviour, openAiFraming(request.body));
+  }
+
+  /** A streamed tool call as OpenAI frames it: id and name first, then the arguments in pieces. */
+  private sendToolCall(
+    res: ServerResponse,
+    body: Parameters<typeof openAiFraming>[0],
+    call: { name: string; arguments: string; id?: string },
+  ): void {
+    const framing = openAiFraming(body);
+    const half = Math.ceil(call.arguments.length / 2);
+    const delta = (toolCall: Record<string, unknown>, first = false) =>
+      framing.frame({
+        choices: [
+          {
+            index: 0,
+            delta: {
+              ...(first ? { role: 'assistant', content: null } : {}),
+              tool_calls: [{ index: 0, ...toolCall }],
+            },
+            finish_reason: null,
+          },
+        ],
+      });
+    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+    res.write(
+      delta(
+        {
+          id: call.id ?? 'call_fake_1',
+          type: 'function',
+          function: { name: call.name, arguments: '' },
+        },
+        true,
+      ),
+    );
+    res.write(
+      delta({ function: { arguments: call.arguments.slice(0, half) } }),
+    );
+    res.write(delta({ function: { arguments: call.arguments.slice(half) } }));
+    res.end(framing.end([], 'tool_calls').join(''));
   }
 
   private sendError(
@@ -114,7 +157,10 @@ function openAiFraming(body: {
   model?: string;
   messages?: { content?: string }[];
   stream_options?: { include_usage?: boolean };
-}): StreamFraming {
+}): StreamFraming & {
+  frame(fields: Record<string, unknown>): string;
+  end(deltas: string[], finishReason?: string): string[];
+} {
   const id = `chatcmpl-${randomBytes(6).toString('hex')}`;
   const created = Math.floor(Date.now() / 1000);
   const model = body?.model ?? 'fake-model';
@@ -125,8 +171,9 @@ function openAiFraming(body: {
     (body?.messages ?? []).reduce((n, m) => n + (m.content?.length ?? 0), 0),
   );
   return {
+    frame,
     contentType: 'text/event-stream',
-    chunk: (text, index) =>
+    chunk: (text: string, index: number) =>
       frame({
         choices: [
           {
@@ -139,8 +186,10 @@ function openAiFraming(body: {
           },
         ],
       }),
-    end: (deltas) => [
-      frame({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
+    end: (deltas: string[], finishReason = 'stop') => [
+      frame({
+        choices: [{ index: 0, delta: {}, finish_reason: finishReason }],
+      }),
       ...(body?.stream_options?.include_usage
         ? [
             frame({

@@ -59,7 +59,9 @@ export type FakeBehaviour =
   /** Ends the response cleanly after some chunks, without the end marker. */
   | { type: 'end-early'; afterChunks: number; chunks?: string[] }
   /** Sends an event whose data is not JSON after some chunks, then ends. */
-  | { type: 'malformed'; afterChunks: number; chunks?: string[] };
+  | { type: 'malformed'; afterChunks: number; chunks?: string[] }
+  /** A reply that calls one function, in the protocol's own framing. */
+  | { type: 'tool_call'; name: string; arguments: string; id?: string };
 
 export const DEFAULT_CHUNKS = ['Hello', ' from', ' the', ' fake', ' model.'];
 
@@ -191,8 +193,8 @@ export abstract class FakeUpstream {
       res.end(behaviour.body ?? '<html><body>502 Bad Gateway</body></html>');
       return;
     }
-    if (behaviour.type === 'error') {
-      throw new Error('protocol errors are answered by the protocol fake');
+    if (behaviour.type === 'error' || behaviour.type === 'tool_call') {
+      throw new Error(`${behaviour.type} is answered by the protocol fake`);
     }
     if (behaviour.type === 'cut' && behaviour.beforeHeaders) {
       request.settled = true;

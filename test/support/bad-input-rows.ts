@@ -144,7 +144,6 @@ function messagesRows(path: string, base: object): Rows {
     invalid('a message that is null', { messages: [null] }, 'messages.0'),
     invalid('role missing', { messages: [{ content: 'hello' }] }, 'messages.0.role'),
     invalid('role unknown', role('robot'), 'messages.0.role'),
-    invalid('role tool', role('tool'), 'messages.0.role'),
     invalid('role in capitals', role('USER'), 'messages.0.role'),
     invalid('role a number', role(1), 'messages.0.role'),
     invalid('content missing', { messages: [{ role: 'user' }] }, 'messages.0.content'),
@@ -171,6 +170,10 @@ function sendRows(): Rows {
     ...messagesRows(path, {}),
     row('an empty body', { method: 'POST', path, headers: JSON_TYPE }, 400, INVALID, 'messages'),
     invalid('role system', { messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'),
+    invalid('role tool', { messages: [{ role: 'tool', content: 'x' }] }, 'messages.0.role'),
+    invalid('temperature above 2', { messages: [USER], temperature: 3 }, 'temperature'),
+    invalid('stop of 5 sequences', { messages: [USER], stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'),
+    invalid('n above 1', { messages: [USER], n: 2 }, 'n'),
     invalid('content an array', { messages: [{ role: 'user', content: ['hello'] }] }, 'messages.0.content'),
     invalid('content only whitespace', { messages: [{ role: 'user', content: ' \n\t\u3000' }] }, 'messages.0.content'),
     invalid('last message from the assistant', { messages: [USER, { role: 'assistant', content: 'hi' }] }, 'messages.1.role'),
@@ -228,7 +231,10 @@ function cancelRows(): Rows {
   ];
 }
 
-/** OpenAI clients send fields this server does not use: those are dropped, not refused. */
+/**
+ * OpenAI clients send fields this server does not use: those are dropped, not
+ * refused. OpenAI's own parameters are checked as OpenAI checks them.
+ */
 // prettier-ignore
 function completionsRows(): Rows {
   const path = '/v1/chat/completions';
@@ -247,6 +253,26 @@ function completionsRows(): Rows {
     invalid('max_tokens zero', { max_tokens: 0 }, 'max_tokens'),
     invalid('max_tokens not an integer', { max_tokens: 1.5 }, 'max_tokens'),
     invalid('stream a string', { stream: 'yes' }, 'stream'),
+    invalid('presence_penalty below -2', { presence_penalty: -3 }, 'presence_penalty'),
+    invalid('frequency_penalty above 2', { frequency_penalty: 2.5 }, 'frequency_penalty'),
+    invalid('logit_bias above 100', { logit_bias: { '1': 101 } }, 'logit_bias'),
+    invalid('top_logprobs above 20', { top_logprobs: 21 }, 'top_logprobs'),
+    invalid('n zero', { n: 0 }, 'n'),
+    invalid('stop an empty string', { stop: '' }, 'stop'),
+    invalid('response_format of an unknown type', { response_format: { type: 'yaml' } }, 'response_format.type'),
+    invalid('response_format json_schema without its schema', { response_format: { type: 'json_schema' } }, 'response_format.json_schema'),
+    invalid('a tool that is not a function', { tools: [{ type: 'retrieval' }] }, 'tools.0.type'),
+    invalid('a tool without a name', { tools: [{ type: 'function', function: {} }] }, 'tools.0.function.name'),
+    invalid('a tool name with spaces', { tools: [{ type: 'function', function: { name: 'get weather' } }] }, 'tools.0.function.name'),
+    invalid('tool_choice of an unknown value', { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: 'always' }, 'tool_choice'),
+    invalid('tool_choice naming an undeclared tool', { tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function', function: { name: 'g' } } }, 'tool_choice'),
+    invalid('tool_choice without tools', { tool_choice: 'auto' }, 'tool_choice'),
+    invalid('tools and functions together', { tools: [{ type: 'function', function: { name: 'f' } }], functions: [{ name: 'f' }] }, 'functions'),
+    invalid('a tool message without tool_call_id', { messages: [{ role: 'tool', content: 'x' }] }, 'messages.0.tool_call_id'),
+    invalid('a tool result answering no call', { messages: [USER, { role: 'tool', tool_call_id: 'c1', content: 'x' }] }, 'messages.1.tool_call_id'),
+    invalid('a tool call left unanswered', { messages: [USER, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }, USER] }, 'messages.1.tool_calls'),
+    invalid('tool_calls on a user message', { messages: [{ ...USER, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } }] }] }, 'messages.0.tool_calls'),
+    invalid('an assistant message with null content and no calls', { messages: [{ role: 'assistant', content: null }, USER] }, 'messages.0.content'),
   ];
 }
 

@@ -11,9 +11,14 @@ import {
   CONVERSATION_ID_PATTERN,
   CONVERSATION_ID_RULE,
 } from '../../common/validation/conversation-id.js';
+import { GenerationOptionsDto } from '../../request-policy/dto/generation-options.dto.js';
 import { ChatMessageDto } from './chat-message.dto.js';
 
-export class SendMessageDto {
+/**
+ * The generation options are OpenAI's (`temperature`, `max_tokens`, `stop`,
+ * `tools`…), checked by the same policy as on `/v1/chat/completions`.
+ */
+export class SendMessageDto extends GenerationOptionsDto {
   @ApiProperty({
     type: [ChatMessageDto],
     description:

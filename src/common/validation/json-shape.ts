@@ -47,7 +47,7 @@ export function findShapeViolation(
         return {
           field,
           rule: 'whitelistValidation',
-          message: `property ${field} should not exist`,
+          message: `${field} should not exist`,
         };
       }
       stack.push({ value: child, path: childPath });

@@ -25,10 +25,8 @@ export class StrictValidationPipe extends ValidationPipe {
         refuseReservedKeys: this.validatorOptions.forbidNonWhitelisted === true,
       });
       if (violation) {
-        throw HttpErrors.validation(
-          `${violation.field}: ${violation.message}`,
-          [violation],
-        );
+        // The message starts with the field: named once.
+        throw HttpErrors.validation(violation.message, [violation]);
       }
     }
     return super.transform(value, metadata);

@@ -11,6 +11,36 @@ export class ChunkDeltaDto {
 
   @ApiPropertyOptional({ example: 'Hel' })
   content?: string;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Fragments of tool calls: the first of call `index` has its `id`, `type` and ' +
+      '`function.name`; the next ones only more of `function.arguments`.',
+    example: [
+      {
+        index: 0,
+        id: 'call_abc123',
+        type: 'function',
+        function: { name: 'get_weather', arguments: '' },
+      },
+    ],
+  })
+  tool_calls?: ToolCallChunkDto[];
+
+  @ApiPropertyOptional({
+    type: Object,
+    description: 'Legacy form of `tool_calls` (requests with `functions`).',
+  })
+  function_call?: { name?: string; arguments: string };
+}
+
+export interface ToolCallChunkDto {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
 }
 
 export class ChunkChoiceDto {

@@ -1,5 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  FunctionCallDto,
+  ToolCallDto,
+} from '../../request-policy/dto/tool.dto.js';
 import {
   IsMessageContent,
   type TextContentPart,
@@ -10,8 +26,16 @@ export const COMPLETION_ROLES = [
   'developer',
   'user',
   'assistant',
+  'tool',
+  'function',
 ] as const;
 export type CompletionRole = (typeof COMPLETION_ROLES)[number];
+
+/** An assistant turn that only calls tools may have no content. */
+const callsWithoutContent = (message: ChatCompletionMessageDto): boolean =>
+  message.role === 'assistant' &&
+  message.content == null &&
+  (message.tool_calls !== undefined || message.function_call !== undefined);
 
 export class ChatCompletionMessageDto {
   @ApiProperty({
@@ -19,10 +43,10 @@ export class ChatCompletionMessageDto {
     example: 'user',
     description:
       '`system` and `developer` turns become the system prompt (after SYSTEM_PROMPT, in order); ' +
-      '`tool` and `function` turns are refused (no tool calling).',
+      '`tool` turns answer the `tool_calls` of the assistant turn before them (`function`: legacy form).',
   })
   @IsIn(COMPLETION_ROLES, {
-    message: `role must be one of ${COMPLETION_ROLES.join(', ')} (tool calling is not supported)`,
+    message: `$property must be one of ${COMPLETION_ROLES.join(', ')}`,
   })
   role: CompletionRole;
 
@@ -41,19 +65,59 @@ export class ChatCompletionMessageDto {
         },
       },
     ],
+    nullable: true,
     example: 'What is Server-Sent Events?',
     description:
-      'Text, or an array of text parts (joined with newlines). At most MAX_MESSAGE_CHARS characters.',
+      'Text, or an array of text parts (joined with newlines). At most MAX_MESSAGE_CHARS characters. ' +
+      'May be null on an assistant turn with `tool_calls`.',
   })
+  @ValidateIf(
+    (message: ChatCompletionMessageDto) => !callsWithoutContent(message),
+  )
   @IsMessageContent()
-  content: string | TextContentPart[];
+  content: string | TextContentPart[] | null;
 
   @ApiPropertyOptional({
-    description: 'Accepted for compatibility; not sent upstream.',
+    description:
+      'Accepted on any turn; on a legacy `function` turn, the function it answers.',
     example: 'alice',
   })
-  @IsOptional()
+  @ValidateIf(
+    (message: ChatCompletionMessageDto) => message.role === 'function',
+  )
   @IsString()
+  @IsNotEmpty()
   @MaxLength(256)
   name?: string;
+
+  @ApiPropertyOptional({
+    type: [ToolCallDto],
+    description: 'Assistant turns: the tools the model called.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(128)
+  @ValidateNested({ each: true })
+  @Type(() => ToolCallDto)
+  tool_calls?: ToolCallDto[];
+
+  @ApiPropertyOptional({
+    description: 'Tool turns: the id of the call this result answers.',
+    example: 'call_abc123',
+  })
+  @ValidateIf((message: ChatCompletionMessageDto) => message.role === 'tool')
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  tool_call_id?: string;
+
+  @ApiPropertyOptional({
+    type: FunctionCallDto,
+    description: 'Legacy form of `tool_calls` (one call).',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => FunctionCallDto)
+  function_call?: FunctionCallDto;
 }

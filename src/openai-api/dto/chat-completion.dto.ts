@@ -1,15 +1,54 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { CompletionUsageDto } from './completion-usage.dto.js';
 
-export const FINISH_REASONS = ['stop', 'length', 'content_filter'] as const;
+export const FINISH_REASONS = [
+  'stop',
+  'length',
+  'content_filter',
+  'tool_calls',
+  'function_call',
+] as const;
 export type FinishReason = (typeof FINISH_REASONS)[number];
+
+export class FunctionCallOutDto {
+  @ApiProperty({ example: 'get_weather' })
+  name: string;
+
+  @ApiProperty({ example: '{"city":"Paris"}' })
+  arguments: string;
+}
+
+export class ToolCallOutDto {
+  @ApiProperty({ example: 'call_abc123' })
+  id: string;
+
+  @ApiProperty({ enum: ['function'] })
+  type: 'function';
+
+  @ApiProperty({ type: FunctionCallOutDto })
+  function: FunctionCallOutDto;
+}
 
 export class AssistantMessageDto {
   @ApiProperty({ enum: ['assistant'] })
   role: 'assistant';
 
-  @ApiProperty({ example: 'Hello! How can I help?' })
-  content: string;
+  @ApiProperty({
+    example: 'Hello! How can I help?',
+    nullable: true,
+    type: String,
+    description: 'null when the reply only calls tools.',
+  })
+  content: string | null;
+
+  @ApiPropertyOptional({ type: [ToolCallOutDto] })
+  tool_calls?: ToolCallOutDto[];
+
+  @ApiPropertyOptional({
+    type: FunctionCallOutDto,
+    description: 'Instead of `tool_calls` when the request used `functions`.',
+  })
+  function_call?: FunctionCallOutDto;
 
   @ApiProperty({ nullable: true, type: String, example: null })
   refusal: null;

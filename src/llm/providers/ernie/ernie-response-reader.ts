@@ -5,6 +5,7 @@ import {
   readServerSentEvents,
   ServerSentEventsError,
 } from '../http/server-sent-events.js';
+import { ernieFinishReason, fromErnieReply } from './ernie-chunk.mapper.js';
 import { mapErnieError } from './ernie-error.mapper.js';
 import type {
   ErnieErrorBody,
@@ -53,11 +54,9 @@ async function* readEventStream(response: Response): AsyncGenerator<LlmChunk> {
     throwIfError(chunk);
     const reply = chunk as ErnieReplyChunk;
     usage = toUsage(reply.usage) ?? usage;
-    if (typeof reply.result === 'string' && reply.result.length > 0) {
-      yield { type: 'delta', text: reply.result };
-    }
+    yield* fromErnieReply(reply);
     if (reply.is_end === true) {
-      yield { type: 'finish', finishReason: finishReasonOf(reply), usage };
+      yield { type: 'finish', finishReason: ernieFinishReason(reply), usage };
       return;
     }
   }
@@ -74,12 +73,15 @@ async function* readWholeBody(response: Response): AsyncGenerator<LlmChunk> {
   throwIfError(body);
   if (!response.ok)
     throw httpStatusError(response.status, response.headers, WHAT);
-  if (isObject(body) && typeof body.result === 'string') {
+  if (
+    isObject(body) &&
+    (typeof body.result === 'string' || isObject(body.function_call))
+  ) {
     const reply = body as ErnieReplyChunk;
-    if (body.result) yield { type: 'delta', text: body.result };
+    yield* fromErnieReply(reply);
     yield {
       type: 'finish',
-      finishReason: finishReasonOf(reply),
+      finishReason: ernieFinishReason(reply),
       usage: toUsage(reply.usage),
     };
     return;
@@ -102,15 +104,6 @@ async function readLimited(response: Response): Promise<string> {
   } finally {
     await reader.cancel().catch(() => undefined);
   }
-}
-
-function finishReasonOf(chunk: ErnieReplyChunk): string {
-  const reason = chunk.finish_reason;
-  if (typeof reason === 'string' && reason && reason !== 'normal')
-    return reason;
-  if (chunk.need_clear_history === true) return 'content_filter';
-  if (chunk.is_truncated === true) return 'length';
-  return 'stop';
 }
 
 function toUsage(usage: ErnieUsage | undefined): LlmUsage | undefined {

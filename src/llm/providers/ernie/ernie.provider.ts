@@ -3,12 +3,9 @@ import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
 import type { LlmChunk, LlmRequest } from '../../llm.types.js';
 import { fetchUpstream, joinUrl } from '../http/fetch-upstream.js';
-import {
-  toAlternatingTurns,
-  trimToInputLimit,
-} from '../shared/alternating-turns.js';
 import type { ErnieAccessTokenSource } from './ernie-access-token-source.js';
 import { TOKEN_REJECTED_CODES } from './ernie-error.mapper.js';
+import { toErnieChatBody } from './ernie-request.mapper.js';
 import { readErnieResponse } from './ernie-response-reader.js';
 import type { ErnieChatBody } from './ernie-wire.types.js';
 
@@ -48,14 +45,15 @@ export class ErnieProvider extends LlmProvider {
     request: LlmRequest,
     signal: AbortSignal,
   ): AsyncIterable<LlmChunk> {
-    const body = this.bodyFor(request);
+    // Refuses input that cannot fit before any network call.
+    const body = toErnieChatBody(request, this.options.maxInputChars);
     let refreshed = false;
     while (true) {
       const token = await this.tokens.get(signal);
       let emitted = false;
       try {
         for await (const chunk of this.chat(token, body, signal)) {
-          emitted ||= chunk.type === 'delta';
+          emitted ||= chunk.type !== 'finish';
           yield chunk;
         }
         return;
@@ -74,30 +72,6 @@ export class ErnieProvider extends LlmProvider {
         refreshed = true;
       }
     }
-  }
-
-  /** The request body; refuses input that cannot fit before any network call. */
-  private bodyFor(request: LlmRequest): ErnieChatBody {
-    const system = request.system?.trim() ? request.system : undefined;
-    const messages = trimToInputLimit(
-      toAlternatingTurns(request.messages),
-      system,
-      this.options.maxInputChars,
-    );
-    return {
-      messages,
-      stream: true,
-      ...(system ? { system } : {}),
-      ...(request.userId ? { user_id: request.userId } : {}),
-      // ERNIE takes (0, 1] where OpenAI clients send [0, 2]: clamp, never refuse.
-      ...(request.temperature !== undefined
-        ? { temperature: Math.min(1, Math.max(0.01, request.temperature)) }
-        : {}),
-      ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-      ...(request.maxTokens !== undefined
-        ? { max_output_tokens: request.maxTokens }
-        : {}),
-    };
   }
 
   private async *chat(

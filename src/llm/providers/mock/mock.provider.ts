@@ -9,8 +9,10 @@ import type {
   ChatMessage,
   LlmChunk,
   LlmRequest,
+  LlmToolCall,
   LlmUsage,
 } from '../../llm.types.js';
+import { limitReply } from './mock-reply-limits.js';
 
 export interface MockProviderOptions {
   /** Pause before each delta, in ms (0 streams as fast as possible). */
@@ -24,7 +26,9 @@ const ERROR_DIRECTIVE = /^\/mock-error\s+([a-z_]+)\s*$/;
  * The offline model: needs no network and no key, and is the default. Its
  * reply is deterministic and proves that it saw the whole request: it echoes
  * the last user message and counts the turns. Streamed word by word with
- * `delayMs` between deltas, so that a person sees it type.
+ * `delayMs` between deltas, so that a person sees it type. It honours `stop`
+ * and the token limit (one word is one token), and calls a tool when tools
+ * are given (see `toolCallFor`), then answers with the tool's result.
  */
 export class MockProvider extends LlmProvider {
   readonly name = 'mock';
@@ -38,9 +42,12 @@ export class MockProvider extends LlmProvider {
     request: LlmRequest,
     signal: AbortSignal,
   ): AsyncIterable<LlmChunk> {
-    const reply = MockProvider.replyTo(request);
+    const call = MockProvider.toolCallFor(request);
+    const { pieces, finishReason } = call
+      ? { pieces: splitArguments(call.arguments), finishReason: 'tool_calls' }
+      : limitReply(splitIntoDeltas(MockProvider.replyTo(request)), request);
     let first = true;
-    for (const piece of splitIntoDeltas(reply)) {
+    for (const piece of pieces) {
       if (this.options.delayMs > 0) {
         await sleep(this.options.delayMs, undefined, { signal }).catch(
           () => undefined,
@@ -50,29 +57,67 @@ export class MockProvider extends LlmProvider {
       // The error directive fails after the first delta, so a client sees a
       // partial reply followed by an `error` event, as with a real stream cut.
       if (!first) MockProvider.failIfAsked(request);
+      yield call
+        ? {
+            type: 'tool_call',
+            index: 0,
+            ...(first ? { id: call.id, name: call.name } : {}),
+            argumentsDelta: piece,
+          }
+        : { type: 'delta', text: piece };
       first = false;
-      yield { type: 'delta', text: piece };
     }
     MockProvider.failIfAsked(request);
     yield {
       type: 'finish',
-      finishReason: 'stop',
-      usage: usageOf(request, reply),
+      finishReason,
+      usage: usageOf(request, pieces.length),
     };
   }
 
-  /** The full reply for a request; exposed so tests can state what to expect. */
+  /** The full text reply for a request; exposed so tests can state what to expect. */
   static replyTo(request: LlmRequest): string {
-    const last = lastUserMessage(request.messages);
+    const last = request.messages.at(-1);
+    if (last?.role === 'tool') {
+      return `The tool ${last.name ?? 'call'} returned: ${last.content}`;
+    }
+    const lastUser = lastUserMessage(request.messages);
     const userTurns = request.messages.filter((m) => m.role === 'user').length;
     const system = request.system
       ? ` Instructions received: ${request.system.length} characters.`
       : '';
     return (
-      `You said: ${last}\n\n` +
+      `You said: ${lastUser}\n\n` +
       `This is turn ${userTurns} of our conversation (${request.messages.length} messages seen).${system} ` +
       `I am the offline mock model, so I answer by echoing.`
     );
+  }
+
+  /**
+   * The call the mock makes: with tools, unless `tool_choice` is `none` or
+   * the last message is already a tool result, it calls the named tool (or
+   * the first), passing the last user message as the first property its
+   * parameters' schema declares (`input` when none).
+   */
+  static toolCallFor(request: LlmRequest): LlmToolCall | undefined {
+    const choice = request.toolChoice;
+    if (!request.tools?.length || choice === 'none') return undefined;
+    if (request.messages.at(-1)?.role === 'tool') return undefined;
+    const tool =
+      (typeof choice === 'object'
+        ? request.tools.find((t) => t.name === choice.name)
+        : undefined) ?? request.tools[0];
+    const properties = tool.parameters?.properties;
+    const key =
+      (properties && typeof properties === 'object'
+        ? Object.keys(properties)[0]
+        : undefined) ?? 'input';
+    const userTurns = request.messages.filter((m) => m.role === 'user').length;
+    return {
+      id: `call_mock_${userTurns}`,
+      name: tool.name,
+      arguments: JSON.stringify({ [key]: lastUserMessage(request.messages) }),
+    };
   }
 
   private static failIfAsked(request: LlmRequest): void {
@@ -99,16 +144,26 @@ export function splitIntoDeltas(text: string): string[] {
   return text.match(/\s*\S+|\s+$/gu) ?? [text];
 }
 
+/** Arguments in three fragments, as real upstreams stream them in pieces. */
+function splitArguments(json: string): string[] {
+  const third = Math.ceil(json.length / 3);
+  return [
+    '',
+    json.slice(0, third),
+    json.slice(third, 2 * third),
+    json.slice(2 * third),
+  ];
+}
+
 function estimateTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
-function usageOf(request: LlmRequest, reply: string): LlmUsage {
+function usageOf(request: LlmRequest, completionTokens: number): LlmUsage {
   const promptTokens = request.messages.reduce(
     (sum, m) => sum + estimateTokens(m.content),
     0,
   );
-  const completionTokens = estimateTokens(reply);
   return {
     promptTokens,
     completionTokens,

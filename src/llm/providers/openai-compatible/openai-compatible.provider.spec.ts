@@ -24,6 +24,7 @@ describe('OpenAiCompatibleProvider (against the fake OpenAI upstream)', () => {
       model: 'gpt-test',
       connectTimeoutMs: 2_000,
       alternatingTurns: false,
+      maxInputChars: 100_000,
       ...overrides,
     });
 

@@ -1,16 +1,25 @@
 import OpenAI from 'openai';
 import type {
   ChatCompletionChunk,
-  ChatCompletionMessageParam,
+  ChatCompletionCreateParamsStreaming,
 } from 'openai/resources/chat/completions';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
-import type { LlmChunk, LlmRequest, LlmUsage } from '../../llm.types.js';
+import type {
+  LlmChunk,
+  LlmRequest,
+  LlmUsage,
+  MaxTokensField,
+} from '../../llm.types.js';
 import { mapErnieError } from '../ernie/ernie-error.mapper.js';
 import { upperFirst } from '../http/http-status-error.js';
 import { createNodeHttpFetch } from '../http/node-http-fetch.js';
-import { toAlternatingTurns } from '../shared/alternating-turns.js';
+import {
+  fromOpenAiChunk,
+  type OpenAiChunkLike,
+} from './openai-chunk.mapper.js';
 import { mapOpenAiError } from './openai-error.mapper.js';
+import { toOpenAiRequestBody } from './openai-request.mapper.js';
 
 export interface OpenAiCompatibleOptions {
   /** Provider name for logs and metrics: `openai`, `qianfan`. */
@@ -29,6 +38,10 @@ export interface OpenAiCompatibleOptions {
    * ERNIE models behind Qianfan v2 keep them.
    */
   alternatingTurns: boolean;
+  /** Input characters the model accepts; older exchanges are dropped past it. */
+  maxInputChars: number;
+  /** The upstream's name for the token limit; absent: the one the client used. */
+  maxTokensField?: MaxTokensField;
 }
 
 /**
@@ -68,24 +81,11 @@ export class OpenAiCompatibleProvider extends LlmProvider {
   ): AsyncIterable<LlmChunk> {
     const what = this.options.label;
     try {
+      const body = toOpenAiRequestBody(request, this.options);
       const { data: chunks, response } = await this.client.chat.completions
-        .create(
-          {
-            model: this.options.model,
-            messages: this.messagesFor(request),
-            stream: true,
-            stream_options: { include_usage: true },
-            ...(request.userId ? { user: request.userId } : {}),
-            ...(request.temperature !== undefined
-              ? { temperature: request.temperature }
-              : {}),
-            ...(request.topP !== undefined ? { top_p: request.topP } : {}),
-            ...(request.maxTokens !== undefined
-              ? { max_completion_tokens: request.maxTokens }
-              : {}),
-          },
-          { signal },
-        )
+        .create(body as unknown as ChatCompletionCreateParamsStreaming, {
+          signal,
+        })
         .withResponse();
       const type = response.headers.get('content-type') ?? '';
       if (!type.includes('text/event-stream')) {
@@ -96,13 +96,10 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       let usage: LlmUsage | undefined;
       for await (const chunk of chunks) {
         assertChunk(chunk, what);
-        usage = toUsage(chunk.usage) ?? usage;
-        const choice = chunk.choices?.[0];
-        const text = choice?.delta?.content;
-        if (typeof text === 'string' && text.length > 0) {
-          yield { type: 'delta', text };
-        }
-        finishReason = choice?.finish_reason ?? finishReason;
+        const mapped = fromOpenAiChunk(chunk as OpenAiChunkLike);
+        yield* mapped.chunks;
+        usage = mapped.usage ?? usage;
+        finishReason = mapped.finishReason ?? finishReason;
       }
       // The SDK ends the iteration quietly when the request is aborted.
       if (signal.aborted) throw LlmError.cancelled();
@@ -120,19 +117,6 @@ export class OpenAiCompatibleProvider extends LlmProvider {
     }
   }
 
-  private messagesFor(request: LlmRequest): ChatCompletionMessageParam[] {
-    const turns = this.options.alternatingTurns
-      ? toAlternatingTurns(request.messages)
-      : request.messages;
-    const system: ChatCompletionMessageParam[] = request.system?.trim()
-      ? [{ role: 'system', content: request.system }]
-      : [];
-    return [
-      ...system,
-      ...turns.map(({ role, content }) => ({ role, content })),
-    ];
-  }
-
   /**
    * An upstream may answer a streamed request with plain JSON: an error with
    * HTTP 200 (OpenAI's `{error}` or ERNIE's `{error_code}` shape), or a
@@ -146,7 +130,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
           error_code?: unknown;
           error_msg?: unknown;
           choices?: {
-            message?: { content?: unknown };
+            message?: { content?: unknown; tool_calls?: unknown };
             finish_reason?: unknown;
           }[];
           usage?: ChatCompletionChunk['usage'];
@@ -166,23 +150,22 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         response.headers,
       );
     }
-    const choice = body?.choices?.[0];
-    if (typeof choice?.message?.content !== 'string') {
+    const message = body?.choices?.[0]?.message;
+    if (
+      typeof message?.content !== 'string' &&
+      !Array.isArray(message?.tool_calls)
+    ) {
       throw new LlmError(
         'upstream_protocol',
         `${upperFirst(what)} answered in an unexpected format.`,
       );
     }
-    if (choice.message.content) {
-      yield { type: 'delta', text: choice.message.content };
-    }
+    const mapped = fromOpenAiChunk(body as OpenAiChunkLike);
+    yield* mapped.chunks;
     yield {
       type: 'finish',
-      finishReason:
-        typeof choice.finish_reason === 'string'
-          ? choice.finish_reason
-          : 'stop',
-      usage: toUsage(body?.usage),
+      finishReason: mapped.finishReason ?? 'stop',
+      usage: mapped.usage,
     };
   }
 }
@@ -204,15 +187,4 @@ function assertChunk(
       { upstreamCode: 'malformed_chunk' },
     );
   }
-}
-
-function toUsage(
-  usage: ChatCompletionChunk['usage'] | undefined,
-): LlmUsage | undefined {
-  if (!usage) return undefined;
-  return {
-    promptTokens: usage.prompt_tokens,
-    completionTokens: usage.completion_tokens,
-    totalTokens: usage.total_tokens,
-  };
 }
