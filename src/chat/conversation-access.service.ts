@@ -3,8 +3,8 @@ import type { Principal } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import {
-  ANONYMOUS_OWNER,
   DEFAULT_CONVERSATION_ID,
+  ownerChannel,
 } from '../conversations/conversation.js';
 
 /** Where a principal's use of a conversation goes: its bus channel, and who owns it. */
@@ -31,18 +31,6 @@ export interface ConversationGrant {
 @Injectable()
 export class ConversationAccess {
   constructor(private readonly store: ConversationStore) {}
-
-  /**
-   * The bus channel of `conversationId` owned by `owner`. Open mode's single
-   * principal keeps the plain ids (one shared `default`, as the original page
-   * expects); a key's channels end in `~<key id>`, which conversation ids
-   * cannot contain, so no client-chosen id can reach them.
-   */
-  channelOf(conversationId: string, owner: string): string {
-    return owner === ANONYMOUS_OWNER
-      ? conversationId
-      : `${conversationId}~${owner}`;
-  }
 
   /** Before posting: the conversation must be unused or the principal's (it then is). */
   async forWriting(
@@ -121,7 +109,7 @@ export class ConversationAccess {
   }
 
   private grant(conversationId: string, owner: string): ConversationGrant {
-    return { channel: this.channelOf(conversationId, owner), owner };
+    return { channel: ownerChannel(conversationId, owner), owner };
   }
 }
 

@@ -27,3 +27,15 @@ export const DEFAULT_CONVERSATION_ID = 'default';
  * before conversations had owners: only open mode and admin keys reach them.
  */
 export const ANONYMOUS_OWNER = 'anonymous';
+
+/**
+ * The bus channel of a conversation owned by `owner`. Open mode's single
+ * principal keeps the plain ids (one shared `default`, as the original page
+ * expects); a key's channels end in `~<key id>`, which conversation ids
+ * cannot contain, so no client-chosen id can reach them.
+ */
+export function ownerChannel(conversationId: string, owner: string): string {
+  return owner === ANONYMOUS_OWNER
+    ? conversationId
+    : `${conversationId}~${owner}`;
+}

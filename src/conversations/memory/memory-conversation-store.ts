@@ -1,6 +1,6 @@
 import { ByteBudget } from '../../common/memory/byte-budget.js';
 import { ConversationStore } from '../conversation-store.js';
-import type { Conversation, Turn } from '../conversation.js';
+import { ownerChannel, type Conversation, type Turn } from '../conversation.js';
 
 export interface MemoryStoreOptions {
   maxConversations: number;
@@ -31,19 +31,27 @@ const TURN_OVERHEAD_BYTES = 200;
  * with the replay buffers, by bytes (MEMORY_BUDGET_MB). A `Map` keeps
  * insertion order, so moving an entry to the end on each use makes the first
  * key the least recently used: an LRU without a library. A conversation with
- * a reply being generated is never evicted.
+ * a reply being generated is never evicted. In the budget a conversation is
+ * known by its owner's channel, the key its replay is counted under too, so
+ * that the two are evicted together.
  */
 export class MemoryConversationStore extends ConversationStore {
   private readonly entries = new Map<string, Entry>();
   private readonly claims = new Map<string, Claim>();
   private readonly budget: ByteBudget;
+  /** Conversation id by budget key, and budget key by conversation id. */
+  private readonly idByKey = new Map<string, string>();
+  private readonly keyById = new Map<string, string>();
 
   constructor(private readonly options: MemoryStoreOptions) {
     super();
     this.budget = options.budget ?? new ByteBudget(Number.POSITIVE_INFINITY);
     this.budget.register(
-      (id) => this.entries.delete(id),
-      (id) => this.claims.has(id),
+      (key) => {
+        const id = this.idByKey.get(key);
+        if (id !== undefined) this.forget(id);
+      },
+      (key) => this.claims.has(this.idByKey.get(key) ?? ''),
     );
   }
 
@@ -78,8 +86,7 @@ export class MemoryConversationStore extends ConversationStore {
   delete(id: string): Promise<boolean> {
     this.claims.delete(id);
     const existed = this.entries.get(id)?.conversation !== undefined;
-    this.entries.delete(id);
-    this.budget.release(id, BUDGET_HOLDER);
+    this.forget(id);
     return Promise.resolve(existed);
   }
 
@@ -125,24 +132,40 @@ export class MemoryConversationStore extends ConversationStore {
   }
 
   private save(id: string, entry: Entry): void {
+    const key = entry.owner ? ownerChannel(id, entry.owner) : id;
+    const previous = this.keyById.get(id);
+    if (previous !== undefined && previous !== key) {
+      this.budget.release(previous, BUDGET_HOLDER);
+      this.idByKey.delete(previous);
+    }
+    this.keyById.set(id, key);
+    this.idByKey.set(key, id);
     this.touch(id, entry);
-    this.budget.set(id, BUDGET_HOLDER, sizeOf(entry));
+    this.budget.set(key, BUDGET_HOLDER, sizeOf(entry));
     this.evictOverCount();
   }
 
   private touch(id: string, entry: Entry): void {
     this.entries.delete(id);
     this.entries.set(id, entry);
-    this.budget.touch(id);
+    const key = this.keyById.get(id);
+    if (key !== undefined) this.budget.touch(key);
   }
 
   private evictOverCount(): void {
     for (const id of this.entries.keys()) {
       if (this.entries.size <= this.options.maxConversations) return;
-      if (this.claims.has(id)) continue;
-      this.entries.delete(id);
-      this.budget.release(id, BUDGET_HOLDER);
+      if (!this.claims.has(id)) this.forget(id);
     }
+  }
+
+  private forget(id: string): void {
+    this.entries.delete(id);
+    const key = this.keyById.get(id);
+    if (key === undefined) return;
+    this.keyById.delete(id);
+    this.idByKey.delete(key);
+    this.budget.release(key, BUDGET_HOLDER);
   }
 
   private now(): number {
