@@ -222,6 +222,7 @@ export class ChatController {
     type: ErrorResponseDto,
     description: 'no_active_generation',
   })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   cancel(
     @Param('id', ConversationIdPipe) id: string,
     @Body() body: CancelGenerationDto,
