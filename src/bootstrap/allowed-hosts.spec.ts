@@ -4,6 +4,7 @@ import { allowedHostsMiddleware } from './allowed-hosts.js';
 function answer(
   middleware: ReturnType<typeof allowedHostsMiddleware>,
   host?: string,
+  path = '/server/send',
 ) {
   let status: number | undefined;
   let passed = false;
@@ -13,7 +14,11 @@ function answer(
       return { json: () => undefined };
     },
   } as unknown as Response;
-  middleware({ headers: { host } } as Request, response, () => (passed = true));
+  middleware(
+    { headers: { host }, path } as Request,
+    response,
+    () => (passed = true),
+  );
   return passed ? 'pass' : status;
 }
 
@@ -55,5 +60,12 @@ describe('allowedHostsMiddleware', () => {
     expect(answer(allowedHostsMiddleware('*', '0.0.0.0'), 'any.name')).toBe(
       'pass',
     );
+  });
+
+  it('answers health checks and metrics under any name (probes call service names)', () => {
+    expect(answer(local, 'gateway', '/health/ready')).toBe('pass');
+    expect(answer(local, 'gateway:8000', '/metrics')).toBe('pass');
+    expect(answer(local, 'gateway', '/metrics/x')).toBe(421);
+    expect(answer(local, 'gateway', '/healthz')).toBe(421);
   });
 });

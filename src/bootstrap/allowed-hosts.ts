@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import type { ErrorBody } from '../common/errors/app-error.js';
 
 const LOCAL_NAMES = ['localhost', '*.localhost'];
+const OPERATIONS = /^\/(health\/|metrics$)/;
 
 const MISDIRECTED: ErrorBody = {
   statusCode: 421,
@@ -26,7 +27,9 @@ const MISDIRECTED: ErrorBody = {
  * `evil.example` that re-points its name at 127.0.0.1 still sends
  * `Host: evil.example`. Local names and IP addresses always pass, since
  * rebinding needs a name; `ALLOWED_HOSTS` adds names (`*.example.com` for
- * sub-domains, `*` for any).
+ * sub-domains, `*` for any). Health checks and metrics answer under any
+ * name: probes and scrapers call a service name, and neither holds anything
+ * a rebinding page could use.
  */
 export function allowedHostsMiddleware(configured: string, boundHost: string) {
   const patterns = [...LOCAL_NAMES, boundHost, ...configured.split(',')]
@@ -42,6 +45,7 @@ export function allowedHostsMiddleware(configured: string, boundHost: string) {
         : host === pattern,
     );
   return (request: Request, response: Response, next: NextFunction) => {
+    if (OPERATIONS.test(request.path)) return next();
     if (allowed(hostName(request.headers.host ?? ''))) return next();
     response.status(421).json(MISDIRECTED);
   };

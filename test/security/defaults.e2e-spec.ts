@@ -25,20 +25,21 @@ describe('safe defaults (e2e)', () => {
   });
 
   it.each([
-    ['localhost', 200],
-    [`localhost:${9}`, 200],
-    ['127.0.0.1', 200],
-    ['[::1]:8000', 200],
-    ['app.localhost', 200],
+    ['localhost', 404],
+    [`localhost:${9}`, 404],
+    ['127.0.0.1', 404],
+    ['[::1]:8000', 404],
+    ['app.localhost', 404],
     ['evil.example', 421],
     ['evil.example:8000', 421],
     ['localhost.evil.example', 421],
   ])('answers Host: %s with %i', async (host, status) => {
     const answer = await rawRequest(app.url, {
       method: 'GET',
-      path: '/health/live',
+      path: '/server/conversations/c_1',
       headers: { Host: host },
     });
+    // 404: the request passed the Host check and reached the route.
     expect(answer.status).toBe(status);
     if (status === 421) {
       expect(JSON.parse(answer.text)).toMatchObject({
@@ -46,6 +47,15 @@ describe('safe defaults (e2e)', () => {
         code: 'host_not_allowed',
       });
     }
+  });
+
+  it('answers health checks under any name (probes call service names)', async () => {
+    const answer = await rawRequest(app.url, {
+      method: 'GET',
+      path: '/health/live',
+      headers: { Host: 'gateway.internal' },
+    });
+    expect(answer.status).toBe(200);
   });
 
   it('refuses a rebinding page even when its Origin is allowed by CORS', async () => {
