@@ -284,6 +284,34 @@ export class EnvironmentVariables {
   @Min(100)
   OPENAI_MAX_INPUT_CHARS = 400_000;
 
+  // ── model catalogue and routing ─────────────────────────────────────────
+  /**
+   * YAML or JSON file declaring the deployments served (see
+   * models.example.yaml). Unset: one deployment described by LLM_PROVIDER.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  MODELS_FILE?: string;
+
+  /** Model answering requests that name none; unset: the first model of the catalogue. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  DEFAULT_MODEL?: string;
+
+  /** Consecutive retryable failures after which a deployment is cooled down. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ROUTER_BREAKER_FAILURES = 3;
+
+  /** How long a cooled-down deployment gets no traffic before one probe request (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  ROUTER_BREAKER_COOLDOWN_MS = 30_000;
+
   // ── event bus / scale-out ───────────────────────────────────────────────
   @IsIn(EVENT_BUSES)
   EVENT_BUS: EventBusName = 'memory';
