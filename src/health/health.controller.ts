@@ -97,8 +97,7 @@ export class HealthController {
             .withTimeout(CHECK_TIMEOUT_MS),
         async () => {
           const check = this.indicators.check('deployments');
-          const { deployments, unusableModels } =
-            await this.router.readiness();
+          const { deployments, unusableModels } = await this.router.readiness();
           return unusableModels.length > 0
             ? check.down({ deployments, unusableModels })
             : check.up({ deployments });

@@ -46,7 +46,10 @@ import { ModelRouter } from './routing/model-router.js';
       inject: [ConfigService],
       useFactory: (config: AppConfig): ModelCatalogue => {
         const env = Object.fromEntries(
-          CATALOGUE_ENV_KEYS.map((key) => [key, config.get(key, { infer: true })]),
+          CATALOGUE_ENV_KEYS.map((key) => [
+            key,
+            config.get(key, { infer: true }),
+          ]),
         ) as CatalogueEnv;
         return new ModelCatalogue(loadCatalogue(env, process.env));
       },
@@ -101,7 +104,9 @@ import { ModelRouter } from './routing/model-router.js';
             }),
           }),
           limiter,
-          metrics: metrics ? new DeploymentMetrics(metrics.registry) : undefined,
+          metrics: metrics
+            ? new DeploymentMetrics(metrics.registry)
+            : undefined,
         }),
     },
     // The router is the provider every caller gets: it chooses a deployment

@@ -2,7 +2,10 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { CatalogueFileDto, type DeploymentEntryDto } from './catalogue-file.dto.js';
+import {
+  CatalogueFileDto,
+  type DeploymentEntryDto,
+} from './catalogue-file.dto.js';
 import type { CatalogueData, Deployment } from './deployment.js';
 import {
   PROVIDER_DEFAULTS,
@@ -113,7 +116,8 @@ function flatten(errors: ValidationError[], file: CatalogueFileDto): string[] {
       const index = Number(entryError.property);
       const entry = file.deployments[index];
       const prefix = where(index, entry);
-      if (!entryError.children?.length) return [`${prefix}: ${rules(entryError)}`];
+      if (!entryError.children?.length)
+        return [`${prefix}: ${rules(entryError)}`];
       return entryError.children.map(
         (field) => `${prefix}.${field.property}: ${rules(field)}`,
       );
@@ -182,7 +186,8 @@ function settingsOf(defaults: ProviderDefaults) {
 }
 
 function credentialsOf(defaults: ProviderDefaults, secrets: Secrets) {
-  const read = (name?: string) => (name ? secrets[name] || undefined : undefined);
+  const read = (name?: string) =>
+    name ? secrets[name] || undefined : undefined;
   return definedOnly({
     apiKey: read(defaults.apiKeyEnv),
     secretKey: read(defaults.secretKeyEnv),

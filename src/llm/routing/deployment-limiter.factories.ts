@@ -10,6 +10,5 @@ export const DEPLOYMENT_LIMITER_FACTORIES: Record<
   (redis: RedisConnector) => DeploymentLimiter | Promise<DeploymentLimiter>
 > = {
   memory: () => new MemoryDeploymentLimiter(),
-  redis: async (redis) =>
-    new RedisDeploymentLimiter(await redis.connections()),
+  redis: async (redis) => new RedisDeploymentLimiter(await redis.connections()),
 };

@@ -53,7 +53,10 @@ export class DeploymentMetrics {
   }
 
   called(deployment: Deployment): void {
-    this.calls.inc({ deployment: deployment.name, provider: deployment.provider });
+    this.calls.inc({
+      deployment: deployment.name,
+      provider: deployment.provider,
+    });
   }
 
   passedOver(deployment: Deployment, reason: SkipReason): void {
@@ -62,7 +65,10 @@ export class DeploymentMetrics {
 
   finished(deployment: Deployment, elapsedMs: number, usage?: LlmUsage): void {
     const name = deployment.name;
-    this.latency.observe({ deployment: name, outcome: 'finished' }, elapsedMs / 1000);
+    this.latency.observe(
+      { deployment: name, outcome: 'finished' },
+      elapsedMs / 1000,
+    );
     if (!usage) return;
     this.tokens.inc({ deployment: name, type: 'prompt' }, usage.promptTokens);
     this.tokens.inc(

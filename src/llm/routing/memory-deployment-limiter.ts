@@ -42,7 +42,11 @@ export class MemoryDeploymentLimiter extends DeploymentLimiter {
       return refused('rpm', untilNextWindow);
     }
     // A first call larger than the whole budget still goes: it could never pass.
-    if (tpm !== undefined && counts.tokens > 0 && counts.tokens + tokens > tpm) {
+    if (
+      tpm !== undefined &&
+      counts.tokens > 0 &&
+      counts.tokens + tokens > tpm
+    ) {
       return refused('tpm', untilNextWindow);
     }
     if (maxConcurrency !== undefined && counts.running + 1 > maxConcurrency) {

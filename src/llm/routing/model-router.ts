@@ -61,7 +61,9 @@ export class ModelRouter extends LlmProvider {
 
   constructor(private readonly parts: RouterParts) {
     super();
-    const providers = new Set(parts.catalogue.deployments.map((d) => d.provider));
+    const providers = new Set(
+      parts.catalogue.deployments.map((d) => d.provider),
+    );
     this.name = providers.size === 1 ? [...providers][0] : 'router';
     this.model = parts.catalogue.defaultModel;
   }
@@ -148,7 +150,9 @@ export class ModelRouter extends LlmProvider {
         lastError = result;
       }
     }
-    this.logger.warn(`${model}: no deployment answered: ${attempts.join(', ')}`);
+    this.logger.warn(
+      `${model}: no deployment answered: ${attempts.join(', ')}`,
+    );
     throw lastError ?? exhausted(model, refusal);
   }
 

@@ -66,20 +66,27 @@ export class RedisDeploymentLimiter extends DeploymentLimiter {
     super();
   }
 
-  async acquire(deployment: Deployment, tokens: number): Promise<QuotaDecision> {
+  async acquire(
+    deployment: Deployment,
+    tokens: number,
+  ): Promise<QuotaDecision> {
     if (!hasLimits(deployment)) return UNLIMITED;
     const key = `quota:${deployment.name}`;
     const now = Date.now();
     const { rpm, tpm, maxConcurrency } = deployment.limits;
-    const reply = (await ACQUIRE.run(this.redis.command, [key], [
-      now,
-      QUOTA_WINDOW_MS,
-      rpm ?? 0,
-      tpm ?? 0,
-      maxConcurrency ?? 0,
-      tokens,
-      KEY_TTL_MS,
-    ])) as [number, QuotaLimit?, number?];
+    const reply = (await ACQUIRE.run(
+      this.redis.command,
+      [key],
+      [
+        now,
+        QUOTA_WINDOW_MS,
+        rpm ?? 0,
+        tpm ?? 0,
+        maxConcurrency ?? 0,
+        tokens,
+        KEY_TTL_MS,
+      ],
+    )) as [number, QuotaLimit?, number?];
     if (reply[0] !== 1) {
       return { granted: false, limit: reply[1]!, retryAfterMs: reply[2]! };
     }

@@ -1,5 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { LLM_PROVIDERS, type LlmProviderName } from '../../config/env.schema.js';
+import {
+  LLM_PROVIDERS,
+  type LlmProviderName,
+} from '../../config/env.schema.js';
 
 /** A model of the catalogue as clients may see it: no URLs, no credentials. */
 export class ServedModelDto {
@@ -23,7 +26,9 @@ export class ServedModelDto {
   })
   fallbacks: string[];
 
-  @ApiProperty({ description: 'Whether requests without `model` get it (DEFAULT_MODEL).' })
+  @ApiProperty({
+    description: 'Whether requests without `model` get it (DEFAULT_MODEL).',
+  })
   default: boolean;
 }
 

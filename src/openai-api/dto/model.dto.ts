@@ -15,7 +15,7 @@ export class ModelDto {
 
   @ApiProperty({
     example: 'mock',
-    description: 'The provider of the model\'s first deployment.',
+    description: "The provider of the model's first deployment.",
   })
   owned_by: string;
 }
