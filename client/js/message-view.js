@@ -1,4 +1,5 @@
 import { friendlyError } from './friendly-errors.js';
+import { highlightCodeBlocks } from './code-highlight.js';
 import { renderMarkdown } from './markdown.js';
 
 const STICKY_PX = 96;
@@ -118,7 +119,10 @@ export class MessageView {
     if (drawn?.text !== message.content || drawn.streaming !== streaming) {
       content.innerHTML = renderMarkdown(message.content);
       this.drawn.set(content, { text: message.content, streaming });
-      if (!streaming) decorateCodeBlocks(content);
+      if (!streaming) {
+        decorateCodeBlocks(content);
+        void highlightCodeBlocks(content);
+      }
     }
     content.classList.toggle('typing', streaming && message.content === '');
     content.classList.toggle('cursor', streaming && message.content !== '');
