@@ -86,11 +86,11 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
       maxRetries: 0,
     });
   });
-  afterEach(() => {
+  afterEach(async () => {
     gptA.reset();
     gptB.reset();
     ernie.reset();
-    for (const stream of streams.splice(0)) stream.close();
+    await Promise.all(streams.splice(0).map((stream) => stream.close()));
   });
   afterAll(async () => {
     await app?.stop();
