@@ -94,6 +94,10 @@ export class OpenAiApiController {
       'invalid_request_error: validation_failed (with `param`), invalid_json, ' +
       'upstream_bad_request, context_length_exceeded',
   })
+  @ApiNotFoundResponse({
+    type: OpenAiErrorDto,
+    description: 'model_not_found (a model GET /v1/models does not list)',
+  })
   @ApiBadGatewayResponse({
     type: OpenAiErrorDto,
     description: 'upstream_auth, upstream_protocol',

@@ -2,9 +2,12 @@ import type { Deployment } from '../catalogue/deployment.js';
 
 export type QuotaLimit = 'rpm' | 'tpm' | 'concurrency';
 
-/** A granted slot: released when the call ends, with the tokens it really used when known. */
+/**
+ * A granted slot: released when the call ends, with the tokens it really
+ * used when known. Callers need not wait for the release; it never rejects.
+ */
 export interface QuotaLease {
-  release(tokensUsed?: number): void;
+  release(tokensUsed?: number): Promise<void>;
 }
 
 export type QuotaDecision =
@@ -30,7 +33,7 @@ export abstract class DeploymentLimiter {
 /** A lease for a deployment without limits: nothing to count. */
 export const UNLIMITED: QuotaDecision = {
   granted: true,
-  lease: { release: () => undefined },
+  lease: { release: () => Promise.resolve() },
 };
 
 export function hasLimits(deployment: Deployment): boolean {

@@ -31,8 +31,8 @@ describe('MemoryDeploymentLimiter', () => {
   it('counts tokens, corrected by what the call really used', async () => {
     const l = limiter();
     const d = deployment({ tpm: 100 });
-    granted(await l.acquire(d, 60)).release(30);
-    granted(await l.acquire(d, 60)).release(60);
+    await granted(await l.acquire(d, 60)).release(30);
+    await granted(await l.acquire(d, 60)).release(60);
     expect(await l.acquire(d, 20)).toMatchObject({
       granted: false,
       limit: 'tpm',
@@ -44,8 +44,8 @@ describe('MemoryDeploymentLimiter', () => {
     const d = deployment({ maxConcurrency: 1 });
     const lease = granted(await l.acquire(d, 1));
     expect(await l.acquire(d, 1)).toMatchObject({ limit: 'concurrency' });
-    lease.release();
-    lease.release();
+    await lease.release();
+    await lease.release();
     granted(await l.acquire(d, 1));
     expect(await l.acquire(d, 1)).toMatchObject({ limit: 'concurrency' });
   });

@@ -60,12 +60,13 @@ export class MemoryDeploymentLimiter extends DeploymentLimiter {
       granted: true,
       lease: {
         release: (tokensUsed) => {
-          if (released) return;
+          if (released) return Promise.resolve();
           released = true;
           counts.running = Math.max(0, counts.running - 1);
           if (tokensUsed !== undefined && counts.window === window) {
             counts.tokens = Math.max(0, counts.tokens + tokensUsed - tokens);
           }
+          return Promise.resolve();
         },
       },
     });

@@ -7,7 +7,11 @@ import { toLlmError } from '../llm.service.js';
 import type { LlmChunk, LlmRequest, LlmUsage } from '../llm.types.js';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 import type { DeploymentBalancer } from './deployment-balancer.js';
-import type { DeploymentLimiter, QuotaDecision } from './deployment-limiter.js';
+import {
+  UNLIMITED,
+  type DeploymentLimiter,
+  type QuotaDecision,
+} from './deployment-limiter.js';
 import type { DeploymentMetrics } from './deployment-metrics.js';
 
 /** The parts the router combines; each is unit-tested on its own. */
@@ -176,7 +180,7 @@ export class ModelRouter extends LlmProvider {
       this.logger.warn(
         `${deployment.name}: quota check failed (${String(error)}); call not counted`,
       );
-      return { granted: true, lease: { release: () => undefined } };
+      return UNLIMITED;
     }
     if (!decision.granted) {
       breaker.released(deployment.name);
@@ -234,7 +238,7 @@ export class ModelRouter extends LlmProvider {
     } finally {
       if (!verdict) breaker.released(deployment.name);
       balancer.end(deployment.name);
-      decision.lease.release(usage?.totalTokens);
+      void decision.lease.release(usage?.totalTokens);
     }
   }
 }

@@ -62,7 +62,10 @@ const KEY_TTL_MS = 5 * QUOTA_WINDOW_MS;
 
 /** Limits shared by every instance through Redis (EVENT_BUS=redis). */
 export class RedisDeploymentLimiter extends DeploymentLimiter {
-  constructor(private readonly redis: RedisConnections) {
+  constructor(
+    private readonly redis: RedisConnections,
+    private readonly now: () => number = Date.now,
+  ) {
     super();
   }
 
@@ -72,7 +75,7 @@ export class RedisDeploymentLimiter extends DeploymentLimiter {
   ): Promise<QuotaDecision> {
     if (!hasLimits(deployment)) return UNLIMITED;
     const key = `quota:${deployment.name}`;
-    const now = Date.now();
+    const now = this.now();
     const { rpm, tpm, maxConcurrency } = deployment.limits;
     const reply = (await ACQUIRE.run(
       this.redis.command,
@@ -95,11 +98,12 @@ export class RedisDeploymentLimiter extends DeploymentLimiter {
     return {
       granted: true,
       lease: {
-        release: (tokensUsed) => {
+        release: async (tokensUsed) => {
           if (released) return;
           released = true;
           const extra = tokensUsed === undefined ? 0 : tokensUsed - tokens;
-          RELEASE.run(this.redis.command, [key], [window, extra]).catch(
+          // Unreleased, the slot lapses with the key (KEY_TTL_MS).
+          await RELEASE.run(this.redis.command, [key], [window, extra]).catch(
             () => undefined,
           );
         },
