@@ -44,7 +44,9 @@ export class ChatService {
 
   async send(dto: SendMessageDto): Promise<SendAcceptedDto> {
     this.lifecycle.assertAccepting();
-    const request = this.policy.prepare(dto.messages, dto, dto.model);
+    const request = this.policy.prepare(dto.messages, dto, {
+      model: dto.model,
+    });
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
     const messageId = randomUUID();

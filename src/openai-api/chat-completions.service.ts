@@ -72,11 +72,10 @@ export class ChatCompletionsService
       );
     }
     return {
-      request: this.policy.prepare(
-        toIncomingMessages(dto.messages),
-        dto,
-        dto.model,
-      ),
+      request: this.policy.prepare(toIncomingMessages(dto.messages), dto, {
+        model: dto.model,
+        anyNameMeansDefault: true,
+      }),
       includeUsage: dto.stream_options?.include_usage === true,
       legacyFunctions: dto.functions !== undefined,
     };

@@ -43,9 +43,9 @@ export class ChatRequestPolicy {
   prepare(
     posted: IncomingMessage[],
     options: GenerationOptionsDto,
-    requestedModel?: string,
+    choice: { model?: string; anyNameMeansDefault?: boolean } = {},
   ): LlmRequest {
-    const model = this.catalogue.resolve(requestedModel);
+    const model = this.catalogue.resolve(choice.model, choice);
     const { system, messages } = checkMessages(posted, this.limits);
     const [first, ...others] = this.catalogue.providersFor(model);
     const generation = toGenerationOptions(options, first);

@@ -45,20 +45,24 @@ export class ModelCatalogue {
   }
 
   /**
-   * The model a request asked for, or the default. Without MODELS_FILE any
-   * name means the one model, as before catalogues (clients configured with
-   * another name keep working); with one, an unknown name is a 404.
+   * The model a request asked for, or the default; an unknown name is a 404
+   * naming the field. `anyNameMeansDefault`: without MODELS_FILE, the `/v1`
+   * API answers any name with the one model, as before catalogues, so that
+   * OpenAI clients configured with another name keep working.
    */
-  resolve(requested: string | undefined): string {
-    if (requested === undefined || !this.data.fromFile) {
+  resolve(
+    requested: string | undefined,
+    { anyNameMeansDefault = false } = {},
+  ): string {
+    if (requested === undefined) return this.data.defaultModel;
+    if (this.byModel.has(requested)) return requested;
+    if (anyNameMeansDefault && !this.data.fromFile) {
       return this.data.defaultModel;
     }
-    if (this.byModel.has(requested)) return requested;
-    throw new AppError(
-      'model_not_found',
-      `The model '${requested.slice(0, 100)}' does not exist; GET /v1/models lists the models served.`,
-      404,
-    );
+    const message = `model '${requested.slice(0, 100)}' is not served; GET /v1/models lists the models served`;
+    throw new AppError('model_not_found', message, 404, {
+      errors: [{ field: 'model', rule: 'isServedModel', message }],
+    });
   }
 
   /** The model's deployments (unknown: none). */
