@@ -79,6 +79,7 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
       ROUTER_BREAKER_FAILURES: '2',
       ROUTER_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
       LLM_FIRST_TOKEN_TIMEOUT_MS: '5000',
+      LLM_CONNECT_TIMEOUT_MS: '1000',
     });
     client = new OpenAI({
       baseURL: `${app.url}/v1`,
@@ -271,6 +272,18 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
     for (const secret of [...FAKE_CREDENTIALS, gptA.url]) {
       expect(metrics).not.toContain(secret);
     }
+  });
+
+  it('moves on when a deployment does not even answer with headers (connect timeout)', async () => {
+    gptA.enqueue({ type: 'stall', beforeHeaders: true });
+    gptB.enqueue({ type: 'stall', beforeHeaders: true });
+    // Whichever deployment goes first stalls; the other answers.
+    const answers = await Promise.all([ask('gpt'), ask('gpt')]);
+    for (const answer of answers) {
+      expect(answer.choices[0].message.content).toBe(REPLY);
+    }
+    expect(gptA.chatRequests.length + gptB.chatRequests.length).toBe(4);
+    expect(app.output()).toMatch(/gpt-[ab]: upstream_timeout/);
   });
 
   it('refuses to start on a catalogue with a bad entry, naming it', async () => {
