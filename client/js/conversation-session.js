@@ -213,6 +213,7 @@ export class ConversationSession {
       message.finishReason = data.finishReason;
       message.cancelReason = data.cancelReason;
       message.usage = data.usage;
+      message.model = data.model;
     } else {
       message.status = 'error';
       message.error = { code: data.code, message: data.message };

@@ -149,6 +149,11 @@ export class MessageView {
     } else if (FINISH_LABELS[message.finishReason]) {
       parts.push(element('span', 'badge', FINISH_LABELS[message.finishReason]));
     }
+    if (message.model) {
+      const model = element('span', 'usage reply-model', message.model);
+      model.title = `Answered by ${message.model}`;
+      parts.push(model);
+    }
     if (message.usage) {
       const { promptTokens, completionTokens, totalTokens } = message.usage;
       const usage = element('span', 'usage', `${totalTokens} tokens`);

@@ -71,6 +71,7 @@ describe(
       expect(squash(await reply.locator('.content').innerText())).toContain(
         'const answer = 42;',
       );
+      expect(await reply.locator('.reply-model').innerText()).toBe('beta');
       expect(beta.chatRequests).toHaveLength(1);
       expect(alpha.chatRequests).toHaveLength(0);
       await reply.locator('code.hljs .hljs-keyword').first().waitFor();
