@@ -150,7 +150,7 @@ export class MessageView {
       parts.push(element('span', 'badge', FINISH_LABELS[message.finishReason]));
     }
     if (message.model) {
-      const model = element('span', 'usage reply-model', message.model);
+      const model = element('span', 'reply-model', message.model);
       model.title = `Answered by ${message.model}`;
       parts.push(model);
     }
