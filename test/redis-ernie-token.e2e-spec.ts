@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { send } from './support/chat-helpers.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
 import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import { burstOfFirstRequests } from './support/token-burst.js';
 
 describe('ERNIE access token shared by two instances through Redis (e2e)', () => {
   let redis: RedisServer;
@@ -30,19 +30,7 @@ describe('ERNIE access token shared by two instances through Redis (e2e)', () =>
   });
 
   it('20 simultaneous first requests spread over both instances cause one token request', async () => {
-    const ids = Array.from({ length: 20 }, (_, i) => `burst-${i}`);
-    await Promise.all(
-      ids.map((id, i) =>
-        send(apps[i % 2], [{ role: 'user', content: id }], id),
-      ),
-    );
-    await fake.waitFor(
-      () =>
-        fake.chatRequests.length === 20 &&
-        fake.chatRequests.every((r) => r.settled),
-      15_000,
-      '20 chat requests answered',
-    );
+    await burstOfFirstRequests(apps, fake);
     expect(fake.tokenRequests).toHaveLength(1);
     expect(
       new Set(fake.chatRequests.map((r) => r.query.get('access_token'))),

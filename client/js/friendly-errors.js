@@ -16,6 +16,8 @@ const FRIENDLY = {
   upstream_protocol:
     'The model sent an answer the server could not read. Try again.',
   internal_error: 'Something went wrong on the server. Try again.',
+  generation_lost:
+    'The server writing this reply stopped before finishing it. Send your message again.',
   generation_in_progress:
     'A reply is already being written in this conversation. Wait for it or stop it.',
   network_error:

@@ -11,6 +11,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { SSE_METADATA } from '@nestjs/common/constants.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
+import { RedisConnector } from '../redis/redis-connector.js';
 import { API_KEYS, STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeys } from './api-keys.js';
@@ -20,6 +21,7 @@ import {
   StreamTokenSigner,
 } from './stream-token-signer.js';
 import { StreamTokensController } from './stream-tokens.controller.js';
+import { THROTTLER_STORAGE_FACTORIES } from './throttler-storage.factories.js';
 
 const isEventStream = (context: ExecutionContext) =>
   Reflect.getMetadata(SSE_METADATA, context.getHandler()) === true;
@@ -40,18 +42,22 @@ const MIN_KEY_LENGTH = 16;
  * `default` for ordinary requests and `streams` for opening SSE streams, so
  * that an EventSource reconnecting does not use up the client's POSTs and
  * the other way round. Routes marked `@SkipThrottle()` (health, metrics) are
- * not limited. The counts live in this process: behind N instances a client
- * may make up to N times the limit.
+ * not limited. With EVENT_BUS=redis the counts are global, in Redis (see
+ * RedisThrottlerStorage); in memory they are this process's own.
  */
 @Global()
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) => {
+      inject: [ConfigService, RedisConnector],
+      useFactory: async (config: AppConfig, redis: RedisConnector) => {
         const ttl = config.get('RATE_LIMIT_WINDOW_MS', { infer: true });
         const limit = config.get('RATE_LIMIT_MAX', { infer: true });
         return {
+          storage:
+            await THROTTLER_STORAGE_FACTORIES[
+              config.get('EVENT_BUS', { infer: true })
+            ](redis),
           throttlers: [
             {
               name: 'default',

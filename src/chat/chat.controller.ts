@@ -151,7 +151,7 @@ export class ChatController {
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Req() request: Request,
-  ): Observable<MessageEvent> {
+  ): Promise<Observable<MessageEvent>> {
     const lastEventId = lastEventIdHeader?.trim() || query.lastEventId;
     if (lastEventId !== undefined && !EVENT_ID_PATTERN.test(lastEventId)) {
       const message =

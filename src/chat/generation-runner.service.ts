@@ -1,4 +1,11 @@
-import { Injectable, Logger, Inject, Optional } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  Inject,
+  Optional,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   distinctUntilChanged,
@@ -14,12 +21,17 @@ import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
-import type { TurnStatus } from '../conversations/conversation.js';
+import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import { LlmService } from '../llm/llm.service.js';
 import { ToolCallAccumulator } from '../llm/tool-call-accumulator.js';
 import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import {
+  GenerationLeases,
+  ProcessGenerationLeases,
+  type LostGeneration,
+} from './generation-leases/generation-leases.js';
 
 export interface GenerationJob {
   conversationId: string;
@@ -29,7 +41,12 @@ export interface GenerationJob {
   persist: boolean;
 }
 
-export type CancelReason = 'requested' | 'no_listeners' | 'shutdown';
+export type CancelReason =
+  | 'requested'
+  | 'no_listeners'
+  | 'shutdown'
+  /** Another instance ended the reply: this one presumed dead (see GenerationLeases). */
+  | 'lease_lost';
 
 /** How a reply ended: its stored status and the events that tell subscribers. */
 interface Ending {
@@ -50,12 +67,18 @@ interface Running {
  * the whole reply for the original page. Stops a generation when asked to
  * (from any instance), when nobody has listened for the grace period, or at
  * shutdown; a stopped reply ends with `done` and `finishReason: "cancelled"`.
+ *
+ * Each reply is leased while it runs; the replies of an instance that died
+ * are ended by one surviving instance with an `error` event
+ * (`generation_lost`) that keeps the text sent, stored in the history.
  */
 @Injectable()
-export class GenerationRunner {
+export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationRunner.name);
   private readonly running = new Map<string, Running>();
   private readonly cancelGraceMs: number;
+  private readonly leases: GenerationLeases;
+  private reaping?: Subscription;
 
   constructor(
     private readonly llm: LlmService,
@@ -63,8 +86,20 @@ export class GenerationRunner {
     private readonly store: ConversationStore,
     @Inject(ConfigService) config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() leases?: GenerationLeases,
   ) {
     this.cancelGraceMs = config.get('CANCEL_GRACE_MS', { infer: true });
+    this.leases = leases ?? new ProcessGenerationLeases();
+  }
+
+  onModuleInit(): void {
+    this.reaping = this.leases
+      .lapsed()
+      .subscribe((lost) => void this.endLost(lost));
+  }
+
+  onModuleDestroy(): void {
+    this.reaping?.unsubscribe();
   }
 
   get activeCount(): number {
@@ -115,12 +150,10 @@ export class GenerationRunner {
     running: Running,
     cancelReason: () => CancelReason | undefined,
   ): Promise<void> {
-    const { conversationId, messageId } = job;
+    const { messageId } = job;
     const watchers = this.watch(job, running);
-    const publish = (event: ChatEventInput) => {
-      this.metrics?.eventPublished(event.type);
-      return this.bus.publish(conversationId, event);
-    };
+    const lease = this.leases.hold(job, () => running.cancel('lease_lost'));
+    const publish = (event: ChatEventInput) => this.publish(job, event);
     const reply = { text: '' };
     let ending: Ending;
     try {
@@ -130,17 +163,64 @@ export class GenerationRunner {
     } finally {
       watchers.unsubscribe();
     }
-    // Stored (and the conversation released) before the final events go
-    // out: a client that sees `done` finds the reply in the history and may
-    // post its next message at once, without a 409.
-    if (job.persist) await this.persist(job, reply.text, ending.status);
+    // Another instance has ended it for everyone, stored it and released it.
+    if (cancelReason() === 'lease_lost') return;
+    await this.finish(job, reply.text, ending);
+    await lease.release();
+  }
+
+  /** Ends a reply whose instance died, as that instance would have on an error. */
+  private async endLost(lost: LostGeneration): Promise<void> {
+    // A stored reply holds its conversation until it has ended: a claim
+    // that is gone or another's means the instance died after finishing.
+    if (
+      lost.persist &&
+      (await this.store
+        .activeGeneration(lost.conversationId)
+        .catch(() => undefined)) !== lost.messageId
+    )
+      return;
+    this.logger.warn(
+      `Reply ${lost.messageId} in conversation ${lost.conversationId} lost its instance; ending it`,
+    );
+    await this.finish(
+      lost,
+      lost.text,
+      errorEnding(
+        lost.messageId,
+        lost.text,
+        'generation_lost',
+        'The server generating this reply stopped before finishing it. Send the message again.',
+      ),
+    );
+  }
+
+  /**
+   * Stores the reply (and releases the conversation) before the final events
+   * go out: a client that sees `done` finds the reply in the history and may
+   * post its next message at once, without a 409.
+   */
+  private async finish(
+    job: Pick<GenerationJob, 'conversationId' | 'messageId' | 'persist'>,
+    text: string,
+    ending: Ending,
+  ): Promise<void> {
+    if (job.persist) await this.persist(job, text, ending.status);
     try {
-      for (const event of ending.events) await publish(event);
+      for (const event of ending.events) await this.publish(job, event);
     } catch (publishError) {
       this.logger.error(
-        `Could not publish the end of reply ${messageId}: ${String(publishError)}`,
+        `Could not publish the end of reply ${job.messageId}: ${String(publishError)}`,
       );
     }
+  }
+
+  private publish(
+    job: Pick<GenerationJob, 'conversationId'>,
+    event: ChatEventInput,
+  ): Promise<unknown> {
+    this.metrics?.eventPublished(event.type);
+    return this.bus.publish(job.conversationId, event);
   }
 
   /** Publishes the deltas; returns the events that end a complete reply. */
@@ -217,27 +297,13 @@ export class GenerationRunner {
     if (!error) this.logger.error(raw);
     const failure =
       error ?? new LlmError('internal_error', 'The reply failed unexpectedly.');
-    return {
-      status: 'error',
-      events: [
-        {
-          type: 'error',
-          data: {
-            messageId,
-            code: failure.code,
-            message: failure.message,
-            text,
-            ...(failure.details ? { details: failure.details } : {}),
-          },
-        },
-        {
-          type: 'message',
-          data: text
-            ? `${text}\n\n[error] ${failure.message}`
-            : `[error] ${failure.message}`,
-        },
-      ],
-    };
+    return errorEnding(
+      messageId,
+      text,
+      failure.code,
+      failure.message,
+      failure.details,
+    );
   }
 
   /** Cancellation from any instance, and from the last listener leaving. */
@@ -273,7 +339,7 @@ export class GenerationRunner {
   }
 
   private async persist(
-    job: GenerationJob,
+    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
     text: string,
     status: TurnStatus,
   ): Promise<void> {
@@ -281,15 +347,13 @@ export class GenerationRunner {
       // A conversation deleted while its reply ran stays deleted.
       const exists = (await this.store.get(job.conversationId)) !== undefined;
       if (exists && (text.length > 0 || status === 'complete')) {
-        await this.store.append(job.conversationId, [
-          {
-            role: 'assistant',
-            content: text,
-            messageId: job.messageId,
-            status,
-            createdAt: new Date().toISOString(),
-          },
-        ]);
+        await this.appendOnce(job, {
+          role: 'assistant',
+          content: text,
+          messageId: job.messageId,
+          status,
+          createdAt: new Date().toISOString(),
+        });
       }
     } catch (error) {
       this.logger.error(
@@ -301,11 +365,39 @@ export class GenerationRunner {
   }
 
   /**
+   * Stores the reply, trying again for a while if the store failed (a
+   * failover): a write that failed may still have landed, so the history is
+   * read first and the reply is never stored twice.
+   */
+  private async appendOnce(
+    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
+    turn: Turn,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.append(job.conversationId, [turn]);
+        return;
+      } catch (error) {
+        const delay = RELEASE_RETRY_DELAYS_MS[attempt];
+        if (attempt >= STORE_ATTEMPTS - 1 || delay === undefined) throw error;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        const stored = await this.store
+          .get(job.conversationId)
+          .catch(() => undefined);
+        if (stored?.turns.some((t) => t.messageId === job.messageId)) return;
+      }
+    }
+  }
+
+  /**
    * Frees the conversation for its next reply. If the store is unreachable
    * (Redis down) the claim would otherwise block the conversation until it
    * expires, so the release is retried in the background for a while.
    */
-  private async release(job: GenerationJob, attempt = 0): Promise<void> {
+  private async release(
+    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
+    attempt = 0,
+  ): Promise<void> {
     try {
       await this.store.releaseGeneration(job.conversationId, job.messageId);
     } catch (error) {
@@ -322,6 +414,38 @@ export class GenerationRunner {
     }
   }
 }
+
+/** The end of a failed reply: an `error` event keeping the text sent, then the whole reply for the original page. */
+function errorEnding(
+  messageId: string,
+  text: string,
+  code: string,
+  message: string,
+  details?: unknown,
+): Ending {
+  return {
+    status: 'error',
+    events: [
+      {
+        type: 'error',
+        data: {
+          messageId,
+          code,
+          message,
+          text,
+          ...(details ? { details } : {}),
+        },
+      },
+      {
+        type: 'message',
+        data: text ? `${text}\n\n[error] ${message}` : `[error] ${message}`,
+      },
+    ],
+  };
+}
+
+/** Attempts to store a reply: the first three pauses below, 7.5 s in all. */
+const STORE_ATTEMPTS = 4;
 
 /** Pauses between attempts to release a claim while the store is unreachable. */
 const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];

@@ -31,6 +31,10 @@ export const LOG_LEVELS = [
 ] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `host:port,host:port` (IPv6 hosts in brackets). */
+const REDIS_NODES =
+  /^\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*(,\s*(\[[^\]]+\]|[^:,\s]+):\d{1,5}\s*)*$/;
+
 const url = {
   require_tld: false,
   require_protocol: true,
@@ -316,13 +320,23 @@ export class EnvironmentVariables {
   @IsIn(EVENT_BUSES)
   EVENT_BUS: EventBusName = 'memory';
 
-  /** Required with EVENT_BUS=redis: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS). */
+  /**
+   * One Redis server: `redis://[user:password@]host:port[/db]` (`rediss://`
+   * for TLS). With EVENT_BUS=redis, exactly one of REDIS_URL,
+   * REDIS_CLUSTER_NODES and REDIS_SENTINELS is set.
+   */
   @ValidateIf(
     (env: EnvironmentVariables) =>
-      env.EVENT_BUS === 'redis' || env.REDIS_URL !== undefined,
+      (env.EVENT_BUS === 'redis' &&
+        env.REDIS_CLUSTER_NODES === undefined &&
+        env.REDIS_SENTINELS === undefined) ||
+      env.REDIS_URL !== undefined,
   )
   @Transform(emptyToUndefined)
-  @IsDefined({ message: 'REDIS_URL must be set when EVENT_BUS=redis' })
+  @IsDefined({
+    message:
+      'REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) must be set when EVENT_BUS=redis',
+  })
   @IsUrl(
     {
       require_tld: false,
@@ -333,8 +347,53 @@ export class EnvironmentVariables {
   )
   REDIS_URL?: string;
 
-  /** Put before every Redis key and channel, so that deployments can share one Redis. */
+  /** A Redis Cluster: some of its nodes, `host:port,host:port` (the rest are discovered). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(REDIS_NODES, {
+    message: 'REDIS_CLUSTER_NODES must be host:port pairs separated by commas',
+  })
+  REDIS_CLUSTER_NODES?: string;
+
+  /** Sentinel: the sentinels, `host:port,host:port`; the master is REDIS_SENTINEL_NAME. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @Matches(REDIS_NODES, {
+    message: 'REDIS_SENTINELS must be host:port pairs separated by commas',
+  })
+  REDIS_SENTINELS?: string;
+
+  /** The master's name in the sentinels' configuration. */
   @IsString()
+  @MinLength(1)
+  REDIS_SENTINEL_NAME = 'mymaster';
+
+  /** The sentinels' own password (`requirepass` in sentinel.conf), if any. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  REDIS_SENTINEL_PASSWORD?: string;
+
+  /** User name for the data nodes of a cluster or of Sentinel (REDIS_URL carries its own). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  REDIS_USERNAME?: string;
+
+  /** Password for the data nodes of a cluster or of Sentinel (REDIS_URL carries its own). */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  REDIS_PASSWORD?: string;
+
+  /**
+   * Put before every Redis key and channel, so that deployments can share one
+   * Redis. Without braces: the conversation id is each key's hash tag.
+   */
+  @IsString()
+  @Matches(/^[^{}]*$/, {
+    message: 'REDIS_KEY_PREFIX must not contain { or } (they mark hash tags)',
+  })
   REDIS_KEY_PREFIX = 'chatgw:';
 
   /** Idle time after which Redis forgets a conversation's history (s). */
@@ -343,11 +402,37 @@ export class EnvironmentVariables {
   @Min(60)
   REDIS_CONVERSATION_TTL_S = 7 * 24 * 3600;
 
-  /** How long the listeners of an instance that died keep counting (ms). */
+  /** How long the listeners and open streams of an instance that died keep counting (ms). */
   @Type(() => Number)
   @IsInt()
   @Min(1000)
   REDIS_PRESENCE_TTL_MS = 15_000;
+
+  /**
+   * Replicas that must hold a message (and a stored reply) before it is
+   * acknowledged, so that a Sentinel failover cannot lose it: Redis
+   * replication is asynchronous. 0 does not wait. Not with a cluster.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  REDIS_MIN_REPLICAS = 0;
+
+  /** Longest wait for REDIS_MIN_REPLICAS before a message is refused (503) (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  REDIS_REPLICA_ACK_TIMEOUT_MS = 1_000;
+
+  /**
+   * The lease of a running reply (ms), renewed by its instance: once it
+   * lapses (the instance died) another instance ends the reply with
+   * `generation_lost` and frees the conversation.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(500)
+  GENERATION_LEASE_MS = 5_000;
 
   // ── access control and limits ───────────────────────────────────────────
   /** Comma-separated API keys; unset leaves the API open (local use). */

@@ -61,3 +61,43 @@ describe('validateEnv: provider credentials', () => {
     expect(message).not.toContain('secret-api-key-value');
   });
 });
+
+describe('validateEnv: where Redis is', () => {
+  it.each([
+    [{ REDIS_URL: 'redis://127.0.0.1:6379' }],
+    [{ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000,[::1]:7001' }],
+    [{ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_MIN_REPLICAS: '1' }],
+  ])('accepts EVENT_BUS=redis with %j', (where) => {
+    expect(validateEnv({ EVENT_BUS: 'redis', ...where }).EVENT_BUS).toBe(
+      'redis',
+    );
+  });
+
+  it.each([
+    [{}, 'REDIS_URL (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS) must be set'],
+    [
+      { REDIS_URL: 'redis://h:1', REDIS_SENTINELS: 's:26379' },
+      'REDIS_URL, REDIS_SENTINELS: set only one of them',
+    ],
+    [
+      { REDIS_CLUSTER_NODES: 'h1:7000,h2' },
+      'REDIS_CLUSTER_NODES must be host:port pairs',
+    ],
+    [
+      { REDIS_SENTINELS: 'sentinel' },
+      'REDIS_SENTINELS must be host:port pairs',
+    ],
+    [
+      { REDIS_CLUSTER_NODES: 'h:7000', REDIS_MIN_REPLICAS: '1' },
+      'REDIS_MIN_REPLICAS: not supported with REDIS_CLUSTER_NODES',
+    ],
+    [
+      { REDIS_URL: 'redis://h:1', REDIS_KEY_PREFIX: 'app{1}:' },
+      'REDIS_KEY_PREFIX must not contain { or }',
+    ],
+  ])('refuses EVENT_BUS=redis with %j: %s', (where, message) => {
+    expect(() => validateEnv({ EVENT_BUS: 'redis', ...where })).toThrow(
+      message,
+    );
+  });
+});

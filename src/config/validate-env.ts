@@ -37,11 +37,28 @@ export function validateEnv(
     const rules = Object.values(error.constraints ?? {}).join('; ');
     return `  - ${error.property}: ${rules}`;
   });
-  lines.push(...missingCredentials(env));
+  lines.push(...missingCredentials(env), ...redisConflicts(env));
   if (lines.length > 0) {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return env;
+}
+
+/** Where Redis is must be said once: a server, a cluster or Sentinel. */
+function redisConflicts(env: EnvironmentVariables): string[] {
+  const set = (
+    ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'] as const
+  ).filter((name) => env[name] !== undefined);
+  const lines =
+    set.length > 1
+      ? [`  - ${set.join(', ')}: set only one of them (where Redis is)`]
+      : [];
+  // WAIT answers for one node: a cluster's writes go to many.
+  if (env.REDIS_CLUSTER_NODES !== undefined && env.REDIS_MIN_REPLICAS > 0)
+    lines.push(
+      '  - REDIS_MIN_REPLICAS: not supported with REDIS_CLUSTER_NODES (leave it 0)',
+    );
+  return lines;
 }
 
 /**

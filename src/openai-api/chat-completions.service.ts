@@ -123,6 +123,7 @@ export class ChatCompletionsService
     clientGone: AbortSignal,
   ): Promise<void> {
     return this.track(clientGone, async (signal) => {
+      await this.streams.claimShared(client, response);
       const lease = this.streams.acquire(client);
       const format = new CompletionFormat(
         prepared.request.model ?? this.llm.model,

@@ -1,5 +1,6 @@
 import { freePort } from '../../test/support/redis-server.js';
-import { RedisConnections, redactRedisUrl } from './redis-connections.js';
+import { RedisConnections } from './redis-connections.js';
+import { redactRedisUrl } from './redis-topology.js';
 
 describe('RedisConnections', () => {
   it('refuses to start when Redis is unreachable, naming REDIS_URL without its password', async () => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisConnections } from './redis-connections.js';
 
 export type MessageHandler = (message: string) => void;
 
@@ -19,22 +19,35 @@ interface Channel {
  * a channel is subscribed when its first handler arrives and unsubscribed
  * when its last one leaves, and each message is decoded once by whoever
  * listens. Commands go out in order on the one connection, so a quick
- * unsubscribe/subscribe of the same channel ends subscribed.
+ * unsubscribe/subscribe of the same channel ends subscribed. In a cluster the
+ * channels are sharded: each is subscribed on the master of its slot.
  */
 export class RedisSubscriptions {
   private readonly channels = new Map<string, Channel>();
 
-  constructor(private readonly connection: Redis) {
-    connection.on('message', (channel: string, message: string) => {
-      const handlers = this.channels.get(channel)?.handlers;
-      if (handlers) for (const handler of handlers) handler(message);
-    });
+  private readonly connection: RedisConnections['subscriber'];
+  private readonly sharded: boolean;
+
+  constructor(redis: RedisConnections) {
+    this.connection = redis.subscriber;
+    this.sharded = redis.sharded;
+    this.connection.on(
+      this.sharded ? 'smessage' : 'message',
+      (channel: string, message: string) => {
+        const handlers = this.channels.get(channel)?.handlers;
+        if (handlers) for (const handler of handlers) handler(message);
+      },
+    );
   }
 
   listen(name: string, handler: MessageHandler): ChannelListener {
     let channel = this.channels.get(name);
     if (!channel) {
-      const subscribed = this.connection.subscribe(name).then(() => undefined);
+      const subscribed = (
+        this.sharded
+          ? this.connection.ssubscribe(name)
+          : this.connection.subscribe(name)
+      ).then(() => undefined);
       // Whoever waits for it sees the failure; an unawaited one is harmless.
       subscribed.catch(() => undefined);
       channel = { handlers: new Set(), subscribed };
@@ -54,7 +67,10 @@ export class RedisSubscriptions {
         if (current.handlers.size > 0 || this.channels.get(name) !== current)
           return;
         this.channels.delete(name);
-        this.connection.unsubscribe(name).catch(() => undefined);
+        (this.sharded
+          ? this.connection.sunsubscribe(name)
+          : this.connection.unsubscribe(name)
+        ).catch(() => undefined);
       },
     };
   }

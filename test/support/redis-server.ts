@@ -1,11 +1,22 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+
+export interface RedisServerOptions {
+  /** Settings after the defaults, e.g. `['--cluster-enabled', 'yes']`. */
+  args?: string[];
+  /** The program: `redis-sentinel` for a sentinel. */
+  binary?: string;
+  /** A configuration file's text, written to its directory and passed first (a sentinel needs one). */
+  config?: string;
+  /** The port; a free one by default. */
+  port?: number;
+}
 
 export interface RedisServer {
   /** `redis://127.0.0.1:<port>` */
@@ -19,6 +30,8 @@ export interface RedisServer {
   dispose(): Promise<void>;
   /** Everything the server printed. */
   output(): string;
+  /** The server's own directory (its cluster or sentinel state lives there). */
+  dir: string;
 }
 
 /**
@@ -26,16 +39,21 @@ export interface RedisServer {
  * persistence at all, in its own temporary directory. Resolves once it
  * answers PING.
  */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(
+  options: RedisServerOptions = {},
+): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'redis-test-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
+  const configFile = join(dir, 'redis.conf');
+  if (options.config !== undefined) await writeFile(configFile, options.config);
   let child: ChildProcess | undefined;
   let output = '';
 
   const start = async () => {
     const server = spawn(
-      REDIS_SERVER,
+      options.binary ?? REDIS_SERVER,
       [
+        ...(options.config !== undefined ? [configFile] : []),
         '--port',
         String(port),
         '--bind',
@@ -50,6 +68,7 @@ export async function startRedisServer(): Promise<RedisServer> {
         'no',
         '--logfile',
         '',
+        ...(options.args ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -78,6 +97,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    dir,
     stop,
     start,
     output: () => output,

@@ -4,10 +4,12 @@ import { LuaScript } from '../../redis/lua-script.js';
  * Lua shared by the scripts. `now` is Redis's clock, which also issues the
  * stream ids: instances whose clocks disagree still agree on positions.
  *
- * The epoch key records when this Redis dataset began (a restart without
- * persistence or a flush starts a new one): no id older than it can be
- * replayed. It is set one millisecond in the past so that a position handed
- * out in the same millisecond still counts as current.
+ * The epoch key records when this conversation's events began in this Redis
+ * dataset (a restart without persistence or a flush starts a new one): no id
+ * older than it can be replayed. It is set one millisecond in the past so
+ * that a position handed out in the same millisecond still counts as current.
+ * It is the conversation's own (every script passes the ttl in ms last; one cluster slot for all its keys) and lives
+ * as long as its events: once it expires they have too.
  */
 const PRELUDE = `
 local t = redis.call('TIME')
@@ -17,6 +19,7 @@ if not epoch then
   epoch = string.format('%d-0', now - 1)
   redis.call('SET', KEYS[3], epoch)
 end
+redis.call('PEXPIRE', KEYS[3], ARGV[#ARGV])
 local function before(a, b)
   local am, as = string.match(a, '^(%d+)-(%d+)$')
   local bm, bs = string.match(b, '^(%d+)-(%d+)$')
@@ -35,10 +38,11 @@ end
  * then published for the instances with live subscribers: one message per
  * event, whatever their number.
  *
- * KEYS: stream, floor, epoch. ARGV: type, data, max length, ttl ms, channel.
+ * KEYS: stream, floor, epoch. ARGV: type, data, max length, channel,
+ * publish command (PUBLISH, or SPUBLISH in a cluster), ttl ms.
  */
 export const APPEND_EVENT = new LuaScript(`${PRELUDE}
-local ttl = tonumber(ARGV[4])
+local ttl = tonumber(ARGV[6])
 local created = redis.call('EXISTS', KEYS[1]) == 0
 local id = redis.call('XADD', KEYS[1], '*', 't', ARGV[1], 'd', ARGV[2])
 local floor = nil
@@ -61,7 +65,7 @@ else
   redis.call('PEXPIRE', KEYS[2], ttl)
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
-redis.call('PUBLISH', ARGV[5], id .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2])
+redis.call(ARGV[5], ARGV[4], id .. '\\n' .. ARGV[1] .. '\\n' .. ARGV[2])
 return id
 `);
 

@@ -18,6 +18,8 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
     connections = await RedisConnections.open({
       url: server.url,
       keyPrefix: 'failure-spec:',
+      // A Redis that is simply down: publishing fails at once.
+      failoverRetryMs: 0,
     });
     bus = new RedisChatEventBus(connections, {
       replaySize: 100,

@@ -63,7 +63,7 @@ export class RedisChatEventBus extends ChatEventBus {
       instanceId: options.instanceId ?? randomUUID(),
       ttlMs: options.presenceTtlMs,
     });
-    this.subscriptions = new RedisSubscriptions(redis.subscriber);
+    this.subscriptions = new RedisSubscriptions(redis);
     this.control = new RedisConversationControl(
       redis,
       this.presence,

@@ -97,7 +97,7 @@ export class RedisConversationControl {
       type: 'cancel',
       ...(request.messageId ? { messageId: request.messageId } : {}),
     };
-    await this.redis.command.publish(
+    await this.redis.publish(
       this.presence.controlChannel(request.conversationId),
       JSON.stringify(message),
     );

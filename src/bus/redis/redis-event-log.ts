@@ -34,18 +34,14 @@ type StreamEntry = [id: string, fields: string[]];
  * event is turned into an SSE frame once per instance.
  */
 export class RedisEventLog {
-  private readonly epochKey: string;
-
   constructor(
     private readonly redis: RedisConnections,
     private readonly options: EventLogOptions,
-  ) {
-    this.epochKey = redis.key('epoch');
-  }
+  ) {}
 
   /** The pub/sub channel of a conversation's live events. */
   channel(conversationId: string): string {
-    return this.redis.key('live', conversationId);
+    return this.redis.conversationKey(conversationId, 'live');
   }
 
   async append(
@@ -54,16 +50,16 @@ export class RedisEventLog {
   ): Promise<ChatEvent> {
     const data =
       typeof input.data === 'string' ? input.data : JSON.stringify(input.data);
-    const id = (await APPEND_EVENT.run(
-      this.redis.command,
-      this.keys(conversationId),
-      [
+    // Retried through a failover: an event that never ran cannot be doubled.
+    const id = (await this.redis.retrying(() =>
+      APPEND_EVENT.run(this.redis.command, this.keys(conversationId), [
         input.type,
         data,
         this.options.replaySize,
-        this.options.replayTtlMs,
         this.channel(conversationId),
-      ],
+        this.redis.publishCommand,
+        this.options.replayTtlMs,
+      ]),
     )) as string;
     return event(conversationId, id, input.type, data);
   }
@@ -103,11 +99,42 @@ export class RedisEventLog {
 
   private keys(conversationId: string): string[] {
     return [
-      this.redis.key('events', conversationId),
-      this.redis.key('events-floor', conversationId),
-      this.epochKey,
+      this.redis.conversationKey(conversationId, 'events'),
+      this.redis.conversationKey(conversationId, 'events-floor'),
+      this.redis.conversationKey(conversationId, 'epoch'),
     ];
   }
+}
+
+/**
+ * The text of one reply as its subscribers received it, and whether its end
+ * (`done` or `error`) went out, read back from the conversation's replay
+ * buffer (as far as it reaches: REPLAY_BUFFER_SIZE).
+ */
+export async function replyProgress(
+  redis: RedisConnections,
+  conversationId: string,
+  messageId: string,
+): Promise<{ text: string; ended: boolean }> {
+  const entries = (await redis.command.xrange(
+    redis.conversationKey(conversationId, 'events'),
+    '-',
+    '+',
+  )) as StreamEntry[];
+  let text = '';
+  let ended = false;
+  for (const [, fields] of entries) {
+    const type = field(fields, 't');
+    if (type !== 'delta' && type !== 'done' && type !== 'error') continue;
+    const data = JSON.parse(field(fields, 'd')) as {
+      messageId?: string;
+      text?: string;
+    };
+    if (data.messageId !== messageId) continue;
+    if (type === 'delta') text += data.text ?? '';
+    else ended = true;
+  }
+  return { text, ended };
 }
 
 function event(

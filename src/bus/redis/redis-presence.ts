@@ -40,7 +40,7 @@ export class RedisPresence {
 
   /** The channel that tells a conversation's watchers about listeners and cancellations. */
   controlChannel(conversationId: string): string {
-    return this.redis.key('control', conversationId);
+    return this.redis.conversationKey(conversationId, 'control');
   }
 
   change(conversationId: string, delta: number): void {
@@ -86,6 +86,7 @@ export class RedisPresence {
           count,
           this.options.ttlMs,
           this.controlChannel(conversationId),
+          this.redis.publishCommand,
         ],
       );
       if (count === 0 && this.local.get(conversationId) === 0)
@@ -96,6 +97,6 @@ export class RedisPresence {
   }
 
   private key(conversationId: string): string {
-    return this.redis.key('presence', conversationId);
+    return this.redis.conversationKey(conversationId, 'presence');
   }
 }

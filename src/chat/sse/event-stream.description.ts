@@ -18,5 +18,6 @@ does, or the \`lastEventId\` query parameter) to receive exactly the events you 
 | \`shutdown\` | \`{"reason","retryMs"}\`: the server is restarting; reconnect after \`retryMs\` |
 
 Error codes: upstream_auth, upstream_rate_limited, upstream_bad_request, upstream_input_too_long,
-upstream_unavailable, upstream_timeout, upstream_protocol, internal_error.
+upstream_unavailable, upstream_timeout, upstream_protocol, internal_error, generation_lost (the
+instance running the reply died; another one ended it).
 `.trim();

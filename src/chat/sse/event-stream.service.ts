@@ -68,8 +68,10 @@ export class EventStreamService {
     lifecycle.closing$.subscribe(() => this.closeAll());
   }
 
-  open(request: StreamRequest): Observable<MessageEvent> {
+  async open(request: StreamRequest): Promise<Observable<MessageEvent>> {
     this.lifecycle.assertAccepting();
+    if (request.connection)
+      await this.registry.claimShared(request.client, request.connection);
     // Before Nest pipes its event stream into the response, which it does
     // before subscribing.
     if (request.connection) this.corker.watch(request.connection);

@@ -4,6 +4,7 @@ import { ConfigService } from '@nestjs/config';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import type { AppConfig } from '../../config/app-config.service.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
+import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
 
 /** The response of a stream, as far as the registry needs it. */
 export type StreamConnection = Pick<
@@ -29,7 +30,9 @@ export interface StreamClient {
  * Counts the open streams of this process, in all and per client, and refuses
  * a new one past the configured limits with a 429 naming the limit:
  * SSE_MAX_STREAMS in all, MAX_STREAMS_PER_KEY per API key,
- * SSE_MAX_STREAMS_PER_IP per address when the API is open.
+ * SSE_MAX_STREAMS_PER_IP per address when the API is open. The per-client
+ * limits also hold across instances (`claimShared`, EVENT_BUS=redis);
+ * SSE_MAX_STREAMS protects this process and stays its own.
  */
 @Injectable()
 export class StreamRegistry {
@@ -42,6 +45,7 @@ export class StreamRegistry {
   constructor(
     @Inject(ConfigService) config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly shared?: GlobalStreamCounts,
   ) {
     this.maxStreams = config.get('SSE_MAX_STREAMS', { infer: true });
     this.maxPerIp = config.get('SSE_MAX_STREAMS_PER_IP', { infer: true });
@@ -65,11 +69,7 @@ export class StreamRegistry {
         `The server has reached its limit of ${this.maxStreams} open streams (SSE_MAX_STREAMS); try again later.`,
       );
     }
-    const slot = `${client.kind}:${client.id}`;
-    const [limit, setting] =
-      client.kind === 'key'
-        ? [this.maxPerKey, 'MAX_STREAMS_PER_KEY']
-        : [this.maxPerIp, 'SSE_MAX_STREAMS_PER_IP'];
+    const { slot, limit, setting } = this.limitOf(client);
     const mine = this.perClient.get(slot) ?? 0;
     if (mine >= limit) {
       throw this.rejected(
@@ -108,6 +108,36 @@ export class StreamRegistry {
         connection.once('close', once);
       },
     };
+  }
+
+  /**
+   * Counts a stream of `client` across instances until `connection` closes,
+   * refusing it (429) when the client has its limit open on all instances
+   * together. Called before the stream starts, while an error can still be
+   * the response; `acquire()` then counts it in this process.
+   */
+  async claimShared(
+    client: StreamClient,
+    connection: Pick<StreamConnection, 'once'>,
+  ): Promise<void> {
+    if (!this.shared) return;
+    const { slot, limit, setting } = this.limitOf(client);
+    const open = await this.shared.take(slot, limit);
+    if (open !== undefined) {
+      throw this.rejected(
+        'too_many_streams_per_client',
+        `This ${client.kind === 'key' ? 'API key' : 'client'} already has ${open} open streams across all instances, the most allowed (${setting}).`,
+      );
+    }
+    connection.once('close', () => this.shared?.give(slot));
+  }
+
+  private limitOf(client: StreamClient) {
+    const [limit, setting] =
+      client.kind === 'key'
+        ? [this.maxPerKey, 'MAX_STREAMS_PER_KEY']
+        : [this.maxPerIp, 'SSE_MAX_STREAMS_PER_IP'];
+    return { slot: `${client.kind}:${client.id}`, limit, setting };
   }
 
   private rejected(code: string, message: string) {

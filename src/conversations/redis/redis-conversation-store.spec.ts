@@ -93,7 +93,7 @@ describe('RedisConversationStore (real redis-server)', () => {
     const a = await store();
     const conv = id();
     await a.append(conv, [turn('hello')]);
-    const key = 'store-spec:conversation:' + conv;
+    const key = `store-spec:conv:{${conv}}:meta`;
     const ttl = await connections[0].command.pttl(key);
     expect(ttl).toBeGreaterThan(50_000);
     await connections[0].command.pexpire(key, 5_000);

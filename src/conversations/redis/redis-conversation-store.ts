@@ -37,7 +37,7 @@ export class RedisConversationStore extends ConversationStore {
 
   async get(id: string): Promise<Conversation | undefined> {
     const { meta, turns } = this.keys(id);
-    const replies = await this.exec(
+    const replies = await this.exec(() =>
       this.redis.command
         .multi()
         .hgetall(meta)
@@ -58,7 +58,7 @@ export class RedisConversationStore extends ConversationStore {
 
   async delete(id: string): Promise<boolean> {
     const { meta, turns, claim } = this.keys(id);
-    const [deleted] = await this.exec(
+    const [deleted] = await this.exec(() =>
       this.redis.command.multi().del(meta).del(turns).del(claim),
     );
     return (deleted as number) > 0;
@@ -69,21 +69,15 @@ export class RedisConversationStore extends ConversationStore {
     messageId: string,
     ttlMs: number,
   ): Promise<boolean> {
-    const claimed = await this.redis.command.set(
-      this.keys(id).claim,
-      messageId,
-      'PX',
-      ttlMs,
-      'NX',
+    const claimed = await this.redis.retrying(() =>
+      this.redis.command.set(this.keys(id).claim, messageId, 'PX', ttlMs, 'NX'),
     );
     return claimed === 'OK';
   }
 
   async releaseGeneration(id: string, messageId: string): Promise<void> {
-    await RELEASE_CLAIM.run(
-      this.redis.command,
-      [this.keys(id).claim],
-      [messageId],
+    await this.redis.retrying(() =>
+      RELEASE_CLAIM.run(this.redis.command, [this.keys(id).claim], [messageId]),
     );
   }
 
@@ -99,27 +93,46 @@ export class RedisConversationStore extends ConversationStore {
     const { meta, turns } = this.keys(id);
     const now = new Date(this.now()).toISOString();
     const ttl = this.options.ttlMs;
-    const batch = this.redis.command.multi();
-    if (replace) batch.del(turns);
-    if (added.length > 0)
-      batch.rpush(turns, ...added.map((turn) => JSON.stringify(turn)));
-    batch
-      .ltrim(turns, -this.options.maxTurns, -1)
-      .hsetnx(meta, 'createdAt', now)
-      .hset(meta, 'updatedAt', now)
-      .pexpire(meta, ttl)
-      .pexpire(turns, ttl)
-      .hgetall(meta)
-      .lrange(turns, 0, -1);
-    const replies = await this.exec(batch);
+    const replies = await this.exec(() => {
+      const batch = this.redis.command.multi();
+      if (replace) batch.del(turns);
+      if (added.length > 0)
+        batch.rpush(turns, ...added.map((turn) => JSON.stringify(turn)));
+      return batch
+        .ltrim(turns, -this.options.maxTurns, -1)
+        .hsetnx(meta, 'createdAt', now)
+        .hset(meta, 'updatedAt', now)
+        .pexpire(meta, ttl)
+        .pexpire(turns, ttl)
+        .hgetall(meta)
+        .lrange(turns, 0, -1);
+    });
+    // Acknowledged to a client (the POST's 202, the reply's `done`) only once
+    // it would survive a failover, when REDIS_MIN_REPLICAS asks for it.
+    try {
+      await this.redis.replicated();
+    } catch (error) {
+      // A refused message leaves no trace, so that its retry is not doubled
+      // (the claim keeps other writers out meanwhile). A reply is kept: its
+      // `done` still goes out.
+      if (!replace && added.every((turn) => turn.role === 'user'))
+        await this.redis.command
+          .rpop(turns, added.length)
+          .catch(() => undefined);
+      throw error;
+    }
     const conversation = toConversation(id, replies.at(-2), replies.at(-1));
     // The hash was just written: it exists.
     return conversation!;
   }
 
-  /** Runs a MULTI and returns its replies, throwing the first error. */
-  private async exec(batch: ChainableCommander): Promise<unknown[]> {
-    const results = await batch.exec();
+  /**
+   * Runs a MULTI and returns its replies, throwing the first error. Built
+   * anew for each attempt: one that never ran is sent again through a
+   * failover.
+   */
+  private async exec(build: () => ChainableCommander): Promise<unknown[]> {
+    const results = await this.redis.retrying(() => build().exec());
     if (!results) throw new Error('Redis aborted the transaction');
     return results.map(([error, reply]) => {
       if (error) throw error;
@@ -128,8 +141,11 @@ export class RedisConversationStore extends ConversationStore {
   }
 
   private keys(id: string) {
-    const meta = this.redis.key('conversation', id);
-    return { meta, turns: `${meta}:turns`, claim: `${meta}:generation` };
+    return {
+      meta: this.redis.conversationKey(id, 'meta'),
+      turns: this.redis.conversationKey(id, 'turns'),
+      claim: this.redis.conversationKey(id, 'generation'),
+    };
   }
 
   private now(): number {

@@ -74,7 +74,8 @@ export class RedisDeploymentLimiter extends DeploymentLimiter {
     tokens: number,
   ): Promise<QuotaDecision> {
     if (!hasLimits(deployment)) return UNLIMITED;
-    const key = `quota:${deployment.name}`;
+    // One key per deployment: each script touches one key, so one cluster slot.
+    const key = this.redis.key('quota', deployment.name);
     const now = this.now();
     const { rpm, tpm, maxConcurrency } = deployment.limits;
     const reply = (await ACQUIRE.run(

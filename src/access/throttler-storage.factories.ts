@@ -1,0 +1,17 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
+import type { EventBusName } from '../config/env.schema.js';
+import type { RedisConnector } from '../redis/redis-connector.js';
+import { RedisThrottlerStorage } from './redis-throttler-storage.js';
+
+/**
+ * Where each `EVENT_BUS` value counts rate limits: `undefined` keeps
+ * `@nestjs/throttler`'s in-memory storage (one process); instances that
+ * share state through Redis count there, so that the limits are global.
+ */
+export const THROTTLER_STORAGE_FACTORIES: Record<
+  EventBusName,
+  (redis: RedisConnector) => Promise<ThrottlerStorage | undefined>
+> = {
+  memory: () => Promise.resolve(undefined),
+  redis: async (redis) => new RedisThrottlerStorage(await redis.connections()),
+};
