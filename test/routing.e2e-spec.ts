@@ -80,6 +80,8 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
       ROUTER_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
       LLM_FIRST_TOKEN_TIMEOUT_MS: '5000',
       LLM_CONNECT_TIMEOUT_MS: '1000',
+      // The cool-down tests poll with requests: the gateway's own rate limit must not interfere.
+      RATE_LIMIT_MAX: '100000',
     });
     client = new OpenAI({
       baseURL: `${app.url}/v1`,
@@ -284,6 +286,40 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
     }
     expect(gptA.chatRequests.length + gptB.chatRequests.length).toBe(4);
     expect(app.output()).toMatch(/gpt-[ab]: upstream_timeout/);
+  });
+
+  it('is not ready while a model has no usable deployment, and ready again after a good probe', async () => {
+    ernie.setDefault({ type: 'error', code: 18, message: 'qps limit' });
+    await eventually(
+      async () => {
+        // Still answered: by the fallback model.
+        expect((await ask('ernie')).model).toBe('gpt');
+        return (
+          (await metricValue(app.url, 'chatgw_deployment_skipped_total', {
+            deployment: 'ernie-1',
+            reason: 'cooling_down',
+          })) > 0
+        );
+      },
+      10_000,
+      'ernie-1 cooled down',
+    );
+    const notReady = await fetch(`${app.url}/health/ready`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toMatchObject({
+      error: { deployments: { status: 'down', unusableModels: ['ernie'] } },
+    });
+
+    ernie.setDefault({ type: 'reply' });
+    await eventually(
+      async () => (await ask('ernie')).model === 'ernie',
+      COOLDOWN_MS + 8_000,
+      'ernie-1 probed and serving again',
+    );
+    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
+    for (const secret of FAKE_CREDENTIALS) {
+      expect(app.output()).not.toContain(secret);
+    }
   });
 
   it('refuses to start on a catalogue with a bad entry, naming it', async () => {
