@@ -518,7 +518,8 @@ function request(method, path, body, retried = false) {
               'Content-Type': 'application/json',
               'Content-Length': Buffer.byteLength(payload),
             }
-          : {},
+          : // A bodiless DELETE needs it (the server's cross-site guard).
+            { 'X-Requested-With': 'soak' },
       },
       (res) => {
         let text = '';

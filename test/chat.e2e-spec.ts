@@ -3,6 +3,7 @@ import {
   startAppExpectingFailure,
   type AppProcess,
 } from './support/app-process.js';
+import { preflight } from './support/cors.js';
 import { postJson, SseClient } from './support/sse-client.js';
 
 interface Accepted {
@@ -154,32 +155,30 @@ describe('seed-compatible chat (e2e, mock provider)', () => {
     );
   });
 
-  it('answers CORS for a page of another origin, and for a page opened as a file', async () => {
-    const preflight = await fetch(`${app.url}/server/send`, {
-      method: 'OPTIONS',
-      headers: {
-        Origin: 'http://elsewhere.example',
-        'Access-Control-Request-Method': 'POST',
-        'Access-Control-Request-Headers': 'content-type',
-      },
-    });
-    expect(preflight.status).toBeLessThan(300);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  it('answers CORS for a local page of another origin and for a page opened as a file, not for other sites', async () => {
+    const send = `${app.url}/server/send`;
+    const local = await preflight(send, 'http://localhost:5173');
+    expect(local.status).toBeLessThan(300);
+    expect(local.headers.get('access-control-allow-origin')).toBe(
+      'http://localhost:5173',
+    );
     expect(
-      preflight.headers.get('access-control-allow-headers')?.toLowerCase(),
+      local.headers.get('access-control-allow-headers')?.toLowerCase(),
     ).toContain('content-type');
+    const elsewhere = await preflight(send, 'http://elsewhere.example');
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
     const sent = await postJson(
       `${app.url}/server/send`,
       { messages: [{ role: 'user', content: 'hi' }] },
       { Origin: 'null' },
     );
-    expect(sent.headers.get('access-control-allow-origin')).toBe('*');
+    expect(sent.headers.get('access-control-allow-origin')).toBe('null');
     const controller = new AbortController();
     const events = await fetch(`${app.url}/server/events`, {
       headers: { Origin: 'null' },
       signal: controller.signal,
     });
-    expect(events.headers.get('access-control-allow-origin')).toBe('*');
+    expect(events.headers.get('access-control-allow-origin')).toBe('null');
     expect(events.headers.get('content-type')).toContain('text/event-stream');
     controller.abort();
   });

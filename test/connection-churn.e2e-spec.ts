@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual as isEqual } from 'node:util';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { churn } from './support/churn-clients.js';
+import { GC_ON_SIGNAL_OPTIONS, liveHeapMb } from './support/live-heap.js';
 import { rawRequest } from './support/raw-request.js';
 import { eventually, postJson, SseClient } from './support/sse-client.js';
 
@@ -24,29 +24,6 @@ function metric(scrape: string, name: string, labels = ''): number {
 function rssMb(app: AppProcess): number {
   const status = readFileSync(`/proc/${app.child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-const GC_ON_SIGNAL = fileURLToPath(
-  new URL('./support/gc-on-signal.cjs', import.meta.url),
-);
-
-/** The heap in use after a full GC, in MB (see support/gc-on-signal.cjs). */
-async function liveHeapMb(app: AppProcess): Promise<number> {
-  const pattern = /gc-heap-used (\d+)/g;
-  const before = [...app.output().matchAll(pattern)].length;
-  app.child.kill('SIGUSR2');
-  let bytes = 0;
-  await eventually(
-    () => {
-      const reports = [...app.output().matchAll(pattern)];
-      if (reports.length === before) return false;
-      bytes = Number(reports.at(-1)![1]);
-      return true;
-    },
-    10_000,
-    'the heap report',
-  );
-  return bytes / 1024 / 1024;
 }
 
 /** RSS once it stops moving (an idle app allocates nothing), in MB. */
@@ -117,7 +94,7 @@ describe('connection churn (e2e): 2 000 clients come and go while replies stream
       // compare like with like.
       REPLAY_BUFFER_SIZE: '200',
       MAX_HISTORY_MESSAGES: '20',
-      NODE_OPTIONS: `--expose-gc --require ${GC_ON_SIGNAL}`,
+      NODE_OPTIONS: GC_ON_SIGNAL_OPTIONS,
     });
     idleSockets = metric(
       await scrape(),

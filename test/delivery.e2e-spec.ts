@@ -373,6 +373,7 @@ describe('SSE delivery guarantees (e2e)', () => {
       (
         await fetch(`${app.url}/server/conversations/doomed`, {
           method: 'DELETE',
+          headers: { 'X-Requested-With': 'test' },
         })
       ).status,
     ).toBe(204);

@@ -141,6 +141,9 @@ export class ApiClient {
   async request(method, path, body) {
     const headers = { Accept: 'application/json' };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
+    // The server refuses a bodiless POST or DELETE without it: a page of
+    // another site could send one without asking (no CORS preflight).
+    else if (method !== 'GET') headers['X-Requested-With'] = 'fetch';
     if (this.apiKey) headers.Authorization = `Bearer ${this.apiKey}`;
     let response;
     try {

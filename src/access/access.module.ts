@@ -12,10 +12,16 @@ import { SSE_METADATA } from '@nestjs/common/constants.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
 import { RedisConnector } from '../redis/redis-connector.js';
-import { API_KEYS, STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
+import {
+  API_KEYS,
+  AUTH_FAILURE_LIMITS,
+  STREAM_TOKEN_SIGNER,
+} from './access.di-tokens.js';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeys } from './api-keys.js';
 import { ApiThrottlerGuard } from './api-throttler.guard.js';
+import { AuthFailureCounter } from './auth-failure-counter.js';
+import { AUTH_FAILURE_COUNTER_FACTORIES } from './auth-failure-counter.factories.js';
 import {
   deriveStreamTokenSecret,
   StreamTokenSigner,
@@ -82,7 +88,10 @@ const MIN_KEY_LENGTH = 16;
       provide: API_KEYS,
       inject: [ConfigService],
       useFactory: (config: AppConfig) =>
-        new ApiKeys(config.get('API_KEYS', { infer: true })),
+        new ApiKeys(
+          config.get('API_KEYS', { infer: true }),
+          config.get('ADMIN_API_KEYS', { infer: true }),
+        ),
     },
     {
       provide: STREAM_TOKEN_SIGNER,
@@ -91,10 +100,30 @@ const MIN_KEY_LENGTH = 16;
         new StreamTokenSigner(
           deriveStreamTokenSecret(
             config.get('STREAM_TOKEN_SECRET', { infer: true }),
-            ApiKeys.parse(config.get('API_KEYS', { infer: true })),
+            ApiKeys.parse(
+              [
+                config.get('API_KEYS', { infer: true }),
+                config.get('ADMIN_API_KEYS', { infer: true }),
+              ].join(','),
+            ),
           ),
           config.get('STREAM_TOKEN_TTL_S', { infer: true }),
         ),
+    },
+    {
+      provide: AuthFailureCounter,
+      inject: [ConfigService, RedisConnector],
+      useFactory: (config: AppConfig, redis: RedisConnector) =>
+        AUTH_FAILURE_COUNTER_FACTORIES[
+          config.get('EVENT_BUS', { infer: true })
+        ](redis, config.get('AUTH_FAILURE_WINDOW_MS', { infer: true })),
+    },
+    {
+      provide: AUTH_FAILURE_LIMITS,
+      inject: [ConfigService],
+      useFactory: (config: AppConfig) => ({
+        maxFailures: config.get('AUTH_FAILURE_LIMIT', { infer: true }),
+      }),
     },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ApiThrottlerGuard },
@@ -116,6 +145,13 @@ export class AccessModule implements OnApplicationBootstrap {
         this.logger.warn(
           `API_KEYS is not set: the API is open to anyone who can reach ${host}. ` +
             'Set API_KEYS (comma-separated) before exposing the server.',
+        );
+      }
+      const provider = this.config.get('LLM_PROVIDER', { infer: true });
+      if (provider !== 'mock') {
+        this.logger.warn(
+          `API_KEYS is not set while LLM_PROVIDER=${provider}: programs on this machine and ` +
+            'the local pages CORS_ORIGINS lets in (files, localhost) can spend its quota.',
         );
       }
       return;

@@ -14,13 +14,21 @@ import {
   ACCEPTS_STREAM_TOKEN,
   type StreamTokenRouteOptions,
 } from './accepts-stream-token.decorator.js';
-import { API_KEYS, STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
+import { HttpErrors } from '../common/errors/http-errors.js';
+import {
+  API_KEYS,
+  AUTH_FAILURE_LIMITS,
+  STREAM_TOKEN_SIGNER,
+} from './access.di-tokens.js';
+import { AuthFailureCounter } from './auth-failure-counter.js';
 import { ApiKeys } from './api-keys.js';
 import { setPrincipal } from './principal.js';
 import { IS_PUBLIC } from './public.decorator.js';
 import { StreamTokenError, StreamTokenSigner } from './stream-token-signer.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
+/** Refusals that count against the address (AUTH_FAILURE_LIMIT). */
+const GUESSES = new Set(['invalid_api_key', 'invalid_stream_token']);
 
 /**
  * When API_KEYS is set, every route needs `Authorization: Bearer <key>`
@@ -30,7 +38,10 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * the API is open and this guard lets everything through.
  *
  * Failures are 401 with `WWW-Authenticate: Bearer` (403 for a token used on
- * another conversation); nothing presented is ever logged or echoed.
+ * another conversation); nothing presented is ever logged or echoed. Each
+ * wrong key or forged token counts against the client's address: past
+ * AUTH_FAILURE_LIMIT in a window, the address gets 429 (with Retry-After)
+ * until the window ends.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -40,10 +51,13 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     @Inject(API_KEYS) private readonly keys: ApiKeys,
     @Inject(STREAM_TOKEN_SIGNER) private readonly tokens: StreamTokenSigner,
+    private readonly failures: AuthFailureCounter,
+    @Inject(AUTH_FAILURE_LIMITS)
+    private readonly limits: { maxFailures: number },
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http' || !this.keys.enabled) return true;
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) {
@@ -51,6 +65,8 @@ export class ApiKeyGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
+    const address = request.ip ?? 'unknown';
+    await this.assertNotLockedOut(address);
     try {
       this.authenticate(
         request,
@@ -70,6 +86,9 @@ export class ApiKeyGuard implements CanActivate {
         if (error.status === 401) {
           response.setHeader('WWW-Authenticate', 'Bearer realm="api"');
         }
+        // Only a wrong credential is a guess: a missing or expired one is a
+        // page that has not been given its key yet, or one to renew.
+        if (GUESSES.has(error.code)) await this.failures.recordFailure(address);
       }
       throw error;
     }
@@ -90,7 +109,7 @@ export class ApiKeyGuard implements CanActivate {
           401,
         );
       }
-      setPrincipal(request, { keyId });
+      setPrincipal(request, this.principal(keyId));
       return;
     }
     const query = request.query as Record<string, unknown>;
@@ -101,14 +120,16 @@ export class ApiKeyGuard implements CanActivate {
         typeof param === 'string' && param !== ''
           ? param
           : streamRoute.defaultConversation;
-      if (claims.conversationId && claims.conversationId !== conversationId) {
+      // Tokens of older versions may lack a conversation: those open the default one only.
+      const bound = claims.conversationId ?? streamRoute.defaultConversation;
+      if (bound !== conversationId) {
         throw new AppError(
           'stream_token_conversation_mismatch',
           'This stream token was issued for another conversation.',
           403,
         );
       }
-      setPrincipal(request, { keyId: claims.keyId });
+      setPrincipal(request, this.principal(claims.keyId));
       return;
     }
     throw new AppError(
@@ -118,6 +139,22 @@ export class ApiKeyGuard implements CanActivate {
         : 'Authentication required: send Authorization: Bearer <key>.',
       401,
     );
+  }
+
+  /** Guessing keys from one address stops after AUTH_FAILURE_LIMIT failures per window. */
+  private async assertNotLockedOut(address: string): Promise<void> {
+    const window = await this.failures.current(address);
+    if (window.failures < this.limits.maxFailures) return;
+    this.metrics?.authFailed('too_many_auth_failures');
+    throw HttpErrors.tooMany(
+      'too_many_auth_failures',
+      'Too many failed authentications from this address; try again later.',
+      { retryAfterSeconds: Math.max(1, Math.ceil(window.resetInMs / 1000)) },
+    );
+  }
+
+  private principal(keyId: string) {
+    return this.keys.isAdmin(keyId) ? { keyId, admin: true } : { keyId };
   }
 
   private verifyStreamToken(token: string) {

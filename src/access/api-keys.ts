@@ -7,19 +7,22 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * as SHA-256 digests, and a presented key is compared with every one of them
  * in constant time (equal-length digests, no early exit), so that neither the
  * comparison time nor a log line can reveal a key. A key is known elsewhere by
- * its id, a prefix of its digest.
+ * its id, a prefix of its digest. Admin keys (`ADMIN_API_KEYS`) authenticate
+ * like the others and are marked as such.
  */
 export class ApiKeys {
-  private readonly entries: { id: string; digest: Buffer }[];
+  private readonly entries: { id: string; digest: Buffer; admin: boolean }[];
   /** Lengths of the configured keys, for start-up warnings (never the keys). */
   readonly lengths: number[];
 
-  constructor(raw: string | undefined) {
-    const keys = ApiKeys.parse(raw);
+  constructor(raw: string | undefined, adminRaw?: string) {
+    const admins = new Set(ApiKeys.parse(adminRaw));
+    const keys = [...new Set([...ApiKeys.parse(raw), ...admins])];
     this.lengths = keys.map((key) => key.length);
     this.entries = keys.map((key) => ({
       id: ApiKeys.idOf(key),
       digest: digest(key),
+      admin: admins.has(key),
     }));
   }
 
@@ -53,5 +56,9 @@ export class ApiKeys {
 
   has(keyId: string): boolean {
     return this.entries.some((entry) => entry.id === keyId);
+  }
+
+  isAdmin(keyId: string): boolean {
+    return this.entries.some((entry) => entry.id === keyId && entry.admin);
   }
 }

@@ -1,10 +1,19 @@
 import type { Request } from 'express';
+import { ANONYMOUS_OWNER } from '../conversations/conversation.js';
 
 /** Who made a request, once the API key guard has accepted it. */
 export interface Principal {
   /** Stable, non-secret id of the API key (`k_` and 12 hex digits of its SHA-256). */
   keyId: string;
+  /** An operator's key (ADMIN_API_KEYS): may read and cancel any conversation. */
+  admin?: boolean;
 }
+
+/**
+ * The one principal of open mode (no API_KEYS): every caller is it, so the
+ * API behaves as it did before conversations had owners.
+ */
+export const ANONYMOUS: Principal = { keyId: ANONYMOUS_OWNER };
 
 /** The identity limits apply to: the API key, or the address when the API is open. */
 export interface ClientIdentity {
@@ -22,6 +31,11 @@ export function setPrincipal(request: Request, principal: Principal): void {
 
 export function principalOf(request: Request): Principal | undefined {
   return (request as WithPrincipal)[PRINCIPAL];
+}
+
+/** The principal, or the anonymous one when the API is open. */
+export function principalOrAnonymous(request: Request): Principal {
+  return principalOf(request) ?? ANONYMOUS;
 }
 
 export function clientIdentityOf(request: Request): ClientIdentity {

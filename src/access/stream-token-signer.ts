@@ -8,7 +8,7 @@ import {
 export interface StreamTokenClaims {
   /** Id of the API key the token was issued to. */
   keyId: string;
-  /** The only conversation the token opens; absent: any conversation the key may open. */
+  /** The only conversation the token opens (issued tokens always carry one). */
   conversationId?: string;
   /** Expiry, in seconds since the epoch. */
   expiresAt: number;

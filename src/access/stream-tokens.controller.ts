@@ -17,6 +17,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
 import { CreateStreamTokenDto } from './dto/create-stream-token.dto.js';
@@ -63,17 +64,14 @@ export class StreamTokensController {
     @Req() request: Request,
   ): StreamTokenDto {
     const keyId = principalOf(request)?.keyId ?? OPEN_ACCESS;
-    const { token, claims } = this.signer.sign({
-      keyId,
-      conversationId: body?.conversationId,
-    });
+    // Always bound to one conversation: a token is never a pass to the key's others.
+    const conversationId = body?.conversationId ?? DEFAULT_CONVERSATION_ID;
+    const { token, claims } = this.signer.sign({ keyId, conversationId });
     return {
       token,
       expiresAt: new Date(claims.expiresAt * 1000).toISOString(),
       expiresIn: claims.expiresAt - Math.floor(Date.now() / 1000),
-      ...(claims.conversationId
-        ? { conversationId: claims.conversationId }
-        : {}),
+      conversationId,
     };
   }
 }

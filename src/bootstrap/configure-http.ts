@@ -7,7 +7,10 @@ import { StrictValidationPipe } from '../common/validation/strict-validation.pip
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
+import { allowedHostsMiddleware } from './allowed-hosts.js';
+import { parseCorsOrigins } from './cors-origins.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
+import { limitConnections } from './limit-connections.js';
 
 /** The event stream's route (ChatController), kept out of compression. */
 const EVENTS_PATH = '/server/events';
@@ -23,8 +26,23 @@ export function configureHttp(
   config: AppConfig,
 ): void {
   answerClientErrorsAsJson(app.getHttpServer());
+  limitConnections(app.getHttpServer(), {
+    maxConnections: config.get('MAX_CONNECTIONS', { infer: true }),
+    headersTimeoutMs: config.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),
+    keepAliveTimeoutMs: config.get('HTTP_KEEP_ALIVE_TIMEOUT_MS', {
+      infer: true,
+    }),
+    requestTimeoutMs: config.get('HTTP_REQUEST_TIMEOUT_MS', { infer: true }),
+  });
   app.set('trust proxy', config.get('TRUST_PROXY_HOPS', { infer: true }));
   app.disable('x-powered-by');
+  app.use(
+    allowedHostsMiddleware(
+      config.get('ALLOWED_HOSTS', { infer: true }) ?? '',
+      config.get('HOST', { infer: true }),
+    ),
+  );
+  const cors = parseCorsOrigins(config.get('CORS_ORIGINS', { infer: true }));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -34,8 +52,9 @@ export function configureHttp(
           // Swagger UI sets inline styles.
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:'],
-          // The page may talk to an API on another origin (configurable in the page).
-          connectSrc: ["'self'", 'http:', 'https:'],
+          // The page may talk to an API on another origin (configurable in
+          // the page): those CORS_ORIGINS lets in, and no other.
+          connectSrc: ["'self'", ...cors.connectSources],
           // Helmet's default would rewrite every http:// request of the page to
           // https://, which breaks the page served over plain HTTP under any
           // host name but localhost (and an API base on another http origin).
@@ -44,23 +63,20 @@ export function configureHttp(
       },
       // The API is called from pages of other origins (the original page is opened as a file).
       crossOriginResourcePolicy: { policy: 'cross-origin' },
+      // Sent below, and only over HTTPS: over plain HTTP it means nothing.
+      strictTransportSecurity: false,
     }),
   );
-  const origins = config.get('CORS_ORIGINS', { infer: true });
+  app.use(strictTransportSecurityOverHttps);
   app.enableCors({
-    origin:
-      origins.trim() === '*'
-        ? '*'
-        : origins
-            .split(',')
-            .map((o) => o.trim())
-            .filter(Boolean),
+    origin: cors.option,
     methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
     allowedHeaders: [
       'Content-Type',
       'Authorization',
       'Last-Event-ID',
       'X-Request-Id',
+      'X-Requested-With',
     ],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
@@ -93,4 +109,22 @@ export function configureHttp(
     }),
   );
   app.useGlobalFilters(new AppExceptionFilter([openAiErrorRenderer]));
+}
+
+/**
+ * HSTS only on a request that came over HTTPS (`request.secure`, which
+ * believes `X-Forwarded-Proto` only from TRUST_PROXY_HOPS proxies).
+ */
+function strictTransportSecurityOverHttps(
+  request: Request,
+  response: Response,
+  next: () => void,
+): void {
+  if (request.secure) {
+    response.setHeader(
+      'Strict-Transport-Security',
+      'max-age=31536000; includeSubDomains',
+    );
+  }
+  next();
 }

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
+import { ByteBudget } from '../common/memory/byte-budget.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { ChatEventBus } from './chat-event-bus.js';
 import { EVENT_BUS_FACTORIES } from './event-bus.factories.js';
@@ -15,14 +16,16 @@ import { EVENT_BUS_FACTORIES } from './event-bus.factories.js';
   providers: [
     {
       provide: ChatEventBus,
-      inject: [ConfigService, RedisConnector],
+      inject: [ConfigService, RedisConnector, ByteBudget],
       useFactory: (
         config: AppConfig,
         redis: RedisConnector,
+        budget: ByteBudget,
       ): ChatEventBus | Promise<ChatEventBus> =>
         EVENT_BUS_FACTORIES[config.get('EVENT_BUS', { infer: true })]({
           config,
           redis,
+          budget,
         }),
     },
   ],

@@ -1,3 +1,4 @@
+import type { ByteBudget } from '../common/memory/byte-budget.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import type { EventBusName } from '../config/env.schema.js';
 import type { RedisConnector } from '../redis/redis-connector.js';
@@ -8,6 +9,7 @@ import { RedisChatEventBus } from './redis/redis-chat-event-bus.js';
 export interface BusFactoryContext {
   config: AppConfig;
   redis: RedisConnector;
+  budget: ByteBudget;
 }
 
 /** How each `EVENT_BUS` value is built: adding a bus is adding a row. */
@@ -15,10 +17,11 @@ export const EVENT_BUS_FACTORIES: Record<
   EventBusName,
   (ctx: BusFactoryContext) => ChatEventBus | Promise<ChatEventBus>
 > = {
-  memory: ({ config }) =>
+  memory: ({ config, budget }) =>
     new MemoryChatEventBus({
       replaySize: config.get('REPLAY_BUFFER_SIZE', { infer: true }),
       replayTtlMs: config.get('REPLAY_BUFFER_TTL_MS', { infer: true }),
+      budget,
     }),
   redis: async ({ config, redis }) =>
     new RedisChatEventBus(await redis.connections(), {

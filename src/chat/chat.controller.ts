@@ -33,15 +33,16 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import type { Observable } from 'rxjs';
+import { takeWhile, type Observable } from 'rxjs';
 import { AcceptsStreamToken } from '../access/accepts-stream-token.decorator.js';
-import { clientIdentityOf } from '../access/principal.js';
+import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation.js';
 import { ChatService } from './chat.service.js';
+import { ConversationAccess } from './conversation-access.service.js';
 import { CancelGenerationDto } from './dto/cancel-generation.dto.js';
 import { ConversationDto } from './dto/conversation.dto.js';
 import { EVENT_ID_PATTERN, EventsQueryDto } from './dto/events-query.dto.js';
@@ -67,6 +68,7 @@ export class ChatController {
   constructor(
     private readonly chat: ChatService,
     private readonly streams: EventStreamService,
+    private readonly access: ConversationAccess,
     @Inject(ConfigService) config: AppConfig,
   ) {
     // Nest reads `@Sse()` options when it registers the route, after the
@@ -105,8 +107,11 @@ export class ChatController {
     type: ErrorResponseDto,
     description: 'generation_in_progress',
   })
-  send(@Body() body: SendMessageDto): Promise<SendAcceptedDto> {
-    return this.chat.send(body);
+  send(
+    @Body() body: SendMessageDto,
+    @Req() request: Request,
+  ): Promise<SendAcceptedDto> {
+    return this.chat.send(body, principalOrAnonymous(request));
   }
 
   @Sse('events')
@@ -141,13 +146,17 @@ export class ChatController {
     type: ErrorResponseDto,
     description: 'stream_token_conversation_mismatch',
   })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description: 'conversation_not_found: the conversation is another key’s',
+  })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
     description:
       'rate_limited, too_many_streams, too_many_streams_per_client (MAX_STREAMS_PER_KEY per key, ' +
       'SSE_MAX_STREAMS_PER_IP per address when open)',
   })
-  events(
+  async events(
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Req() request: Request,
@@ -160,12 +169,21 @@ export class ChatController {
         { field: 'Last-Event-ID', rule: 'isEventId', message },
       ]);
     }
-    return this.streams.open({
-      conversationId: query.conversationId ?? DEFAULT_CONVERSATION_ID,
+    const conversationId = query.conversationId ?? DEFAULT_CONVERSATION_ID;
+    const { channel, errorsOnly } = await this.access.forStreaming(
+      conversationId,
+      principalOrAnonymous(request),
+    );
+    const stream = await this.streams.open({
+      conversationId,
+      channel,
       lastEventId,
       client: clientIdentityOf(request),
       connection: request.res,
     });
+    return errorsOnly
+      ? stream.pipe(takeWhile((m) => m.type === 'error' || !('data' in m)))
+      : stream;
   }
 
   @Get('conversations/:id')
@@ -174,8 +192,9 @@ export class ChatController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   getConversation(
     @Param('id', ConversationIdPipe) id: string,
+    @Req() request: Request,
   ): Promise<ConversationDto> {
-    return this.chat.getConversation(id);
+    return this.chat.getConversation(id, principalOrAnonymous(request));
   }
 
   @Delete('conversations/:id')
@@ -185,8 +204,9 @@ export class ChatController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   deleteConversation(
     @Param('id', ConversationIdPipe) id: string,
+    @Req() request: Request,
   ): Promise<void> {
-    return this.chat.deleteConversation(id);
+    return this.chat.deleteConversation(id, principalOrAnonymous(request));
   }
 
   @Post('conversations/:id/cancel')
@@ -202,10 +222,12 @@ export class ChatController {
     type: ErrorResponseDto,
     description: 'no_active_generation',
   })
+  @ApiNotFoundResponse({ type: ErrorResponseDto })
   cancel(
     @Param('id', ConversationIdPipe) id: string,
     @Body() body: CancelGenerationDto,
+    @Req() request: Request,
   ): Promise<{ conversationId: string; messageId?: string }> {
-    return this.chat.cancel(id, body?.messageId);
+    return this.chat.cancel(id, principalOrAnonymous(request), body?.messageId);
   }
 }

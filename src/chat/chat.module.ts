@@ -6,6 +6,7 @@ import { RequestPolicyModule } from '../request-policy/request-policy.module.js'
 import { ChatShutdown } from './chat-shutdown.service.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
+import { ConversationAccess } from './conversation-access.service.js';
 import { GenerationRunner } from './generation-runner.service.js';
 import { EventStreamService } from './sse/event-stream.service.js';
 import { GENERATION_LEASES_FACTORIES } from './generation-leases/generation-leases.factories.js';
@@ -19,6 +20,7 @@ import { StreamRegistry } from './sse/stream-registry.js';
   controllers: [ChatController],
   providers: [
     ChatService,
+    ConversationAccess,
     ChatShutdown,
     GenerationRunner,
     EventStreamService,

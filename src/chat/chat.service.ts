@@ -1,6 +1,7 @@
 import { Injectable, Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '../access/principal.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
@@ -15,6 +16,7 @@ import type { ChatMessage, ChatRole } from '../llm/llm.types.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import type { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
+import { ConversationAccess, notFound } from './conversation-access.service.js';
 import { GenerationRunner } from './generation-runner.service.js';
 
 /**
@@ -22,7 +24,8 @@ import { GenerationRunner } from './generation-runner.service.js';
  * reply, read, delete and stop conversations. Without a `conversationId` the
  * request is the original page's: it carries its own history, nothing is
  * stored and replies may run concurrently. With one, the server keeps the
- * history and runs one generation at a time.
+ * history and runs one generation at a time. Every use case first asks
+ * `ConversationAccess` whether the caller may touch the conversation.
  */
 @Injectable()
 export class ChatService {
@@ -34,6 +37,7 @@ export class ChatService {
     private readonly bus: ChatEventBus,
     private readonly lifecycle: AppLifecycle,
     private readonly policy: ChatRequestPolicy,
+    private readonly access: ConversationAccess,
     @Inject(ConfigService) config: AppConfig,
   ) {
     // The claim outlives the longest possible generation, so it only expires
@@ -42,13 +46,17 @@ export class ChatService {
       config.get('LLM_TOTAL_TIMEOUT_MS', { infer: true }) + 60_000;
   }
 
-  async send(dto: SendMessageDto): Promise<SendAcceptedDto> {
+  async send(
+    dto: SendMessageDto,
+    principal: Principal,
+  ): Promise<SendAcceptedDto> {
     this.lifecycle.assertAccepting();
     const request = this.policy.prepare(dto.messages, dto, {
       model: dto.model,
     });
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
+    const { channel } = await this.access.forWriting(conversationId, principal);
     const messageId = randomUUID();
     const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
     if (!isDefault) {
@@ -60,6 +68,7 @@ export class ChatService {
     }
     this.runner.start({
       conversationId,
+      channel,
       messageId,
       persist: !isDefault,
       request,
@@ -69,35 +78,30 @@ export class ChatService {
 
   async getConversation(
     id: string,
+    principal: Principal,
   ): Promise<Conversation & { activeMessageId?: string }> {
+    await this.access.forReading(id, principal);
     const conversation = await this.store.get(id);
-    if (!conversation) {
-      throw HttpErrors.notFound(
-        'conversation_not_found',
-        `Conversation ${id} does not exist.`,
-      );
-    }
+    if (!conversation) throw notFound(id);
     const activeMessageId = await this.store.activeGeneration(id);
     return activeMessageId
       ? { ...conversation, activeMessageId }
       : conversation;
   }
 
-  async deleteConversation(id: string): Promise<void> {
-    await this.bus.requestCancel({ conversationId: id });
-    if (!(await this.store.delete(id))) {
-      throw HttpErrors.notFound(
-        'conversation_not_found',
-        `Conversation ${id} does not exist.`,
-      );
-    }
+  async deleteConversation(id: string, principal: Principal): Promise<void> {
+    const { channel } = await this.access.forDeleting(id, principal);
+    await this.bus.requestCancel({ conversationId: channel });
+    if (!(await this.store.delete(id))) throw notFound(id);
   }
 
   /** Asks whichever instance runs the reply to stop it; the stream then gets `done` (cancelled). */
   async cancel(
     conversationId: string,
+    principal: Principal,
     messageId?: string,
   ): Promise<{ conversationId: string; messageId?: string }> {
+    const { channel } = await this.access.forReading(conversationId, principal);
     if (conversationId !== DEFAULT_CONVERSATION_ID) {
       const active = await this.store.activeGeneration(conversationId);
       if (!active || (messageId && messageId !== active)) {
@@ -108,7 +112,7 @@ export class ChatService {
       }
       messageId = active;
     }
-    await this.bus.requestCancel({ conversationId, messageId });
+    await this.bus.requestCancel({ conversationId: channel, messageId });
     return { conversationId, messageId };
   }
 

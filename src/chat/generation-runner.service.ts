@@ -35,6 +35,8 @@ import {
 
 export interface GenerationJob {
   conversationId: string;
+  /** The bus channel of its events, when not the conversation id (a key's own channel). */
+  channel?: string;
   messageId: string;
   request: LlmRequest;
   /** Store the reply as an assistant turn and release the conversation's claim. */
@@ -201,7 +203,10 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
    * post its next message at once, without a 409.
    */
   private async finish(
-    job: Pick<GenerationJob, 'conversationId' | 'messageId' | 'persist'>,
+    job: Pick<
+      GenerationJob,
+      'conversationId' | 'channel' | 'messageId' | 'persist'
+    >,
     text: string,
     ending: Ending,
   ): Promise<void> {
@@ -216,11 +221,11 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   private publish(
-    job: Pick<GenerationJob, 'conversationId'>,
+    job: Pick<GenerationJob, 'conversationId' | 'channel'>,
     event: ChatEventInput,
   ): Promise<unknown> {
     this.metrics?.eventPublished(event.type);
-    return this.bus.publish(job.conversationId, event);
+    return this.bus.publish(job.channel ?? job.conversationId, event);
   }
 
   /** Publishes the deltas; returns the events that end a complete reply. */
@@ -308,11 +313,12 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
 
   /** Cancellation from any instance, and from the last listener leaving. */
   private watch(job: GenerationJob, running: Running): Subscription {
-    const { conversationId, messageId } = job;
+    const { messageId } = job;
+    const channel = job.channel ?? job.conversationId;
     const watchers = new Subscription();
     watchers.add(
       this.bus
-        .cancelRequests(conversationId)
+        .cancelRequests(channel)
         .pipe(
           filter(
             (request) => !request.messageId || request.messageId === messageId,
@@ -322,7 +328,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     );
     watchers.add(
       this.bus
-        .listenerCount(conversationId)
+        .listenerCount(channel)
         .pipe(
           map((count) => count > 0),
           distinctUntilChanged(),

@@ -57,9 +57,19 @@ export class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
+  /** Loopback by default: set 0.0.0.0 (or an address) for containers and remote use. */
   @IsString()
   @MinLength(1)
-  HOST = '0.0.0.0';
+  HOST = '127.0.0.1';
+
+  /**
+   * Host names the server answers to besides local names and IP addresses
+   * (comma-separated; `*.example.com` for sub-domains, `*` for any).
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  ALLOWED_HOSTS?: string;
 
   @Type(() => Number)
   @IsInt()
@@ -67,9 +77,36 @@ export class EnvironmentVariables {
   @Max(65535)
   PORT = 8000;
 
-  /** `*` or a comma-separated list of origins allowed by CORS. */
+  /**
+   * Origins allowed by CORS: `*`, or a comma-separated list of origins and
+   * `scheme://host:*` patterns. The default lets in local pages only.
+   */
   @IsString()
-  CORS_ORIGINS = '*';
+  CORS_ORIGINS = 'null,http://localhost:*,http://127.0.0.1:*,http://[::1]:*';
+
+  /** Open sockets beyond which new connections are closed at once (keep it under `ulimit -n`). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MAX_CONNECTIONS = 25_000;
+
+  /** Time a client has to send its request headers (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_HEADERS_TIMEOUT_MS = 10_000;
+
+  /** Time an idle keep-alive connection stays open between requests (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
+  /** Time a client has to send a whole request, body included (ms); event streams are not cut by it. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
   /** Largest accepted request body, in bytes. */
   @Type(() => Number)
@@ -149,6 +186,15 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   MAX_CONVERSATIONS = 10_000;
+
+  /**
+   * Memory (MB) the in-memory mode may use for stored conversations and
+   * replay buffers together; the least recently used go first beyond it.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  MEMORY_BUDGET_MB = 256;
 
   /** Longest accepted message content, in characters. */
   @Type(() => Number)
@@ -441,6 +487,15 @@ export class EnvironmentVariables {
   @IsString()
   API_KEYS?: string;
 
+  /**
+   * Comma-separated operator keys: they authenticate like API_KEYS and may
+   * also read, stream and cancel every key's conversations. Empty: none.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  ADMIN_API_KEYS?: string;
+
   /** Lifetime of the signed stream tokens that let EventSource authenticate (s). */
   @Type(() => Number)
   @IsInt()
@@ -468,6 +523,17 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   RATE_LIMIT_WINDOW_MS = 60_000;
+
+  /** Wrong keys or forged stream tokens from one address per AUTH_FAILURE_WINDOW_MS before it gets 429. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  AUTH_FAILURE_LIMIT = 20;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1000)
+  AUTH_FAILURE_WINDOW_MS = 5 * 60_000;
 
   /** Concurrent open streams per API key. */
   @Type(() => Number)

@@ -1,3 +1,4 @@
+import type { ByteBudget } from '../common/memory/byte-budget.js';
 import type { AppConfig } from '../config/app-config.service.js';
 import type { EventBusName } from '../config/env.schema.js';
 import type { RedisConnector } from '../redis/redis-connector.js';
@@ -8,6 +9,7 @@ import { RedisConversationStore } from './redis/redis-conversation-store.js';
 export interface StoreFactoryContext {
   config: AppConfig;
   redis: RedisConnector;
+  budget: ByteBudget;
 }
 
 /**
@@ -18,10 +20,11 @@ export const CONVERSATION_STORE_FACTORIES: Record<
   EventBusName,
   (ctx: StoreFactoryContext) => ConversationStore | Promise<ConversationStore>
 > = {
-  memory: ({ config }) =>
+  memory: ({ config, budget }) =>
     new MemoryConversationStore({
       maxConversations: config.get('MAX_CONVERSATIONS', { infer: true }),
       maxTurns: config.get('MAX_HISTORY_MESSAGES', { infer: true }),
+      budget,
     }),
   redis: async ({ config, redis }) =>
     new RedisConversationStore(await redis.connections(), {

@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from './conversation.js';
 
 /**
- * Where conversations with an id keep their history, and its injection token.
+ * Where conversations with an id keep their history and owner, and its injection token.
  * In memory by default (bounded, least recently used evicted); Redis when
  * instances share state.
  */
@@ -15,6 +15,16 @@ export abstract class ConversationStore {
   abstract replace(id: string, turns: Turn[]): Promise<Conversation>;
 
   abstract delete(id: string): Promise<boolean>;
+
+  /**
+   * The principal the conversation belongs to; a conversation nobody has
+   * used yet becomes `owner`'s. Returns the owner either way, so the first
+   * to post to or subscribe to an id owns it, atomically across instances.
+   */
+  abstract claimOwner(id: string, owner: string): Promise<string>;
+
+  /** The principal the conversation belongs to; undefined when nobody has used it. */
+  abstract ownerOf(id: string): Promise<string | undefined>;
 
   /**
    * Claims the conversation for one generation. Returns false when another

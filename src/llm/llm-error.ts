@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors/app-error.js';
+import { redactSecrets, safeUpstreamCode } from '../common/logging/redact.js';
 
 /** Stable codes of generation failures, as clients see them in `error` events. */
 export const LLM_ERROR_CODES = [
@@ -26,7 +27,11 @@ export interface LlmErrorOptions {
 
 /**
  * A failed generation. The message is written for the person chatting and
- * must never contain a key, a token or an upstream URL.
+ * must never contain a key, a token or an upstream URL. As a last guard for
+ * every provider, the message goes through the secret redactor and an
+ * upstream code that is not a number or a plain identifier is dropped: an
+ * upstream that echoes its input (credentials included) reaches no event
+ * and no log line through an error.
  */
 export class LlmError extends AppError {
   declare readonly code: LlmErrorCode;
@@ -39,16 +44,15 @@ export class LlmError extends AppError {
     message: string,
     options: LlmErrorOptions = {},
   ) {
+    const upstreamCode = safeUpstreamCode(options.upstreamCode);
     super(
       code,
-      message,
+      redactSecrets(message),
       502,
-      options.upstreamCode === undefined
-        ? undefined
-        : { upstreamCode: options.upstreamCode },
+      upstreamCode === undefined ? undefined : { upstreamCode },
     );
     this.retryable = options.retryable ?? false;
-    this.upstreamCode = options.upstreamCode;
+    this.upstreamCode = upstreamCode;
     this.retryAfterMs = options.retryAfterMs;
     if (options.cause !== undefined) {
       Object.defineProperty(this, 'cause', {

@@ -13,6 +13,7 @@ import {
   mockReply,
   openChat,
   OTHER_HOST,
+  OTHER_HOST_ENV,
   recordReplyRenders,
   sendMessage,
   squash,
@@ -36,7 +37,7 @@ describe(
 
     beforeAll(async () => {
       [app, browser] = await Promise.all([
-        startApp(KEYED_ENV),
+        startApp({ ...KEYED_ENV, ...OTHER_HOST_ENV }),
         launchBrowser(),
       ]);
     });

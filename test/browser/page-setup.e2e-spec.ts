@@ -5,6 +5,7 @@ import {
   mockReply,
   openChat,
   OTHER_HOST,
+  OTHER_HOST_ENV,
   sendMessage,
   squash,
   waitForConnection,
@@ -20,7 +21,7 @@ describe(
 
     beforeAll(async () => {
       [app, browser] = await Promise.all([
-        startApp({ MOCK_DELAY_MS: '20' }),
+        startApp({ MOCK_DELAY_MS: '20', ...OTHER_HOST_ENV }),
         launchBrowser(),
       ]);
     });

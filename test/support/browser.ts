@@ -14,6 +14,16 @@ const CHROMIUM = '/usr/bin/chromium';
 /** A host name that is not "localhost": the page must work over plain HTTP under any name. */
 export const OTHER_HOST = 'chat.test';
 
+/**
+ * What the server must be told to serve pages under OTHER_HOST and let them
+ * call it: by default it answers local names only, and CORS lets in local
+ * pages only.
+ */
+export const OTHER_HOST_ENV = {
+  ALLOWED_HOSTS: OTHER_HOST,
+  CORS_ORIGINS: `http://127.0.0.1:*,http://${OTHER_HOST}:*`,
+};
+
 /** Generous: a 2-core machine shared with other test runs. */
 export const UI_TIMEOUT_MS = 30_000;
 

@@ -11,7 +11,7 @@ export class CreateStreamTokenDto {
     example: 'c_4f2a9',
     description:
       'Bind the token to this conversation (`default` for the public one): it then opens only ' +
-      'that stream. Absent: the token opens any conversation the key may open.',
+      "that stream. Absent: `default` (the key's own default conversation).",
   })
   @IsOptional()
   @Matches(CONVERSATION_ID_PATTERN, { message: CONVERSATION_ID_RULE })

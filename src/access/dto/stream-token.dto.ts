@@ -1,11 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 export class StreamTokenDto {
   @ApiProperty({
     example: 'st1.eyJrIjoia18zZjFhOWMwZDJlNGIiLCJlIjoxNzY0MTMxNTgyfQ.q4t2…',
     description:
       'Pass as `GET /server/events?streamToken=…`. Short-lived, signed, bound to the key ' +
-      '(and to `conversationId` when given); not a credential for any other route.',
+      'and to one conversation; not a credential for any other route.',
   })
   token: string;
 
@@ -15,6 +15,9 @@ export class StreamTokenDto {
   @ApiProperty({ example: 300, description: 'Seconds until expiry.' })
   expiresIn: number;
 
-  @ApiPropertyOptional({ example: 'c_4f2a9' })
-  conversationId?: string;
+  @ApiProperty({
+    example: 'c_4f2a9',
+    description: 'The only conversation the token opens.',
+  })
+  conversationId: string;
 }

@@ -4,6 +4,7 @@ import {
   BehaviorSubject,
   distinctUntilChanged,
 } from 'rxjs';
+import type { ByteBudget } from '../../common/memory/byte-budget.js';
 import { ChatEventBus } from '../chat-event-bus.js';
 import {
   controlEvent,
@@ -25,8 +26,19 @@ export interface MemoryBusOptions {
   replaySize: number;
   /** Age after which an event is no longer replayed (ms). */
   replayTtlMs: number;
+  /** Shared with the in-memory store: replay of the least recently used conversations goes first. */
+  budget?: ByteBudget;
   now?: () => number;
 }
+
+const BUDGET_HOLDER = 'replay';
+/**
+ * Heap of a buffered event besides its data (objects, id strings): a delta
+ * of 70 characters measured about 450 bytes in all (test/security/memory-budget).
+ */
+const EVENT_OVERHEAD_BYTES = 400;
+const sizeOf = (stored: StoredEvent) =>
+  EVENT_OVERHEAD_BYTES + (stored.event.message.data as string).length * 2;
 
 interface StoredEvent {
   event: ChatEvent;
@@ -67,6 +79,10 @@ export class MemoryChatEventBus extends ChatEventBus {
       Math.min(options.replayTtlMs, 60_000),
     );
     this.sweeper.unref();
+    options.budget?.register(
+      (conversationId) => this.forget(conversationId),
+      () => false,
+    );
   }
 
   publish(conversationId: string, input: ChatEventInput): Promise<ChatEvent> {
@@ -79,8 +95,10 @@ export class MemoryChatEventBus extends ChatEventBus {
       type: input.type,
       message: toMessageEvent(id, input),
     };
-    channel.buffer.push({ event, eventId, at: this.now() });
-    this.trim(channel);
+    const stored = { event, eventId, at: this.now() };
+    channel.buffer.push(stored);
+    this.options.budget?.add(conversationId, BUDGET_HOLDER, sizeOf(stored));
+    this.trim(channel, conversationId);
     channel.live.next(event);
     return Promise.resolve(event);
   }
@@ -91,7 +109,7 @@ export class MemoryChatEventBus extends ChatEventBus {
   ): Observable<ChatEvent> {
     return new Observable<ChatEvent>((subscriber) => {
       const channel = this.channel(conversationId);
-      this.trim(channel);
+      this.trim(channel, conversationId);
       for (const event of this.replay(channel, conversationId, lastEventId)) {
         subscriber.next(event);
       }
@@ -185,7 +203,7 @@ export class MemoryChatEventBus extends ChatEventBus {
    * element, and doing it on each publish was the hottest function of the
    * POST benchmark. At least `replaySize` events stay replayable.
    */
-  private trim(channel: Channel): void {
+  private trim(channel: Channel, conversationId: string): void {
     const oldest = this.now() - this.options.replayTtlMs;
     const { replaySize } = this.options;
     const overSize = channel.buffer.length > replaySize + (replaySize >> 3);
@@ -194,7 +212,21 @@ export class MemoryChatEventBus extends ChatEventBus {
       drop++;
     if (drop === 0) return;
     channel.horizon = channel.buffer[drop - 1].eventId;
-    channel.buffer.splice(0, drop);
+    const dropped = channel.buffer.splice(0, drop);
+    if (this.options.budget) {
+      const bytes = dropped.reduce((sum, stored) => sum + sizeOf(stored), 0);
+      this.options.budget.add(conversationId, BUDGET_HOLDER, -bytes);
+    }
+  }
+
+  /** Evicted by the memory budget: what could be replayed is gone (resumers get `reset`). */
+  private forget(conversationId: string): void {
+    const channel = this.channels.get(conversationId);
+    const newest = channel?.buffer.at(-1);
+    if (!channel || !newest) return;
+    channel.horizon = newest.eventId;
+    channel.buffer.length = 0;
+    this.dropIfIdle(conversationId, channel);
   }
 
   private dropIfIdle(conversationId: string, channel: Channel): void {
@@ -211,7 +243,7 @@ export class MemoryChatEventBus extends ChatEventBus {
 
   private sweep(): void {
     for (const [conversationId, channel] of this.channels) {
-      this.trim(channel);
+      this.trim(channel, conversationId);
       this.dropIfIdle(conversationId, channel);
     }
   }

@@ -3,6 +3,8 @@ import { EMPTY, type Observable } from 'rxjs';
 /** A running reply, as another instance needs it to end it. */
 export interface LeasedGeneration {
   conversationId: string;
+  /** The bus channel of its events, when not the conversation id (a key's own channel). */
+  channel?: string;
   messageId: string;
   /** The reply is stored in the conversation's history, which it holds. */
   persist: boolean;

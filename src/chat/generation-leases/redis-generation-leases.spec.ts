@@ -88,6 +88,40 @@ describe('RedisGenerationLeases (real redis-server)', () => {
     ).toBe(0);
   });
 
+  it("reads a lost reply's text from its key's own channel", async () => {
+    const dying = await instance();
+    const bus = new RedisChatEventBus(dying.redis, {
+      replaySize: 100,
+      replayTtlMs: 60_000,
+      presenceTtlMs: 1_000,
+    });
+    const conversationId = `c-${randomUUID()}`;
+    const generation = {
+      conversationId,
+      channel: `${conversationId}~k_0123456789ab`,
+      messageId: 'm1',
+      persist: false,
+    };
+    dying.leases.hold(generation, () => undefined);
+    await bus.publish(generation.channel, {
+      type: 'delta',
+      data: { messageId: 'm1', text: 'on the channel' },
+    });
+    await bus.close();
+    const survivor = new RedisGenerationLeases(dying.redis, {
+      leaseMs: LEASE_MS,
+    });
+    dying.leases.onApplicationShutdown();
+    const lost = await firstValueFrom(
+      survivor.lapsed().pipe(
+        bufferTime(LEASE_MS * 3),
+        first((l) => l.length > 0),
+      ),
+    );
+    survivor.onApplicationShutdown();
+    expect(lost).toEqual([{ ...generation, text: 'on the channel' }]);
+  });
+
   it('keeps a renewed lease, and tells its holder when it was taken over anyway', async () => {
     const { redis, leases } = await instance();
     const watcher = new RedisGenerationLeases(redis, { leaseMs: LEASE_MS });

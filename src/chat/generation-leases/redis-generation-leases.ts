@@ -109,6 +109,7 @@ export class RedisGenerationLeases extends GenerationLeases {
       generation.conversationId,
       generation.messageId,
       generation.persist ? 1 : 0,
+      ...(generation.channel ? [generation.channel] : []),
     ]);
     const lease = { registered: false, onLost };
     this.held.set(member, lease);
@@ -195,20 +196,19 @@ export class RedisGenerationLeases extends GenerationLeases {
         void this.register(member, own);
         continue;
       }
-      const [conversationId, messageId, persist] = JSON.parse(member) as [
-        string,
-        string,
-        number,
-      ];
+      const [conversationId, messageId, persist, channel] = JSON.parse(
+        member,
+      ) as [string, string, number, string?];
       const reply = await replyProgress(
         this.redis,
-        conversationId,
+        channel ?? conversationId,
         messageId,
       ).catch(() => ({ text: '', ended: false }));
       // Its instance died after publishing its end, before releasing the lease.
       if (reply.ended) continue;
       lost.push({
         conversationId,
+        ...(channel ? { channel } : {}),
         messageId,
         persist: persist === 1,
         text: reply.text,

@@ -13,6 +13,8 @@ import {
 
 export interface StreamRequest {
   conversationId: string;
+  /** The bus channel, when not the conversation id (a key's default conversation). */
+  channel?: string;
   lastEventId?: string;
   /** Who opens it, for the per-client limit (API key, or IP address when open). */
   client: StreamClient;
@@ -91,15 +93,21 @@ export class EventStreamService {
       }
       this.streams.add(stream);
       this.heartbeat ??= setInterval(() => this.ping(), this.heartbeatMs);
+      const rename = controlRenamer(request);
       const events = this.bus
-        .subscribe(request.conversationId, request.lastEventId)
+        .subscribe(
+          request.channel ?? request.conversationId,
+          request.lastEventId,
+        )
         .subscribe({
           next: (event) => {
             stream.position = event.id;
             subscriber.next(
               event.type === 'ready'
-                ? { ...event.message, retry: this.retryMs }
-                : event.message,
+                ? { ...rename(event.message), retry: this.retryMs }
+                : event.type === 'reset'
+                  ? rename(event.message)
+                  : event.message,
             );
           },
           error: (error: unknown) => subscriber.error(error),
@@ -146,6 +154,23 @@ export class EventStreamService {
       }),
     };
   }
+}
+
+/**
+ * `ready` and `reset` name the conversation: the client's id, never the
+ * internal channel id of a key's default conversation.
+ */
+function controlRenamer({
+  channel,
+  conversationId,
+}: StreamRequest): (message: MessageEvent) => MessageEvent {
+  if (channel === undefined || channel === conversationId) return (m) => m;
+  const internal = JSON.stringify(channel);
+  const visible = JSON.stringify(conversationId);
+  return (message) => ({
+    ...message,
+    data: (message.data as string).replace(internal, visible),
+  });
 }
 
 /**

@@ -21,6 +21,22 @@ const BODY_PARSER_CODES: Record<string, string> = {
   'request.size.invalid': 'invalid_request_size',
 };
 
+/** A compressed body that does not decompress: zlib's own message is never sent. */
+const INVALID_ENCODING: ErrorBody = {
+  statusCode: 400,
+  code: 'invalid_encoding',
+  message: 'The body could not be decompressed as its Content-Encoding says.',
+  details: {
+    errors: [
+      {
+        field: 'body',
+        rule: 'isEncoded',
+        message: 'body must be valid data in its Content-Encoding',
+      },
+    ],
+  },
+};
+
 const BODY_PARSER_MESSAGES: Record<string, string> = {
   invalid_json: 'The body is not valid JSON.',
   payload_too_large:
@@ -145,6 +161,10 @@ function bodyParserError(exception: unknown): ErrorBody | undefined {
     (exception as { cause?: unknown } | null)?.cause,
   ];
   for (const candidate of candidates) {
+    const zlibCode = (candidate as { code?: unknown } | null)?.code;
+    if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) {
+      return INVALID_ENCODING;
+    }
     const type = (candidate as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || !(type in BODY_PARSER_CODES)) continue;
     const code = BODY_PARSER_CODES[type];

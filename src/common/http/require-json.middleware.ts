@@ -2,10 +2,18 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors/app-error.js';
 
+const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
  * A request that carries a body must say it is JSON. Without this, Express
  * would leave a `text/plain` body unparsed and the client would get a
  * confusing "messages must be an array" instead of the real problem.
+ *
+ * A request that changes something (any POST or DELETE, with or without a
+ * body) must also be one that a page of another site cannot send without a
+ * CORS preflight, which the server only grants to CORS_ORIGINS: so it needs
+ * `Content-Type: application/json` or an `X-Requested-With` header.
  */
 @Injectable()
 export class RequireJsonMiddleware implements NestMiddleware {
@@ -13,11 +21,19 @@ export class RequireJsonMiddleware implements NestMiddleware {
     const hasBody =
       request.headers['transfer-encoding'] !== undefined ||
       Number(request.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+    const needsPreflight =
+      !SAFE_METHODS.has(request.method) &&
+      !JSON_TYPE.test(request.headers['content-type'] ?? '') &&
+      request.headers['x-requested-with'] === undefined;
+    const notJson =
+      hasBody && !request.is(['application/json', 'application/*+json']);
+    if (notJson || needsPreflight) {
       next(
         new AppError(
           'unsupported_media_type',
-          'The body must be JSON, sent with Content-Type: application/json.',
+          hasBody
+            ? 'The body must be JSON, sent with Content-Type: application/json.'
+            : 'Send Content-Type: application/json (or an X-Requested-With header) with every POST and DELETE.',
           415,
           {
             errors: [

@@ -18,3 +18,43 @@ describe('redactUrl', () => {
     expect(redactUrl(url)).toBe(expected);
   });
 });
+import { redactSecrets, safeUpstreamCode } from './redact.js';
+
+describe('redactSecrets', () => {
+  it.each([
+    ['sk-proj-Tq8wZr3NfK1mVb6YcX0sLp9DgH4jE2uA7oI5eW1qR8tY'],
+    ['24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1764131282.282335-44110231'],
+    ['aK8sJ2mQ9vX4nB7cL1pR6tW3yZ5hD0fG'],
+  ])('removes key-like runs such as %s', (secret) => {
+    const text = redactSecrets(`failed for ${secret}, sorry`);
+    expect(text).toBe('failed for [REDACTED], sorry');
+  });
+
+  it('removes what follows Bearer, key= and password:, and secret query parameters', () => {
+    expect(redactSecrets('Authorization: Bearer abc')).toBe(
+      'Authorization: Bearer [REDACTED]',
+    );
+    expect(redactSecrets('key=short password: hunter2')).toBe(
+      'key=[REDACTED] password: [REDACTED]',
+    );
+    expect(redactSecrets('see https://x.test/a?access_token=abc&x=1')).toBe(
+      'see https://x.test/a?access_token=[REDACTED]&x=1',
+    );
+  });
+
+  it('keeps ordinary text, codes and numbers', () => {
+    const text = 'context_length_exceeded: 8193 tokens > 8192 (HTTP 400)';
+    expect(redactSecrets(text)).toBe(text);
+  });
+});
+
+describe('safeUpstreamCode', () => {
+  it('keeps numbers and plain identifiers, drops anything else', () => {
+    expect(safeUpstreamCode(336003)).toBe(336003);
+    expect(safeUpstreamCode('rate_limit_exceeded')).toBe('rate_limit_exceeded');
+    expect(safeUpstreamCode('http_429')).toBe('http_429');
+    expect(safeUpstreamCode('Xq3vT9kLm2Pz8RbN4wYc7HdA')).toBeUndefined();
+    expect(safeUpstreamCode('invalid client id=x')).toBeUndefined();
+    expect(safeUpstreamCode(undefined)).toBeUndefined();
+  });
+});

@@ -100,4 +100,34 @@ describe('RedisConversationStore (real redis-server)', () => {
     await a.get(conv);
     expect(await connections[0].command.pttl(key)).toBeGreaterThan(50_000);
   });
+
+  it('keeps the first owner across instances, with the history and its expiry', async () => {
+    const [a, b] = await Promise.all([store(), store()]);
+    const conv = id();
+    expect(await a.ownerOf(conv)).toBeUndefined();
+    const claims = await Promise.all([
+      a.claimOwner(conv, 'k_a'),
+      b.claimOwner(conv, 'k_b'),
+    ]);
+    expect(claims[0]).toBe(claims[1]);
+    expect(await b.ownerOf(conv)).toBe(claims[0]);
+    // Owned but never written: not a conversation yet.
+    expect(await a.get(conv)).toBeUndefined();
+    await a.append(conv, [turn('hello')]);
+    expect(await b.claimOwner(conv, 'k_other')).toBe(claims[0]);
+    await b.delete(conv);
+    expect(await a.ownerOf(conv)).toBeUndefined();
+  });
+
+  it('gives a conversation stored before owners existed to the anonymous principal', async () => {
+    const a = await store();
+    const conv = id();
+    await a.append(conv, [turn('old')]);
+    await connections[0].command.hdel(
+      'store-spec:conversation:' + conv,
+      'owner',
+    );
+    expect(await a.ownerOf(conv)).toBe('anonymous');
+    expect(await a.claimOwner(conv, 'k_new')).toBe('anonymous');
+  });
 });

@@ -2,7 +2,11 @@ import type { ChainableCommander } from 'ioredis';
 import { LuaScript } from '../../redis/lua-script.js';
 import type { RedisConnections } from '../../redis/redis-connections.js';
 import { ConversationStore } from '../conversation-store.js';
-import type { Conversation, Turn } from '../conversation.js';
+import {
+  ANONYMOUS_OWNER,
+  type Conversation,
+  type Turn,
+} from '../conversation.js';
 
 export interface RedisStoreOptions {
   maxTurns: number;
@@ -20,12 +24,27 @@ return 0
 `);
 
 /**
+ * The owner of a conversation, set by the first caller. A conversation
+ * stored before owners existed (dates but no owner) is the anonymous one's.
+ * KEYS: meta. ARGV: owner, anonymous owner, ttl ms.
+ */
+const CLAIM_OWNER = new LuaScript(`
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner then return owner end
+if redis.call('HEXISTS', KEYS[1], 'createdAt') == 1 then return ARGV[2] end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return ARGV[1]
+`);
+
+/**
  * Conversations shared by every instance. A conversation is a hash of its
  * dates and a list of its turns (one JSON value each), so that appending is
  * a push and a trim inside one MULTI, never a read-modify-write that two
  * instances could interleave. Each use renews the keys' expiry: idle
  * conversations fade out, a least-recently-used policy kept by Redis.
  * The generation claim is `SET NX PX`: only one instance runs a reply.
+ * The owner is a field of the hash, so it lives and expires with the history.
  */
 export class RedisConversationStore extends ConversationStore {
   constructor(
@@ -62,6 +81,23 @@ export class RedisConversationStore extends ConversationStore {
       this.redis.command.multi().del(meta).del(turns).del(claim),
     );
     return (deleted as number) > 0;
+  }
+
+  async claimOwner(id: string, owner: string): Promise<string> {
+    return (await CLAIM_OWNER.run(
+      this.redis.command,
+      [this.keys(id).meta],
+      [owner, ANONYMOUS_OWNER, this.options.ttlMs],
+    )) as string;
+  }
+
+  async ownerOf(id: string): Promise<string | undefined> {
+    const [owner, createdAt] = await this.redis.command.hmget(
+      this.keys(id).meta,
+      'owner',
+      'createdAt',
+    );
+    return owner ?? (createdAt ? ANONYMOUS_OWNER : undefined);
   }
 
   async claimGeneration(

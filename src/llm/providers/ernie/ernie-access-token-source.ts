@@ -131,14 +131,16 @@ export class ErnieAccessTokenSource {
       };
     }
     if (typeof body?.error === 'string') {
-      this.logger.error(
-        `The ERNIE token service refused the credentials (${body.error})`,
-      );
-      throw new LlmError(
+      const refused = new LlmError(
         'upstream_auth',
         'ERNIE refused the API key or secret key; check ERNIE_API_KEY and ERNIE_SECRET_KEY.',
         { upstreamCode: body.error },
       );
+      // The code as LlmError kept it: the service's own text may echo the secrets.
+      this.logger.error(
+        `The ERNIE token service refused the credentials (${refused.upstreamCode ?? 'unrecognised error'})`,
+      );
+      throw refused;
     }
     if (!response.ok)
       throw httpStatusError(response.status, response.headers, what);
