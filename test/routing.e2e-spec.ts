@@ -160,7 +160,7 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
     expect(ernie.chatRequests.length + gptA.chatRequests.length).toBe(0);
   });
 
-  it('refuses a parameter that a fallback provider could not honour', async () => {
+  it('refuses a parameter the model’s provider cannot honour, and takes it for a model whose providers can', async () => {
     const refused = await postJson(`${app.url}/v1/chat/completions`, {
       model: 'ernie',
       seed: 7,
