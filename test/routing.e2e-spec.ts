@@ -80,6 +80,7 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
       ROUTER_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
       LLM_FIRST_TOKEN_TIMEOUT_MS: '5000',
       LLM_CONNECT_TIMEOUT_MS: '1000',
+      ROUTER_FIRST_TOKEN_TIMEOUT_MS: '2000',
       // The cool-down tests poll with requests: the gateway's own rate limit must not interfere.
       RATE_LIMIT_MAX: '100000',
     });
@@ -286,6 +287,19 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
     }
     expect(gptA.chatRequests.length + gptB.chatRequests.length).toBe(4);
     expect(app.output()).toMatch(/gpt-[ab]: upstream_timeout/);
+  });
+
+  it('moves on when a deployment sends headers but no token (ROUTER_FIRST_TOKEN_TIMEOUT_MS)', async () => {
+    gptA.enqueue({ type: 'stall' });
+    gptB.enqueue({ type: 'stall' });
+    const answers = await Promise.all([ask('gpt'), ask('gpt')]);
+    for (const answer of answers) {
+      expect(answer.choices[0].message.content).toBe(REPLY);
+    }
+    expect(gptA.chatRequests.length + gptB.chatRequests.length).toBe(4);
+    expect(app.output()).toMatch(
+      /gpt-[ab]: upstream_timeout .*before the first token; trying the next deployment/,
+    );
   });
 
   it('is not ready while a model has no usable deployment, and ready again after a good probe', async () => {

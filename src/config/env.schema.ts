@@ -356,6 +356,15 @@ export class EnvironmentVariables {
   @Min(1)
   ROUTER_BREAKER_FAILURES = 3;
 
+  /**
+   * Longest wait for one deployment's first token before the router tries the
+   * next (ms); 0: none (LLM_FIRST_TOKEN_TIMEOUT_MS still covers all of them).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ROUTER_FIRST_TOKEN_TIMEOUT_MS = 0;
+
   /** How long a cooled-down deployment gets no traffic before one probe request (ms). */
   @Type(() => Number)
   @IsInt()

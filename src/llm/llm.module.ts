@@ -107,6 +107,9 @@ import { ModelRouter } from './routing/model-router.js';
           metrics: metrics
             ? new DeploymentMetrics(metrics.registry)
             : undefined,
+          firstTokenTimeoutMs: config.get('ROUTER_FIRST_TOKEN_TIMEOUT_MS', {
+            infer: true,
+          }),
         }),
     },
     // The router is the provider every caller gets: it chooses a deployment

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { ConfigService } from '@nestjs/config';
+import type { AppConfig } from '../config/app-config.service.js';
 import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import type { Deployment } from '../llm/catalogue/deployment.js';
 import { ChatRequestPolicy } from './chat-request.policy.js';
@@ -14,7 +14,7 @@ const SETTINGS: Record<string, unknown> = {
 
 /** `gpt` (OpenAI) falls back to `ernie`, which has no fallback. */
 const policy = new ChatRequestPolicy(
-  { get: (name: string) => SETTINGS[name] } as unknown as ConfigService,
+  { get: (name: string) => SETTINGS[name] } as unknown as AppConfig,
   new ModelCatalogue({
     deployments: [
       deployment('g', 'gpt', 'openai'),

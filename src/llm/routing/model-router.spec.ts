@@ -8,7 +8,8 @@ import { DeploymentBalancer } from './deployment-balancer.js';
 import { MemoryDeploymentLimiter } from './memory-deployment-limiter.js';
 import { ModelRouter } from './model-router.js';
 
-type Script = 'ok' | 'rate_limited' | 'bad_request' | 'fail_after_token';
+type Script =
+  'ok' | 'rate_limited' | 'bad_request' | 'fail_after_token' | 'stall';
 
 /** A provider that answers with its name, or fails as its script says. */
 class ScriptedProvider extends LlmProvider {
@@ -20,9 +21,21 @@ class ScriptedProvider extends LlmProvider {
     super();
   }
 
-  async *stream(request: LlmRequest): AsyncGenerator<LlmChunk> {
+  async *stream(
+    request: LlmRequest,
+    signal: AbortSignal,
+  ): AsyncGenerator<LlmChunk> {
     this.calls.push(request);
     const step = this.script.shift() ?? 'ok';
+    if (step === 'stall') {
+      // Says nothing until the call is aborted, as a stalled upstream.
+      if (!signal.aborted) {
+        await new Promise((resolve) =>
+          signal.addEventListener('abort', resolve, { once: true }),
+        );
+      }
+      throw new LlmError('upstream_unavailable', 'aborted');
+    }
     if (step === 'rate_limited') {
       throw new LlmError('upstream_rate_limited', 'busy', { retryable: true });
     }
@@ -55,6 +68,7 @@ const deployment = (
 function router(
   deployments: Deployment[],
   fallbacks: Record<string, string[]> = {},
+  firstTokenTimeoutMs = 0,
 ) {
   const providers = new Map(
     deployments.map((d) => [d.name, new ScriptedProvider(d.name)]),
@@ -75,6 +89,7 @@ function router(
     balancer: new DeploymentBalancer(),
     breaker,
     limiter: new MemoryDeploymentLimiter(),
+    firstTokenTimeoutMs,
   });
   return {
     instance,
@@ -152,6 +167,36 @@ describe('ModelRouter', () => {
     });
     expect(provider('a').calls).toHaveLength(1);
     expect(provider('b').calls).toHaveLength(1);
+  });
+
+  it('gives up on a deployment that stalls past ROUTER_FIRST_TOKEN_TIMEOUT_MS and serves from the next', async () => {
+    const { instance, provider } = router(
+      [
+        deployment('a', 'm', { priority: 0 }),
+        deployment('b', 'm', { priority: 1 }),
+      ],
+      {},
+      20,
+    );
+    provider('a').script = ['stall'];
+    expect(servedBy(await run(instance))).toMatchObject({ deployment: 'b' });
+    const { deployments } = await instance.readiness();
+    expect(deployments).toContainEqual(
+      expect.objectContaining({ deployment: 'a', circuit: 'closed' }),
+    );
+  });
+
+  it('passes a caller’s cancellation through as such, not as a timeout', async () => {
+    const { instance, provider } = router([deployment('a', 'm')], {}, 10_000);
+    provider('a').script = ['stall'];
+    const controller = new AbortController();
+    const chunks = instance.stream(
+      { messages: [{ role: 'user', content: 'hi' }] },
+      controller.signal,
+    );
+    const next = chunks.next();
+    controller.abort();
+    await expect(next).rejects.toMatchObject({ code: 'cancelled' });
   });
 
   it('cools a failing deployment down, then probes it once', async () => {

@@ -13,6 +13,7 @@ import {
   type QuotaDecision,
 } from './deployment-limiter.js';
 import type { DeploymentMetrics } from './deployment-metrics.js';
+import { FirstOutputDeadline } from './first-output-deadline.js';
 
 /** The parts the router combines; each is unit-tested on its own. */
 export interface RouterParts {
@@ -23,6 +24,8 @@ export interface RouterParts {
   breaker: CircuitBreaker;
   limiter: DeploymentLimiter;
   metrics?: DeploymentMetrics;
+  /** Longest wait for a deployment's first output before trying the next (0: none). */
+  firstTokenTimeoutMs?: number;
 }
 
 export interface DeploymentStatus {
@@ -57,6 +60,8 @@ function estimateTokens(request: LlmRequest): number {
  * One pass over the candidates is one attempt of `LlmService`: when every
  * candidate failed, `LlmService` backs off and starts a new pass (up to
  * LLM_MAX_RETRIES), so no deployment is retried by both layers at once.
+ * LLM_FIRST_TOKEN_TIMEOUT_MS covers a whole pass; ROUTER_FIRST_TOKEN_TIMEOUT_MS
+ * (shorter) gives up on one stalled deployment and moves on within the pass.
  *
  * The two generator layers it adds cost ~0.3 µs of CPU per chunk (200 000
  * chunks through the router against the bare provider, Node 20), so chunks
@@ -207,11 +212,16 @@ export class ModelRouter extends LlmProvider {
     let usage: LlmUsage | undefined;
     let emitted = false;
     let verdict = false;
+    const deadline = new FirstOutputDeadline(
+      signal,
+      this.parts.firstTokenTimeoutMs ?? 0,
+    );
     balancer.begin(deployment.name);
     metrics?.called(deployment);
     try {
-      for await (const chunk of provider.stream(request, signal)) {
+      for await (const chunk of provider.stream(request, deadline.signal)) {
         if (!emitted) {
+          deadline.met();
           emitted = true;
           yield {
             type: 'route',
@@ -227,7 +237,11 @@ export class ModelRouter extends LlmProvider {
       metrics?.finished(deployment, Date.now() - startedAt, usage);
       return 'done';
     } catch (raw) {
-      const error = signal.aborted ? LlmError.cancelled() : toLlmError(raw);
+      const error = deadline.expired
+        ? LlmError.timeout(`no first token, ${deadline.ms / 1000} s`)
+        : signal.aborted
+          ? LlmError.cancelled()
+          : toLlmError(raw);
       if (error.code === 'cancelled') throw error;
       metrics?.failed(deployment, error.code, Date.now() - startedAt);
       if (error.retryable) {
@@ -240,6 +254,7 @@ export class ModelRouter extends LlmProvider {
       );
       return error;
     } finally {
+      deadline.close();
       if (!verdict) breaker.released(deployment.name);
       balancer.end(deployment.name);
       void decision.lease.release(usage?.totalTokens);
