@@ -17,6 +17,7 @@ import { Public } from '../access/public.decorator.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { LlmService } from '../llm/llm.service.js';
+import { ModelRouter } from '../llm/routing/model-router.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -35,6 +36,7 @@ export class HealthController {
     private readonly bus: ChatEventBus,
     private readonly llm: LlmService,
     private readonly lifecycle: AppLifecycle,
+    private readonly router: ModelRouter,
   ) {}
 
   @Get('live')
@@ -65,7 +67,9 @@ export class HealthController {
       '200 when the event bus answers its ping (Redis when EVENT_BUS=redis), the model provider ' +
       'is configured, and the process is not shutting down; 503 otherwise (and from the moment ' +
       'SIGTERM is received, so the load balancer stops sending new requests while running replies ' +
-      'finish). The body names each check: `bus`, `provider`, `lifecycle`.',
+      'finish). The body names each check: `bus`, `provider`, `lifecycle`, and `deployments` (each ' +
+      'deployment of the catalogue, its circuit and calls in flight; ready while every model has ' +
+      'at least one usable deployment).',
   })
   async ready(
     @Res({ passthrough: true }) response: Response,
@@ -91,6 +95,13 @@ export class HealthController {
               return { provider: this.llm.providerName, model: this.llm.model };
             })
             .withTimeout(CHECK_TIMEOUT_MS),
+        async () => {
+          const check = this.indicators.check('deployments');
+          const { deployments, unusableModels } = await this.router.readiness();
+          return unusableModels.length > 0
+            ? check.down({ deployments, unusableModels })
+            : check.up({ deployments });
+        },
       ]);
     } catch (error) {
       // Terminus reports "not ready" as an exception; its body is the report,

@@ -189,7 +189,7 @@ export class LlmService {
   }
 }
 
-function toLlmError(error: unknown): LlmError {
+export function toLlmError(error: unknown): LlmError {
   if (error instanceof LlmError) return error;
   return new LlmError('internal_error', 'The model call failed unexpectedly.', {
     cause: error,
