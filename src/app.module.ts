@@ -16,6 +16,7 @@ import { ConversationsModule } from './conversations/conversations.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LlmModule } from './llm/llm.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ModelsModule } from './models/models.module.js';
 import { OpenAiApiModule } from './openai-api/openai-api.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -38,6 +39,7 @@ import { RedisModule } from './redis/redis.module.js';
     ConversationsModule,
     ChatModule,
     OpenAiApiModule,
+    ModelsModule,
     HealthModule,
     ClientModule,
   ],

@@ -11,6 +11,7 @@ const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 const RATE_LIMIT = 20;
 const STREAMS_PER_KEY = 2;
 const PRESENCE_TTL_MS = 1_000;
+const AUTH_FAILURE_LIMIT = 4;
 
 describe('limits shared by two instances through Redis (e2e)', () => {
   let redis: RedisServer;
@@ -58,6 +59,8 @@ describe('limits shared by two instances through Redis (e2e)', () => {
       RATE_LIMIT_WINDOW_MS: '60000',
       MAX_STREAMS_PER_KEY: String(STREAMS_PER_KEY),
       REDIS_PRESENCE_TTL_MS: String(PRESENCE_TTL_MS),
+      AUTH_FAILURE_LIMIT: String(AUTH_FAILURE_LIMIT),
+      AUTH_FAILURE_WINDOW_MS: '60000',
     };
     apps = await Promise.all([startApp(env), startApp(env)]);
   });
@@ -140,6 +143,30 @@ describe('limits shared by two instances through Redis (e2e)', () => {
       expect(Date.now() - killedAt).toBeLessThan(PRESENCE_TTL_MS * 3);
     } finally {
       await three.stop();
+    }
+  });
+
+  // Last: it locks this address out of both instances for the window.
+  it('holds AUTH_FAILURE_LIMIT for an address whose wrong keys alternate between the instances', async () => {
+    const attempt = (i: number, key: string) =>
+      postJson(
+        `${apps[i % 2].url}/server/send`,
+        { messages: [{ role: 'user', content: 'guess' }] },
+        bearer(key),
+      );
+    const statuses: number[] = [];
+    for (let i = 0; i < AUTH_FAILURE_LIMIT; i++)
+      statuses.push(
+        (await attempt(i, `sk-wrong-${i}-0123456789abcdef`)).status,
+      );
+    // Per process, each instance would have seen only half of them.
+    expect(statuses).toEqual(
+      Array.from({ length: AUTH_FAILURE_LIMIT }, () => 401),
+    );
+    for (const i of [0, 1]) {
+      const limited = await attempt(i, KEY_A);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     }
   });
 });

@@ -52,8 +52,17 @@ export class ApiClient {
   }
 
   /** Starts a reply; resolves with `{conversationId, messageId}` once the server accepted it. */
-  send(conversationId, messages) {
-    return this.request('POST', '/server/send', { conversationId, messages });
+  send(conversationId, messages, model) {
+    return this.request('POST', '/server/send', {
+      conversationId,
+      messages,
+      ...(model ? { model } : {}),
+    });
+  }
+
+  /** `{models: [{id, providers, deployments, fallbacks, default}]}`: what `model` may name. */
+  listModels() {
+    return this.request('GET', '/server/models');
   }
 
   /** The stored conversation, or `null` when the server does not know it. */

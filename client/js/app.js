@@ -10,6 +10,7 @@ import { ConversationSession } from './conversation-session.js';
 import { confirmDelete, setUpSettings } from './dialogs.js';
 import { friendlyError } from './friendly-errors.js';
 import { MessageView } from './message-view.js';
+import { ModelPicker } from './model-picker.js';
 import { resolveApiBase, savedApiKey } from './settings.js';
 import { SidebarView } from './sidebar-view.js';
 
@@ -42,6 +43,7 @@ const messageView = new MessageView({
   scroller: $('scroller'),
   welcome: $('welcome'),
 });
+const modelPicker = new ModelPicker({ select: $('model'), api, list });
 const sidebar = new SidebarView({
   list: $('conversation-list'),
   empty: $('conversation-list-empty'),
@@ -113,6 +115,7 @@ function openConversation(id) {
     sessions.delete(previous.id);
   }
   messageView.showAll(current.messages);
+  modelPicker.show(id);
   composer.setBusy(current.busy);
   showConnection(current.connection);
   renderSidebar();
@@ -146,7 +149,9 @@ function startNewChat() {
 async function send(text) {
   const session = current;
   list.touch(session.id, titleFrom(text));
-  const { ok } = await session.send(text);
+  const model = modelPicker.value;
+  if (model) list.rememberModel(session.id, model);
+  const { ok } = await session.send(text, model);
   if (ok) return;
   // A first message that never reached the server leaves nothing to list.
   if (!session.messages.some((m) => m.role === 'user')) list.remove(session.id);
@@ -218,3 +223,4 @@ $('api-base-label').textContent = api.base;
 list.subscribe(renderSidebar);
 window.addEventListener('hashchange', route);
 route();
+void modelPicker.load();

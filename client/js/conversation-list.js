@@ -28,7 +28,7 @@ export function titleFrom(text) {
 /**
  * The conversations of this browser, kept in localStorage (the server keeps
  * their content; this is only the index, like a bookmark list). Entries:
- * `{id, title, updatedAt, lastEventId?}`; `lastEventId` lets a reloaded page
+ * `{id, title, updatedAt, lastEventId?, model?}`; `lastEventId` lets a reloaded page
  * resume a reply that was streaming. Other tabs' changes arrive through the
  * `storage` event.
  */
@@ -67,6 +67,11 @@ export class ConversationList {
       (entry) => (entry ? { ...entry, lastEventId } : undefined),
       false,
     );
+  }
+
+  /** The model chosen for a listed conversation. */
+  rememberModel(id, model) {
+    this.update(id, (entry) => (entry ? { ...entry, model } : undefined));
   }
 
   remove(id) {

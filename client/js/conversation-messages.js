@@ -1,7 +1,7 @@
 /**
  * The messages of a conversation as the page shows them:
  * `{key, role: 'user'|'assistant'|'notice', content, status, messageId?,
- * usage?, finishReason?, cancelReason?, error?, kind?, since?}`, where
+ * usage?, model?, finishReason?, cancelReason?, error?, kind?, since?}`, where
  * `status` is `pending` (a user message not yet accepted), `streaming`,
  * `complete`, `cancelled` or `error`.
  */

@@ -113,7 +113,7 @@ export class ConversationSession {
   }
 
   /** Sends a user message; resolves `{ok}` (a failure is also shown in the conversation). */
-  async send(text) {
+  async send(text, model) {
     if (this.busy) return { ok: false };
     this.sending = true;
     this.stopRequested = false;
@@ -128,10 +128,11 @@ export class ConversationSession {
       // this reply streams resumes from here and gets all of it.
       this.rememberPosition(this.stream.lastEventId);
       const history = this.historyLost ? this.resendableHistory(user) : [];
-      const { messageId } = await this.api.send(this.id, [
-        ...history,
-        { role: 'user', content: text },
-      ]);
+      const { messageId } = await this.api.send(
+        this.id,
+        [...history, { role: 'user', content: text }],
+        model,
+      );
       user.status = 'complete';
       this.historyLost = false;
       let reply = this.messages.find((m) => m.messageId === messageId);
@@ -212,6 +213,7 @@ export class ConversationSession {
       message.finishReason = data.finishReason;
       message.cancelReason = data.cancelReason;
       message.usage = data.usage;
+      message.model = data.model;
     } else {
       message.status = 'error';
       message.error = { code: data.code, message: data.message };

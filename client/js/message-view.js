@@ -1,4 +1,5 @@
 import { friendlyError } from './friendly-errors.js';
+import { highlightCodeBlocks } from './code-highlight.js';
 import { renderMarkdown } from './markdown.js';
 
 const STICKY_PX = 96;
@@ -118,7 +119,10 @@ export class MessageView {
     if (drawn?.text !== message.content || drawn.streaming !== streaming) {
       content.innerHTML = renderMarkdown(message.content);
       this.drawn.set(content, { text: message.content, streaming });
-      if (!streaming) decorateCodeBlocks(content);
+      if (!streaming) {
+        decorateCodeBlocks(content);
+        void highlightCodeBlocks(content);
+      }
     }
     content.classList.toggle('typing', streaming && message.content === '');
     content.classList.toggle('cursor', streaming && message.content !== '');
@@ -144,6 +148,11 @@ export class MessageView {
       );
     } else if (FINISH_LABELS[message.finishReason]) {
       parts.push(element('span', 'badge', FINISH_LABELS[message.finishReason]));
+    }
+    if (message.model) {
+      const model = element('span', 'reply-model', message.model);
+      model.title = `Answered by ${message.model}`;
+      parts.push(model);
     }
     if (message.usage) {
       const { promptTokens, completionTokens, totalTokens } = message.usage;

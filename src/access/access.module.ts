@@ -21,7 +21,7 @@ import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeys } from './api-keys.js';
 import { ApiThrottlerGuard } from './api-throttler.guard.js';
 import { AuthFailureCounter } from './auth-failure-counter.js';
-import { MemoryAuthFailureCounter } from './memory-auth-failure-counter.js';
+import { AUTH_FAILURE_COUNTER_FACTORIES } from './auth-failure-counter.factories.js';
 import {
   deriveStreamTokenSecret,
   StreamTokenSigner,
@@ -112,11 +112,11 @@ const MIN_KEY_LENGTH = 16;
     },
     {
       provide: AuthFailureCounter,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) =>
-        new MemoryAuthFailureCounter(
-          config.get('AUTH_FAILURE_WINDOW_MS', { infer: true }),
-        ),
+      inject: [ConfigService, RedisConnector],
+      useFactory: (config: AppConfig, redis: RedisConnector) =>
+        AUTH_FAILURE_COUNTER_FACTORIES[
+          config.get('EVENT_BUS', { infer: true })
+        ](redis, config.get('AUTH_FAILURE_WINDOW_MS', { infer: true })),
     },
     {
       provide: AUTH_FAILURE_LIMITS,

@@ -51,7 +51,9 @@ export class ChatService {
     principal: Principal,
   ): Promise<SendAcceptedDto> {
     this.lifecycle.assertAccepting();
-    const request = this.policy.prepare(dto.messages, dto);
+    const request = this.policy.prepare(dto.messages, dto, {
+      model: dto.model,
+    });
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
     const { channel } = await this.access.forWriting(conversationId, principal);

@@ -239,8 +239,11 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     let finishReason = 'stop';
     let usage: LlmUsage | undefined;
     const toolCalls = new ToolCallAccumulator();
+    let model: string | undefined;
     for await (const chunk of this.llm.stream(job.request, signal)) {
-      if (chunk.type === 'delta') {
+      if (chunk.type === 'route') {
+        model = chunk.model;
+      } else if (chunk.type === 'delta') {
         if (chunk.text.length === 0) continue;
         reply.text += chunk.text;
         await publish({ type: 'delta', data: { messageId, text: chunk.text } });
@@ -255,7 +258,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     }
     const text = reply.text;
     const calls = toolCalls.calls;
-    const done = { messageId, text, finishReason, usage };
+    const done = { messageId, text, finishReason, usage, model };
     return {
       status: 'complete',
       events: [

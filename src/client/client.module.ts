@@ -9,10 +9,14 @@ const require = createRequire(import.meta.url);
 const CLIENT_ROOT = fileURLToPath(new URL('../../client', import.meta.url));
 /** The folder of a package's entry file (`marked/lib`, `dompurify/dist`). */
 const entryDir = (name: string) => dirname(require.resolve(name));
+/** A package's own folder, for packages without an entry file. */
+const packageDir = (name: string) =>
+  dirname(require.resolve(`${name}/package.json`));
 
 /**
- * Serves the browser client at `/` with no build step, and the two browser
- * libraries it uses (`marked`, `DOMPurify`) from the installed packages at
+ * Serves the browser client at `/` with no build step, and the browser
+ * libraries it uses (`marked`, `DOMPurify`, and highlight.js's browser build,
+ * loaded only when a reply has code) from the installed packages at
  * `/vendor/`, so that their versions are the ones in package-lock.json.
  */
 @Module({
@@ -34,6 +38,12 @@ const entryDir = (name: string) => dirname(require.resolve(name));
         rootPath: entryDir('dompurify'),
         serveRoot: '/vendor/dompurify',
         renderPath: '/vendor/dompurify',
+        serveStaticOptions: { fallthrough: false },
+      },
+      {
+        rootPath: packageDir('@highlightjs/cdn-assets'),
+        serveRoot: '/vendor/highlight',
+        renderPath: '/vendor/highlight',
         serveStaticOptions: { fallthrough: false },
       },
     ),

@@ -343,6 +343,43 @@ export class EnvironmentVariables {
   @Min(100)
   OPENAI_MAX_INPUT_CHARS = 400_000;
 
+  // ── model catalogue and routing ─────────────────────────────────────────
+  /**
+   * YAML or JSON file declaring the deployments served (see
+   * models.example.yaml). Unset: one deployment described by LLM_PROVIDER.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  MODELS_FILE?: string;
+
+  /** Model answering requests that name none; unset: the first model of the catalogue. */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  DEFAULT_MODEL?: string;
+
+  /** Consecutive retryable failures after which a deployment is cooled down. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  ROUTER_BREAKER_FAILURES = 3;
+
+  /**
+   * Longest wait for one deployment's first token before the router tries the
+   * next (ms); 0: none (LLM_FIRST_TOKEN_TIMEOUT_MS still covers all of them).
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  ROUTER_FIRST_TOKEN_TIMEOUT_MS = 0;
+
+  /** How long a cooled-down deployment gets no traffic before one probe request (ms). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  ROUTER_BREAKER_COOLDOWN_MS = 30_000;
+
   // ── event bus / scale-out ───────────────────────────────────────────────
   @IsIn(EVENT_BUSES)
   EVENT_BUS: EventBusName = 'memory';

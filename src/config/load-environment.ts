@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { loadCatalogue } from '../llm/catalogue/catalogue-loader.js';
 import { validateEnv } from './validate-env.js';
 
 /**
@@ -10,5 +11,6 @@ import { validateEnv } from './validate-env.js';
  */
 export function loadEnvironment(path = '.env'): void {
   if (existsSync(path)) process.loadEnvFile(path);
-  validateEnv(process.env);
+  // The model catalogue too: a bad MODELS_FILE entry stops start-up here, named.
+  loadCatalogue(validateEnv(process.env), process.env);
 }

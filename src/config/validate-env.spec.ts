@@ -38,6 +38,13 @@ describe('validateEnv: provider credentials', () => {
     ).toBe('gpt-4o-mini');
   });
 
+  it('leaves credentials to the catalogue when MODELS_FILE is set', () => {
+    expect(
+      validateEnv({ LLM_PROVIDER: 'ernie', MODELS_FILE: 'models.yaml' })
+        .MODELS_FILE,
+    ).toBe('models.yaml');
+  });
+
   it('never echoes a value, even next to another bad variable', () => {
     let message = '';
     try {

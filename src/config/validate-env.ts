@@ -61,8 +61,13 @@ function redisConflicts(env: EnvironmentVariables): string[] {
   return lines;
 }
 
-/** A provider chosen without its credentials fails at start-up, not at the first message. */
+/**
+ * A provider chosen without its credentials fails at start-up, not at the
+ * first message. With MODELS_FILE the catalogue names its own credentials
+ * and its loader checks them.
+ */
 function missingCredentials(env: EnvironmentVariables): string[] {
+  if (env.MODELS_FILE) return [];
   const provider = env.LLM_PROVIDER;
   if (!(LLM_PROVIDERS as readonly string[]).includes(provider)) return [];
   const missing = PROVIDER_CREDENTIALS[provider].filter((name) => !env[name]);

@@ -18,6 +18,7 @@ import { ChatEventBus } from '../bus/chat-event-bus.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { OverloadMonitor } from '../common/lifecycle/overload-monitor.js';
 import { LlmService } from '../llm/llm.service.js';
+import { ModelRouter } from '../llm/routing/model-router.js';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -37,6 +38,7 @@ export class HealthController {
     private readonly llm: LlmService,
     private readonly lifecycle: AppLifecycle,
     private readonly overload: OverloadMonitor,
+    private readonly router: ModelRouter,
   ) {}
 
   @Get('live')
@@ -68,7 +70,9 @@ export class HealthController {
       'is configured, and the process is not shutting down; 503 otherwise (and from the moment ' +
       'SIGTERM is received, so the load balancer stops sending new requests while running replies ' +
       'finish, and while the process is overloaded: its event loop lags past ' +
-      'OVERLOAD_EVENT_LOOP_DELAY_MS). The body names each check: `bus`, `provider`, `lifecycle`, `load`.',
+      'OVERLOAD_EVENT_LOOP_DELAY_MS). The body names each check: `bus`, `provider`, `lifecycle`, ' +
+      '`load`, and `deployments` (each deployment of the catalogue, its circuit and calls in flight; ' +
+      'ready while every model has at least one usable deployment).',
   })
   async ready(
     @Res({ passthrough: true }) response: Response,
@@ -101,6 +105,13 @@ export class HealthController {
               return { provider: this.llm.providerName, model: this.llm.model };
             })
             .withTimeout(CHECK_TIMEOUT_MS),
+        async () => {
+          const check = this.indicators.check('deployments');
+          const { deployments, unusableModels } = await this.router.readiness();
+          return unusableModels.length > 0
+            ? check.down({ deployments, unusableModels })
+            : check.up({ deployments });
+        },
       ]);
     } catch (error) {
       // Terminus reports "not ready" as an exception; its body is the report,

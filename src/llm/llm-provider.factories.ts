@@ -1,5 +1,5 @@
-import type { AppConfig } from '../config/app-config.service.js';
 import type { LlmProviderName } from '../config/env.schema.js';
+import type { Deployment } from './catalogue/deployment.js';
 import type { LlmProvider } from './llm-provider.js';
 import type { LlmCallPolicy } from './llm.types.js';
 import { ErnieAccessTokenSource } from './providers/ernie/ernie-access-token-source.js';
@@ -10,83 +10,83 @@ import { OpenAiCompatibleProvider } from './providers/openai-compatible/openai-c
 import type { AccessTokenStore } from './token-store/access-token-store.js';
 
 export interface ProviderFactoryContext {
-  config: AppConfig;
   policy: LlmCallPolicy;
-  /** Where access tokens are cached (shared across instances when Redis-backed). */
+  /** Where access tokens are cached (shared across instances when Redis-backed), keyed per credential. */
   tokenStore: AccessTokenStore;
 }
 
 /**
- * Credentials are checked at start-up (validate-env.ts), so the factories
- * only read them; `required` turns a broken invariant into a clear error.
+ * The catalogue loader checks that required credentials are set, so the
+ * factories only read them; `required` turns a broken invariant into a
+ * clear error naming the deployment, never the value.
  */
 function required(
-  config: AppConfig,
-  name:
-    'ERNIE_API_KEY' | 'ERNIE_SECRET_KEY' | 'QIANFAN_API_KEY' | 'OPENAI_API_KEY',
+  deployment: Deployment,
+  field: 'apiKey' | 'secretKey',
 ): string {
-  const value = config.get(name, { infer: true });
-  if (!value) throw new Error(`${name} is not set`);
+  const value = deployment.credentials[field];
+  if (!value) throw new Error(`${deployment.name}: ${field} is not set`);
   return value;
 }
 
 /**
- * How each `LLM_PROVIDER` value is built. A table rather than a chain of
- * `if`s: adding a provider is adding a row, and the compiler checks that every
- * name has one.
+ * How each provider name is built for one deployment of the catalogue. A
+ * table rather than a chain of `if`s: adding a provider is adding a row, and
+ * the compiler checks that every name has one.
  */
 export const PROVIDER_FACTORIES: Record<
   LlmProviderName,
-  (ctx: ProviderFactoryContext) => LlmProvider
+  (deployment: Deployment, ctx: ProviderFactoryContext) => LlmProvider
 > = {
-  mock: ({ config }) =>
-    new MockProvider({ delayMs: config.get('MOCK_DELAY_MS', { infer: true }) }),
+  mock: (deployment) => new MockProvider({ delayMs: deployment.delayMs }),
 
-  ernie: ({ config, policy, tokenStore }) =>
+  ernie: (deployment, { policy, tokenStore }) =>
     new ErnieProvider(
       {
-        baseUrl: config.get('ERNIE_BASE_URL', { infer: true }),
-        modelEndpoint: config.get('ERNIE_MODEL_ENDPOINT', { infer: true }),
-        maxInputChars: config.get('ERNIE_MAX_INPUT_CHARS', { infer: true }),
+        baseUrl: deployment.baseUrl,
+        modelEndpoint: deployment.upstreamModel,
+        maxInputChars: deployment.maxInputChars,
         connectTimeoutMs: policy.connectTimeoutMs,
       },
+      // The token source keys its cache by a digest of the API key: two
+      // deployments with different keys never share a token.
       new ErnieAccessTokenSource(
         {
-          apiKey: required(config, 'ERNIE_API_KEY'),
-          secretKey: required(config, 'ERNIE_SECRET_KEY'),
-          authBaseUrl: config.get('ERNIE_AUTH_BASE_URL', { infer: true }),
+          apiKey: required(deployment, 'apiKey'),
+          secretKey: required(deployment, 'secretKey'),
+          authBaseUrl: deployment.authBaseUrl,
         },
         tokenStore,
         { timeoutMs: policy.connectTimeoutMs },
       ),
     ),
 
-  qianfan: ({ config, policy }) => {
-    const appId = config.get('QIANFAN_APP_ID', { infer: true });
+  qianfan: (deployment, { policy }) => {
+    const appId = deployment.credentials.appId;
     return new OpenAiCompatibleProvider({
       name: 'qianfan',
       label: 'the Qianfan API',
-      apiKey: required(config, 'QIANFAN_API_KEY'),
-      baseURL: joinUrl(config.get('QIANFAN_BASE_URL', { infer: true }), '/v2'),
-      model: config.get('QIANFAN_MODEL', { infer: true }),
+      apiKey: required(deployment, 'apiKey'),
+      baseURL: joinUrl(deployment.baseUrl, '/v2'),
+      model: deployment.upstreamModel,
       defaultHeaders: appId ? { appid: appId } : undefined,
       connectTimeoutMs: policy.connectTimeoutMs,
       alternatingTurns: true,
-      maxInputChars: config.get('QIANFAN_MAX_INPUT_CHARS', { infer: true }),
+      maxInputChars: deployment.maxInputChars,
       // Qianfan v2 documents only the newer name (PARAMETER_FATES maps to it).
       maxTokensField: 'max_completion_tokens',
     });
   },
 
-  openai: ({ config, policy }) =>
+  openai: (deployment, { policy }) =>
     new OpenAiCompatibleProvider({
       name: 'openai',
       label: 'the OpenAI-compatible API',
-      apiKey: required(config, 'OPENAI_API_KEY'),
-      baseURL: config.get('OPENAI_BASE_URL', { infer: true }),
-      model: config.get('OPENAI_MODEL', { infer: true }),
+      apiKey: required(deployment, 'apiKey'),
+      baseURL: deployment.baseUrl,
+      model: deployment.upstreamModel,
       connectTimeoutMs: policy.connectTimeoutMs,
       alternatingTurns: false,
-      maxInputChars: config.get('OPENAI_MAX_INPUT_CHARS', { infer: true }),
+      maxInputChars: deployment.maxInputChars,
     }),
 };

@@ -1,7 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { loadCatalogue } from './catalogue/catalogue-loader.js';
+import { ModelCatalogue } from './catalogue/model-catalogue.js';
+import {
+  CATALOGUE_ENV_KEYS,
+  type CatalogueEnv,
+} from './catalogue/provider-defaults.js';
 import { LlmProvider } from './llm-provider.js';
 import { AccessTokenStore } from './token-store/access-token-store.js';
 import { ACCESS_TOKEN_STORE_FACTORIES } from './token-store/access-token-store.factories.js';
@@ -9,6 +16,12 @@ import { PROVIDER_FACTORIES } from './llm-provider.factories.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
 import { LlmService } from './llm.service.js';
 import type { LlmCallPolicy } from './llm.types.js';
+import { CircuitBreaker } from './routing/circuit-breaker.js';
+import { DeploymentBalancer } from './routing/deployment-balancer.js';
+import { DeploymentLimiter } from './routing/deployment-limiter.js';
+import { DEPLOYMENT_LIMITER_FACTORIES } from './routing/deployment-limiter.factories.js';
+import { DeploymentMetrics } from './routing/deployment-metrics.js';
+import { ModelRouter } from './routing/model-router.js';
 
 @Global()
 @Module({
@@ -29,19 +42,79 @@ import type { LlmCallPolicy } from './llm.types.js';
       }),
     },
     {
-      provide: LlmProvider,
-      inject: [ConfigService, LLM_CALL_POLICY, AccessTokenStore],
+      provide: ModelCatalogue,
+      inject: [ConfigService],
+      useFactory: (config: AppConfig): ModelCatalogue => {
+        const env = Object.fromEntries(
+          CATALOGUE_ENV_KEYS.map((key) => [
+            key,
+            config.get(key, { infer: true }),
+          ]),
+        ) as CatalogueEnv;
+        return new ModelCatalogue(loadCatalogue(env, process.env));
+      },
+    },
+    {
+      provide: DeploymentLimiter,
+      inject: [ConfigService, RedisConnector],
       useFactory: (
         config: AppConfig,
+        redis: RedisConnector,
+      ): DeploymentLimiter | Promise<DeploymentLimiter> =>
+        DEPLOYMENT_LIMITER_FACTORIES[config.get('EVENT_BUS', { infer: true })](
+          redis,
+        ),
+    },
+    {
+      provide: ModelRouter,
+      inject: [
+        ConfigService,
+        ModelCatalogue,
+        LLM_CALL_POLICY,
+        AccessTokenStore,
+        DeploymentLimiter,
+        { token: MetricsService, optional: true },
+      ],
+      useFactory: (
+        config: AppConfig,
+        catalogue: ModelCatalogue,
         policy: LlmCallPolicy,
         tokenStore: AccessTokenStore,
-      ): LlmProvider =>
-        PROVIDER_FACTORIES[config.get('LLM_PROVIDER', { infer: true })]({
-          config,
-          policy,
-          tokenStore,
+        limiter: DeploymentLimiter,
+        metrics?: MetricsService,
+      ): ModelRouter =>
+        new ModelRouter({
+          catalogue,
+          providers: new Map(
+            catalogue.deployments.map((deployment) => [
+              deployment.name,
+              PROVIDER_FACTORIES[deployment.provider](deployment, {
+                policy,
+                tokenStore,
+              }),
+            ]),
+          ),
+          balancer: new DeploymentBalancer(),
+          breaker: new CircuitBreaker({
+            failureThreshold: config.get('ROUTER_BREAKER_FAILURES', {
+              infer: true,
+            }),
+            cooldownMs: config.get('ROUTER_BREAKER_COOLDOWN_MS', {
+              infer: true,
+            }),
+          }),
+          limiter,
+          metrics: metrics
+            ? new DeploymentMetrics(metrics.registry)
+            : undefined,
+          firstTokenTimeoutMs: config.get('ROUTER_FIRST_TOKEN_TIMEOUT_MS', {
+            infer: true,
+          }),
         }),
     },
+    // The router is the provider every caller gets: it chooses a deployment
+    // and delegates to that deployment's own provider.
+    { provide: LlmProvider, useExisting: ModelRouter },
     {
       provide: AccessTokenStore,
       inject: [ConfigService, RedisConnector],
@@ -55,6 +128,13 @@ import type { LlmCallPolicy } from './llm.types.js';
     },
     LlmService,
   ],
-  exports: [LlmService, LlmProvider, LLM_CALL_POLICY, AccessTokenStore],
+  exports: [
+    LlmService,
+    LlmProvider,
+    ModelRouter,
+    ModelCatalogue,
+    LLM_CALL_POLICY,
+    AccessTokenStore,
+  ],
 })
 export class LlmModule {}

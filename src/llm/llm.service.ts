@@ -163,7 +163,7 @@ function timeoutError(ms: number, what: string): LlmError {
   return LlmError.timeout(`${what}, ${Math.round(ms / 100) / 10} s`);
 }
 
-function toLlmError(error: unknown): LlmError {
+export function toLlmError(error: unknown): LlmError {
   if (error instanceof LlmError) return error;
   return new LlmError('internal_error', 'The model call failed unexpectedly.', {
     cause: error,

@@ -49,6 +49,8 @@ export type LlmResponseFormat =
 export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 
 export interface LlmRequest {
+  /** The public model name the router serves the request with; absent: the default model. */
+  model?: string;
   /** The conversation so far, oldest first, ending with a user or tool message. */
   messages: ChatMessage[];
   /** Optional system prompt; providers place it where their API wants it. */
@@ -82,6 +84,12 @@ export interface LlmRequest {
   passthrough?: Record<string, unknown>;
 }
 
+export interface LlmRouteChunk {
+  type: 'route';
+  model: string;
+  deployment: string;
+}
+
 /**
  * A fragment of a tool call, framed as OpenAI streams them: the first
  * fragment of call `index` carries its `id` and `name`, later ones only more
@@ -102,6 +110,11 @@ export interface LlmToolCallDelta {
  */
 export type LlmChunk =
   | { type: 'delta'; text: string }
+  /**
+   * From the router, just before the first output of a call: which model
+   * and deployment answer (after any fallback). It is not output itself.
+   */
+  | LlmRouteChunk
   | LlmToolCallDelta
   | { type: 'finish'; finishReason: string; usage?: LlmUsage };
 

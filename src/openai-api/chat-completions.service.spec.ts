@@ -3,6 +3,9 @@ import { ConfigService } from '@nestjs/config';
 import { StreamRegistry } from '../chat/sse/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
+import { loadCatalogue } from '../llm/catalogue/catalogue-loader.js';
+import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
+import type { CatalogueEnv } from '../llm/catalogue/provider-defaults.js';
 import { LlmService } from '../llm/llm.service.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
@@ -22,6 +25,12 @@ async function service(): Promise<ChatCompletionsService> {
       ChatCompletionsService,
       ChatRequestPolicy,
       { provide: LlmService, useValue: { model: 'm' } },
+      {
+        provide: ModelCatalogue,
+        useValue: new ModelCatalogue(
+          loadCatalogue(SETTINGS as unknown as CatalogueEnv, {}),
+        ),
+      },
       { provide: StreamRegistry, useValue: {} },
       AppLifecycle,
       {
@@ -77,6 +86,8 @@ describe('ChatCompletionsService.prepare', () => {
       ),
     );
     expect(request).toEqual({
+      // Without MODELS_FILE any name means the one model served.
+      model: 'mock-echo-1',
       system: 'Server rules.\n\nBe brief.\n\nNo emoji.',
       messages: [
         { role: 'user', content: 'Hi' },

@@ -72,7 +72,10 @@ export class ChatCompletionsService
       );
     }
     return {
-      request: this.policy.prepare(toIncomingMessages(dto.messages), dto),
+      request: this.policy.prepare(toIncomingMessages(dto.messages), dto, {
+        model: dto.model,
+        anyNameMeansDefault: true,
+      }),
       includeUsage: dto.stream_options?.include_usage === true,
       legacyFunctions: dto.functions !== undefined,
     };
@@ -85,7 +88,7 @@ export class ChatCompletionsService
   ): Promise<ChatCompletionDto> {
     return this.track(clientGone, async (signal) => {
       const format = new CompletionFormat(
-        this.llm.model,
+        prepared.request.model ?? this.llm.model,
         false,
         prepared.legacyFunctions,
       );
@@ -95,7 +98,8 @@ export class ChatCompletionsService
       let usage: LlmUsage | undefined;
       try {
         for await (const chunk of this.llm.stream(prepared.request, signal)) {
-          if (chunk.type === 'delta') text += chunk.text;
+          if (chunk.type === 'route') format.model = chunk.model;
+          else if (chunk.type === 'delta') text += chunk.text;
           else if (chunk.type === 'tool_call') toolCalls.add(chunk);
           else ({ finishReason, usage } = chunk);
         }
@@ -122,7 +126,7 @@ export class ChatCompletionsService
       await this.streams.claimShared(client, response);
       const lease = this.streams.acquire(client);
       const format = new CompletionFormat(
-        this.llm.model,
+        prepared.request.model ?? this.llm.model,
         prepared.includeUsage,
         prepared.legacyFunctions,
       );
@@ -131,6 +135,10 @@ export class ChatCompletionsService
       let usage: LlmUsage | undefined;
       try {
         for await (const chunk of this.llm.stream(prepared.request, signal)) {
+          if (chunk.type === 'route') {
+            format.model = chunk.model;
+            continue;
+          }
           if (chunk.type === 'finish') {
             ({ finishReason, usage } = chunk);
             continue;

@@ -36,7 +36,8 @@ export class CompletionFormat {
   readonly created = Math.floor(Date.now() / 1000);
 
   constructor(
-    readonly model: string,
+    /** The model asked for, until the router says which one answers. */
+    public model: string,
     private readonly includeUsage = false,
     /** The request used legacy `functions`: calls go back as `function_call`. */
     private readonly legacyFunctions = false,

@@ -27,7 +27,7 @@ import {
 import type { Request, Response } from 'express';
 import { clientIdentityOf } from '../access/principal.js';
 import { AppError } from '../common/errors/app-error.js';
-import { LlmService } from '../llm/llm.service.js';
+import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { ChatCompletionChunkDto } from './dto/chat-completion-chunk.dto.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
@@ -55,7 +55,7 @@ const STARTED = Math.floor(Date.now() / 1000);
 export class OpenAiApiController {
   constructor(
     private readonly completions: ChatCompletionsService,
-    private readonly llm: LlmService,
+    private readonly catalogue: ModelCatalogue,
   ) {}
 
   @Post('chat/completions')
@@ -94,6 +94,10 @@ export class OpenAiApiController {
       'invalid_request_error: validation_failed (with `param`), invalid_json, ' +
       'upstream_bad_request, context_length_exceeded',
   })
+  @ApiNotFoundResponse({
+    type: OpenAiErrorDto,
+    description: 'model_not_found (a model GET /v1/models does not list)',
+  })
   @ApiBadGatewayResponse({
     type: OpenAiErrorDto,
     description: 'upstream_auth, upstream_protocol',
@@ -130,33 +134,36 @@ export class OpenAiApiController {
   }
 
   @Get('models')
-  @ApiOperation({ summary: 'The model this gateway serves (OpenAI format)' })
+  @ApiOperation({ summary: 'The models this gateway serves (OpenAI format)' })
   @ApiOkResponse({ type: ModelListDto })
   listModels(): ModelListDto {
-    return { object: 'list', data: [this.modelEntry()] };
+    return {
+      object: 'list',
+      data: this.catalogue.models.map((id) => this.modelEntry(id)),
+    };
   }
 
   @Get('models/:model')
-  @ApiOperation({ summary: 'One model (404 unless it is the served one)' })
+  @ApiOperation({ summary: 'One model (404 unless it is served)' })
   @ApiOkResponse({ type: ModelDto })
   @ApiNotFoundResponse({ type: OpenAiErrorDto, description: 'model_not_found' })
   getModel(@Param('model') model: string): ModelDto {
-    if (model !== this.llm.model) {
+    if (!this.catalogue.has(model)) {
       throw new AppError(
         'model_not_found',
-        `The model '${model.slice(0, 100)}' does not exist; this server serves '${this.llm.model}'.`,
+        `The model '${model.slice(0, 100)}' does not exist; GET /v1/models lists the models served.`,
         404,
       );
     }
-    return this.modelEntry();
+    return this.modelEntry(model);
   }
 
-  private modelEntry(): ModelDto {
+  private modelEntry(id: string): ModelDto {
     return {
-      id: this.llm.model,
+      id,
       object: 'model',
       created: STARTED,
-      owned_by: this.llm.providerName,
+      owned_by: this.catalogue.deploymentsOf(id)[0].provider,
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
-import type { LlmProviderName } from '../config/env.schema.js';
+import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import type { LlmRequest } from '../llm/llm.types.js';
 import type { GenerationOptionsDto } from './dto/generation-options.dto.js';
 import { toGenerationOptions } from './generation-options.js';
@@ -16,34 +16,44 @@ import {
  * The one request policy of `POST /server/send` and `POST
  * /v1/chat/completions`: the conversation rules and limits, the parameters
  * the configured provider takes (`PARAMETER_FATES`), and the system prompt.
+ * The model is resolved here too (unknown: 404 `model_not_found`), and a
+ * parameter is refused unless every provider that may serve the request
+ * takes it — the model's deployments and its fallbacks' — so a fallback
+ * never silently drops what the client asked for.
  * Both routes get the same checks, rule names and messages; each route's
  * DTO only checks the shape of its own body.
  */
 @Injectable()
 export class ChatRequestPolicy {
   private readonly limits: MessageLimits;
-  private readonly provider: LlmProviderName;
   private readonly systemPrompt?: string;
 
-  constructor(@Inject(ConfigService) config: AppConfig) {
+  constructor(
+    @Inject(ConfigService) config: AppConfig,
+    private readonly catalogue: ModelCatalogue,
+  ) {
     this.limits = {
       maxMessages: config.get('MAX_HISTORY_MESSAGES', { infer: true }),
       maxMessageChars: config.get('MAX_MESSAGE_CHARS', { infer: true }),
     };
-    this.provider = config.get('LLM_PROVIDER', { infer: true });
     this.systemPrompt = config.get('SYSTEM_PROMPT', { infer: true });
   }
 
-  /** The model request for a posted conversation and its options; throws 400s. */
+  /** The model request for a posted conversation and its options; throws 400s (404 for the model). */
   prepare(
     posted: IncomingMessage[],
     options: GenerationOptionsDto,
+    choice: { model?: string; anyNameMeansDefault?: boolean } = {},
   ): LlmRequest {
+    const model = this.catalogue.resolve(choice.model, choice);
     const { system, messages } = checkMessages(posted, this.limits);
-    const generation = toGenerationOptions(options, this.provider);
+    const [first, ...others] = this.catalogue.providersFor(model);
+    const generation = toGenerationOptions(options, first);
+    for (const provider of others) toGenerationOptions(options, provider);
     const prompts = this.systemPrompt ? [this.systemPrompt, ...system] : system;
     return {
       ...generation,
+      model,
       messages,
       ...(prompts.length > 0 ? { system: prompts.join('\n\n') } : {}),
     };

@@ -4,7 +4,10 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsOptional,
+  IsString,
   Matches,
+  MaxLength,
+  MinLength,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -42,4 +45,16 @@ export class SendMessageDto extends GenerationOptionsDto {
   @IsOptional()
   @Matches(CONVERSATION_ID_PATTERN, { message: CONVERSATION_ID_RULE })
   conversationId?: string;
+
+  @ApiPropertyOptional({
+    example: 'ernie-speed',
+    description:
+      'The model to answer with (GET /server/models lists them). Absent: DEFAULT_MODEL. ' +
+      'Unknown: 404 model_not_found.',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  model?: string;
 }

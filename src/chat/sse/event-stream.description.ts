@@ -11,7 +11,7 @@ does, or the \`lastEventId\` query parameter) to receive exactly the events you 
 | --- | --- |
 | \`delta\` | \`{"messageId","text"}\`: the next piece of a reply |
 | \`tool_call\` | \`{"messageId","index","id"?,"name"?,"argumentsDelta"}\`: a piece of a tool call (the first of call \`index\` has its id and name) |
-| \`done\` | \`{"messageId","text","finishReason","usage"?,"toolCalls"?,"cancelReason"?}\`: the whole reply; \`finishReason\` is \`cancelled\` for a stopped reply, \`tool_calls\` when it called tools (\`toolCalls\`) |
+| \`done\` | \`{"messageId","text","finishReason","model"?,"usage"?,"toolCalls"?,"cancelReason"?}\`: the whole reply (\`model\`: the model that answered); \`finishReason\` is \`cancelled\` for a stopped reply, \`tool_calls\` when it called tools (\`toolCalls\`) |
 | \`error\` | \`{"messageId","code","message","text","details"?}\`: the reply failed; \`text\` is the part already sent |
 | (unnamed, \`onmessage\`) | plain text: the whole reply once complete (or a readable error), for simple clients |
 | \`reset\` | \`{"conversationId","reason"}\`: events you missed are gone; reload the conversation |

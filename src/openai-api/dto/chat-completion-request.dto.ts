@@ -36,8 +36,9 @@ export class ChatCompletionRequestDto extends GenerationOptionsDto {
   @ApiProperty({
     example: 'mock-echo-1',
     description:
-      'Required, as by OpenAI. The gateway serves one model (see GET /v1/models) and answers ' +
-      'with it whatever is asked, so clients configured with another model name still work.',
+      'Required, as by OpenAI; one of GET /v1/models (unknown: 404 model_not_found). Without ' +
+      'MODELS_FILE the gateway serves one model and answers with it whatever is asked, so ' +
+      'clients configured with another model name still work.',
   })
   @IsString()
   @IsNotEmpty()

@@ -15,7 +15,7 @@ export class ModelDto {
 
   @ApiProperty({
     example: 'mock',
-    description: 'The configured provider (LLM_PROVIDER).',
+    description: "The provider of the model's first deployment.",
   })
   owned_by: string;
 }

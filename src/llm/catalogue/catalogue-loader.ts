@@ -1,0 +1,248 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import {
+  CatalogueFileDto,
+  type DeploymentEntryDto,
+} from './catalogue-file.dto.js';
+import type { CatalogueData, Deployment } from './deployment.js';
+import {
+  PROVIDER_DEFAULTS,
+  type CatalogueEnv,
+  type ProviderDefaults,
+} from './provider-defaults.js';
+
+type Secrets = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the catalogue at start-up: from MODELS_FILE when set, else the one
+ * deployment LLM_PROVIDER describes. Throws one error listing every problem,
+ * each naming the entry and the field; values are never echoed (a wrongly
+ * placed secret must not reach a log).
+ */
+export function loadCatalogue(
+  env: CatalogueEnv,
+  secrets: Secrets,
+  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): CatalogueData {
+  if (!env.MODELS_FILE) return singleProviderCatalogue(env, secrets);
+  const problems: string[] = [];
+  const file = parseFile(env.MODELS_FILE, readFile);
+  const deployments = file.deployments.map((entry, index) =>
+    resolveEntry(entry, env, secrets, (field, rule) =>
+      problems.push(`${where(index, entry)}.${field}: ${rule}`),
+    ),
+  );
+  const models = new Set(deployments.map((d) => d.model));
+  problems.push(...duplicateNames(file.deployments));
+  const fallbacks = checkFallbacks(file.fallbacks ?? {}, models, problems);
+  const defaultModel = env.DEFAULT_MODEL ?? deployments[0].model;
+  if (!models.has(defaultModel)) {
+    problems.push('DEFAULT_MODEL: not a model of the catalogue');
+  }
+  if (problems.length > 0) throw catalogueError(env.MODELS_FILE, problems);
+  return { deployments, fallbacks, defaultModel, fromFile: true };
+}
+
+function singleProviderCatalogue(
+  env: CatalogueEnv,
+  secrets: Secrets,
+): CatalogueData {
+  const defaults = PROVIDER_DEFAULTS[env.LLM_PROVIDER](env);
+  const model = defaults.upstreamModel;
+  if (env.DEFAULT_MODEL !== undefined && env.DEFAULT_MODEL !== model) {
+    throw new Error(
+      `Invalid configuration:\n  - DEFAULT_MODEL: must be ${JSON.stringify(model)} (the one model LLM_PROVIDER serves) or unset`,
+    );
+  }
+  const deployment: Deployment = {
+    ...settingsOf(defaults),
+    name: env.LLM_PROVIDER,
+    model,
+    provider: env.LLM_PROVIDER,
+    credentials: credentialsOf(defaults, secrets),
+    limits: {},
+    priority: 0,
+    weight: 1,
+  };
+  return {
+    deployments: [deployment],
+    fallbacks: {},
+    defaultModel: model,
+    fromFile: false,
+  };
+}
+
+function parseFile(
+  path: string,
+  readFile: (path: string) => string,
+): CatalogueFileDto {
+  let raw: unknown;
+  try {
+    // YAML 1.2 is a superset of JSON: one parser reads both forms.
+    raw = parse(readFile(path));
+  } catch (error) {
+    const reason =
+      error instanceof Error && 'code' in error && error.code === 'ENOENT'
+        ? 'file not found'
+        : error instanceof Error
+          ? error.message.split('\n')[0]
+          : 'unreadable';
+    throw catalogueError(path, [`file: ${reason}`]);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw catalogueError(path, ['file: must be a mapping with `deployments:`']);
+  }
+  const file = plainToInstance(CatalogueFileDto, raw);
+  const errors = validateSync(file, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+  });
+  if (errors.length > 0) {
+    throw catalogueError(path, flatten(errors, file));
+  }
+  return file;
+}
+
+/** class-validator's nested errors as `deployments[1] "name".field: rule` lines. */
+function flatten(errors: ValidationError[], file: CatalogueFileDto): string[] {
+  return errors.flatMap((error) => {
+    if (error.property !== 'deployments' || !error.children?.length) {
+      return [`${error.property}: ${rules(error)}`];
+    }
+    return error.children.flatMap((entryError) => {
+      const index = Number(entryError.property);
+      const entry = file.deployments[index];
+      const prefix = where(index, entry);
+      if (!entryError.children?.length)
+        return [`${prefix}: ${rules(entryError)}`];
+      return entryError.children.map(
+        (field) => `${prefix}.${field.property}: ${rules(field)}`,
+      );
+    });
+  });
+}
+
+function rules(error: ValidationError): string {
+  return Object.values(error.constraints ?? {}).join('; ') || 'invalid';
+}
+
+function where(index: number, entry: DeploymentEntryDto | undefined): string {
+  const name =
+    typeof entry?.name === 'string' && /^[\w.-]{1,63}$/.test(entry.name)
+      ? ` (${entry.name})`
+      : '';
+  return `deployments[${index}]${name}`;
+}
+
+function resolveEntry(
+  entry: DeploymentEntryDto,
+  env: CatalogueEnv,
+  secrets: Secrets,
+  problem: (field: string, rule: string) => void,
+): Deployment {
+  const defaults = {
+    ...PROVIDER_DEFAULTS[entry.provider](env),
+    ...definedOnly({
+      apiKeyEnv: entry.apiKeyEnv,
+      secretKeyEnv: entry.secretKeyEnv,
+      appIdEnv: entry.appIdEnv,
+    }),
+  };
+  for (const field of defaults.requires) {
+    if (!secrets[defaults[field] ?? '']) {
+      problem(field, `${defaults[field]} is not set`);
+    }
+  }
+  return {
+    ...settingsOf(defaults),
+    ...definedOnly({
+      upstreamModel: entry.upstreamModel,
+      baseUrl: entry.baseUrl,
+      authBaseUrl: entry.authBaseUrl,
+      maxInputChars: entry.maxInputChars,
+      delayMs: entry.delayMs,
+    }),
+    name: entry.name,
+    model: entry.model,
+    provider: entry.provider,
+    credentials: credentialsOf(defaults, secrets),
+    limits: definedOnly({
+      rpm: entry.rpm,
+      tpm: entry.tpm,
+      maxConcurrency: entry.maxConcurrency,
+    }),
+    priority: entry.priority ?? 0,
+    weight: entry.weight ?? 1,
+  };
+}
+
+function settingsOf(defaults: ProviderDefaults) {
+  const { upstreamModel, baseUrl, authBaseUrl, maxInputChars, delayMs } =
+    defaults;
+  return { upstreamModel, baseUrl, authBaseUrl, maxInputChars, delayMs };
+}
+
+function credentialsOf(defaults: ProviderDefaults, secrets: Secrets) {
+  const read = (name?: string) =>
+    name ? secrets[name] || undefined : undefined;
+  return definedOnly({
+    apiKey: read(defaults.apiKeyEnv),
+    secretKey: read(defaults.secretKeyEnv),
+    appId: read(defaults.appIdEnv),
+  });
+}
+
+function duplicateNames(entries: DeploymentEntryDto[]): string[] {
+  const seen = new Set<string>();
+  return entries.flatMap((entry, index) => {
+    if (!seen.has(entry.name)) {
+      seen.add(entry.name);
+      return [];
+    }
+    return [`${where(index, entry)}.name: must be unique`];
+  });
+}
+
+function checkFallbacks(
+  raw: Record<string, unknown>,
+  models: Set<string>,
+  problems: string[],
+): Record<string, string[]> {
+  const fallbacks: Record<string, string[]> = {};
+  for (const [model, list] of Object.entries(raw)) {
+    const field = `fallbacks.${model}`;
+    if (!models.has(model)) {
+      problems.push(`${field}: not a model of the catalogue`);
+      continue;
+    }
+    if (!Array.isArray(list) || !list.every((m) => typeof m === 'string')) {
+      problems.push(`${field}: must be a list of model names`);
+      continue;
+    }
+    const names = list as string[];
+    const unknown = names.filter((m) => !models.has(m) || m === model);
+    if (unknown.length > 0) {
+      problems.push(
+        `${field}: every entry must be another model of the catalogue`,
+      );
+      continue;
+    }
+    fallbacks[model] = names;
+  }
+  return fallbacks;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
+}
+
+function catalogueError(path: string, problems: string[]): Error {
+  return new Error(
+    `Invalid model catalogue (MODELS_FILE=${path}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  );
+}
