@@ -5,20 +5,15 @@ import {
 } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AccessModule } from './access/access.module.js';
-import { BusModule } from './bus/bus.module.js';
 import { ChatModule } from './chat/chat.module.js';
 import { ClientModule } from './client/client.module.js';
 import { RequireJsonMiddleware } from './common/http/require-json.middleware.js';
-import { LifecycleModule } from './common/lifecycle/lifecycle.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { validateEnv } from './config/validate-env.js';
-import { ConversationsModule } from './conversations/conversations.module.js';
 import { HealthModule } from './health/health.module.js';
-import { LlmModule } from './llm/llm.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OpenAiApiModule } from './openai-api/openai-api.module.js';
-import { RedisModule } from './redis/redis.module.js';
 
 @Module({
   imports: [
@@ -31,12 +26,7 @@ import { RedisModule } from './redis/redis.module.js';
     }),
     LoggingModule,
     MetricsModule,
-    LifecycleModule,
     AccessModule,
-    RedisModule,
-    LlmModule,
-    BusModule,
-    ConversationsModule,
     ChatModule,
     OpenAiApiModule,
     ModelsModule,

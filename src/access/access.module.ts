@@ -1,5 +1,4 @@
 import {
-  Global,
   Inject,
   Logger,
   Module,
@@ -11,7 +10,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { SSE_METADATA } from '@nestjs/common/constants.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { RedisModule } from '../redis/redis.module.js';
 import {
   API_KEYS,
   AUTH_FAILURE_LIMITS,
@@ -51,10 +52,12 @@ const MIN_KEY_LENGTH = 16;
  * not limited. With EVENT_BUS=redis the counts are global, in Redis (see
  * RedisThrottlerStorage); in memory they are this process's own.
  */
-@Global()
 @Module({
   imports: [
+    RedisModule,
+    MetricsModule,
     ThrottlerModule.forRootAsync({
+      imports: [RedisModule],
       inject: [ConfigService, RedisConnector],
       useFactory: async (config: AppConfig, redis: RedisConnector) => {
         const ttl = config.get('RATE_LIMIT_WINDOW_MS', { infer: true });
@@ -128,7 +131,6 @@ const MIN_KEY_LENGTH = 16;
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ApiThrottlerGuard },
   ],
-  exports: [API_KEYS, STREAM_TOKEN_SIGNER],
 })
 export class AccessModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Access');

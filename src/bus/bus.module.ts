@@ -1,18 +1,15 @@
-import {
-  Global,
-  Inject,
-  Module,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
 import { ByteBudget } from '../common/memory/byte-budget.js';
+import { MemoryBudgetModule } from '../common/memory/memory-budget.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { ChatEventBus } from './chat-event-bus.js';
 import { EVENT_BUS_FACTORIES } from './event-bus.factories.js';
 
-@Global()
 @Module({
+  imports: [RedisModule, MemoryBudgetModule],
   providers: [
     {
       provide: ChatEventBus,

@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { BusModule } from '../bus/bus.module.js';
+import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
 import type { AppConfig } from '../config/app-config.service.js';
+import { ConversationsModule } from '../conversations/conversations.module.js';
+import { LlmModule } from '../llm/llm.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { ChatShutdown } from './chat-shutdown.service.js';
 import { ChatController } from './chat.controller.js';
@@ -11,12 +17,19 @@ import { GenerationRunner } from './generation-runner.service.js';
 import { EventStreamService } from './sse/event-stream.service.js';
 import { GENERATION_LEASES_FACTORIES } from './generation-leases/generation-leases.factories.js';
 import { GenerationLeases } from './generation-leases/generation-leases.js';
-import { GlobalStreamCounts } from './sse/stream-counts/global-stream-counts.js';
-import { STREAM_COUNTS_FACTORIES } from './sse/stream-counts/stream-counts.factories.js';
-import { StreamRegistry } from './sse/stream-registry.js';
+import { StreamRegistryModule } from './stream-registry.module.js';
 
 @Module({
-  imports: [RequestPolicyModule],
+  imports: [
+    RequestPolicyModule,
+    LlmModule,
+    BusModule,
+    ConversationsModule,
+    StreamRegistryModule,
+    LifecycleModule,
+    MetricsModule,
+    RedisModule,
+  ],
   controllers: [ChatController],
   providers: [
     ChatService,
@@ -24,7 +37,6 @@ import { StreamRegistry } from './sse/stream-registry.js';
     ChatShutdown,
     GenerationRunner,
     EventStreamService,
-    StreamRegistry,
     {
       provide: GenerationLeases,
       inject: [ConfigService, RedisConnector],
@@ -34,16 +46,6 @@ import { StreamRegistry } from './sse/stream-registry.js';
           redis,
         ),
     },
-    {
-      provide: GlobalStreamCounts,
-      inject: [ConfigService, RedisConnector],
-      useFactory: (config: AppConfig, redis: RedisConnector) =>
-        STREAM_COUNTS_FACTORIES[config.get('EVENT_BUS', { infer: true })](
-          config,
-          redis,
-        ),
-    },
   ],
-  exports: [GenerationRunner, StreamRegistry, EventStreamService],
 })
 export class ChatModule {}

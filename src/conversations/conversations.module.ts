@@ -1,23 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
 import { ByteBudget } from '../common/memory/byte-budget.js';
+import { MemoryBudgetModule } from '../common/memory/memory-budget.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { ConversationStore } from './conversation-store.js';
 import { CONVERSATION_STORE_FACTORIES } from './conversation-store.factories.js';
 
-@Global()
 @Module({
+  imports: [RedisModule, MemoryBudgetModule],
   providers: [
-    {
-      // One budget for the in-memory store and the in-memory bus's replay.
-      provide: ByteBudget,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) =>
-        new ByteBudget(
-          config.get('MEMORY_BUDGET_MB', { infer: true }) * 1024 * 1024,
-        ),
-    },
     {
       provide: ConversationStore,
       inject: [ConfigService, RedisConnector, ByteBudget],
@@ -33,6 +26,6 @@ import { CONVERSATION_STORE_FACTORIES } from './conversation-store.factories.js'
         }),
     },
   ],
-  exports: [ConversationStore, ByteBudget],
+  exports: [ConversationStore],
 })
 export class ConversationsModule {}

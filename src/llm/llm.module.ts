@@ -1,8 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RedisConnector } from '../redis/redis-connector.js';
+import { RedisModule } from '../redis/redis.module.js';
 import { loadCatalogue } from './catalogue/catalogue-loader.js';
 import { ModelCatalogue } from './catalogue/model-catalogue.js';
 import {
@@ -23,8 +25,8 @@ import { DEPLOYMENT_LIMITER_FACTORIES } from './routing/deployment-limiter.facto
 import { DeploymentMetrics } from './routing/deployment-metrics.js';
 import { ModelRouter } from './routing/model-router.js';
 
-@Global()
 @Module({
+  imports: [RedisModule, MetricsModule],
   providers: [
     {
       provide: LLM_CALL_POLICY,
@@ -128,13 +130,6 @@ import { ModelRouter } from './routing/model-router.js';
     },
     LlmService,
   ],
-  exports: [
-    LlmService,
-    LlmProvider,
-    ModelRouter,
-    ModelCatalogue,
-    LLM_CALL_POLICY,
-    AccessTokenStore,
-  ],
+  exports: [LlmService, ModelRouter, ModelCatalogue],
 })
 export class LlmModule {}

@@ -1,5 +1,4 @@
 import {
-  Global,
   Module,
   type MiddlewareConsumer,
   type NestModule,
@@ -9,7 +8,6 @@ import { MetricsController } from './metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
 /** Prometheus metrics: the service every module reports to, and `GET /metrics`. */
-@Global()
 @Module({
   controllers: [MetricsController],
   providers: [MetricsService],

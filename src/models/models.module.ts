@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { LlmModule } from '../llm/llm.module.js';
 import { ModelsController } from './models.controller.js';
 
 /** `GET /server/models`: the catalogue as the chat page and clients see it. */
-@Module({ controllers: [ModelsController] })
+@Module({ imports: [LlmModule], controllers: [ModelsController] })
 export class ModelsModule {}

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
-import { ChatModule } from '../chat/chat.module.js';
+import { StreamRegistryModule } from '../chat/stream-registry.module.js';
+import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
+import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { OpenAiApiController } from './openai-api.controller.js';
 
 /** `/v1`: the OpenAI-compatible API (chat completions, models). */
 @Module({
-  imports: [ChatModule, RequestPolicyModule],
+  imports: [
+    StreamRegistryModule,
+    RequestPolicyModule,
+    LlmModule,
+    LifecycleModule,
+  ],
   controllers: [OpenAiApiController],
   providers: [ChatCompletionsService],
 })

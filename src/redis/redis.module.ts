@@ -1,7 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { RedisConnector } from './redis-connector.js';
 
-@Global()
 @Module({
   providers: [RedisConnector],
   exports: [RedisConnector],

@@ -1,8 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppLifecycle } from './app-lifecycle.service.js';
 import { OverloadMonitor } from './overload-monitor.js';
 
-@Global()
 @Module({
   providers: [AppLifecycle, OverloadMonitor],
   exports: [AppLifecycle, OverloadMonitor],
