@@ -7,6 +7,7 @@ import { configureHttp } from './bootstrap/configure-http.js';
 import { setupSwagger } from './bootstrap/setup-swagger.js';
 import type { AppConfig } from './config/app-config.service.js';
 import { loadEnvironment } from './config/load-environment.js';
+import { envOf } from './config/settings.js';
 
 async function bootstrap(): Promise<void> {
   loadEnvironment();
@@ -30,13 +31,11 @@ async function bootstrap(): Promise<void> {
   configureHttp(app, config);
   setupSwagger(app);
 
-  const host = config.get('HOST', { infer: true });
-  await app.listen(config.get('PORT', { infer: true }), host);
+  const env = envOf(config);
+  const host = env.HOST;
+  await app.listen(env.PORT, host);
   const address = app.getHttpServer().address();
-  const port =
-    typeof address === 'object' && address
-      ? address.port
-      : config.get('PORT', { infer: true });
+  const port = typeof address === 'object' && address ? address.port : env.PORT;
   // Tests and scripts read this line to learn the port when PORT=0.
   app
     .get(Logger)

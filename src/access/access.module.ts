@@ -10,6 +10,13 @@ import { APP_GUARD } from '@nestjs/core';
 import { SSE_METADATA } from '@nestjs/common/constants.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
+import {
+  envOf,
+  fromEnv,
+  settingsProvider,
+  type Env,
+} from '../config/settings.js';
+import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
@@ -60,13 +67,11 @@ const MIN_KEY_LENGTH = 16;
       imports: [RedisModule],
       inject: [ConfigService, RedisConnector],
       useFactory: async (config: AppConfig, redis: RedisConnector) => {
-        const ttl = config.get('RATE_LIMIT_WINDOW_MS', { infer: true });
-        const limit = config.get('RATE_LIMIT_MAX', { infer: true });
+        const env = envOf(config);
+        const ttl = env.RATE_LIMIT_WINDOW_MS;
+        const limit = env.RATE_LIMIT_MAX;
         return {
-          storage:
-            await THROTTLER_STORAGE_FACTORIES[
-              config.get('EVENT_BUS', { infer: true })
-            ](redis),
+          storage: await THROTTLER_STORAGE_FACTORIES[stateBackend(env)](redis),
           throttlers: [
             {
               name: 'default',
@@ -87,47 +92,33 @@ const MIN_KEY_LENGTH = 16;
   ],
   controllers: [StreamTokensController],
   providers: [
-    {
-      provide: API_KEYS,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) =>
-        new ApiKeys(
-          config.get('API_KEYS', { infer: true }),
-          config.get('ADMIN_API_KEYS', { infer: true }),
-        ),
-    },
-    {
-      provide: STREAM_TOKEN_SIGNER,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) =>
+    settingsProvider(
+      API_KEYS,
+      (env) => new ApiKeys(env.API_KEYS, env.ADMIN_API_KEYS),
+    ),
+    settingsProvider(
+      STREAM_TOKEN_SIGNER,
+      (env) =>
         new StreamTokenSigner(
           deriveStreamTokenSecret(
-            config.get('STREAM_TOKEN_SECRET', { infer: true }),
-            ApiKeys.parse(
-              [
-                config.get('API_KEYS', { infer: true }),
-                config.get('ADMIN_API_KEYS', { infer: true }),
-              ].join(','),
-            ),
+            env.STREAM_TOKEN_SECRET,
+            ApiKeys.parse([env.API_KEYS, env.ADMIN_API_KEYS].join(',')),
           ),
-          config.get('STREAM_TOKEN_TTL_S', { infer: true }),
+          env.STREAM_TOKEN_TTL_S,
         ),
-    },
-    {
-      provide: AuthFailureCounter,
-      inject: [ConfigService, RedisConnector],
-      useFactory: (config: AppConfig, redis: RedisConnector) =>
-        AUTH_FAILURE_COUNTER_FACTORIES[
-          config.get('EVENT_BUS', { infer: true })
-        ](redis, config.get('AUTH_FAILURE_WINDOW_MS', { infer: true })),
-    },
-    {
-      provide: AUTH_FAILURE_LIMITS,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) => ({
-        maxFailures: config.get('AUTH_FAILURE_LIMIT', { infer: true }),
-      }),
-    },
+    ),
+    fromEnv(
+      AuthFailureCounter,
+      [RedisConnector],
+      (env, redis: RedisConnector) =>
+        AUTH_FAILURE_COUNTER_FACTORIES[stateBackend(env)](
+          redis,
+          env.AUTH_FAILURE_WINDOW_MS,
+        ),
+    ),
+    settingsProvider(AUTH_FAILURE_LIMITS, (env) => ({
+      maxFailures: env.AUTH_FAILURE_LIMIT,
+    })),
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: ApiThrottlerGuard },
   ],
@@ -135,13 +126,17 @@ const MIN_KEY_LENGTH = 16;
 export class AccessModule implements OnApplicationBootstrap {
   private readonly logger = new Logger('Access');
 
+  private readonly env: Env;
+
   constructor(
     @Inject(API_KEYS) private readonly keys: ApiKeys,
-    @Inject(ConfigService) private readonly config: AppConfig,
-  ) {}
+    @Inject(ConfigService) config: AppConfig,
+  ) {
+    this.env = envOf(config);
+  }
 
   onApplicationBootstrap(): void {
-    const host = this.config.get('HOST', { infer: true });
+    const host = this.env.HOST;
     if (!this.keys.enabled) {
       if (!LOOPBACK.test(host)) {
         this.logger.warn(
@@ -149,7 +144,7 @@ export class AccessModule implements OnApplicationBootstrap {
             'Set API_KEYS (comma-separated) before exposing the server.',
         );
       }
-      const provider = this.config.get('LLM_PROVIDER', { infer: true });
+      const provider = this.env.LLM_PROVIDER;
       if (provider !== 'mock') {
         this.logger.warn(
           `API_KEYS is not set while LLM_PROVIDER=${provider}: programs on this machine and ` +
@@ -166,7 +161,7 @@ export class AccessModule implements OnApplicationBootstrap {
       }
     });
     this.logger.log(
-      `API keys required (${this.keys.lengths.length} configured); stream tokens last ${this.config.get('STREAM_TOKEN_TTL_S', { infer: true })} s.`,
+      `API keys required (${this.keys.lengths.length} configured); stream tokens last ${this.env.STREAM_TOKEN_TTL_S} s.`,
     );
   }
 }

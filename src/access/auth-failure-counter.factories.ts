@@ -1,15 +1,15 @@
-import type { EventBusName } from '../config/env.schema.js';
+import type { StateBackend } from '../config/state-backend.js';
 import type { RedisConnector } from '../redis/redis-connector.js';
 import type { AuthFailureCounter } from './auth-failure-counter.js';
 import { MemoryAuthFailureCounter } from './memory-auth-failure-counter.js';
 import { RedisAuthFailureCounter } from './redis-auth-failure-counter.js';
 
 /**
- * Where each `EVENT_BUS` value counts failed authentications: in this
+ * Where each state backend (`EVENT_BUS`) counts failed authentications: in this
  * process, or in Redis where every instance counts together.
  */
 export const AUTH_FAILURE_COUNTER_FACTORIES: Record<
-  EventBusName,
+  StateBackend,
   (redis: RedisConnector, windowMs: number) => Promise<AuthFailureCounter>
 > = {
   memory: (_redis, windowMs) =>

@@ -1,15 +1,15 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { EventBusName } from '../config/env.schema.js';
+import type { StateBackend } from '../config/state-backend.js';
 import type { RedisConnector } from '../redis/redis-connector.js';
 import { RedisThrottlerStorage } from './redis-throttler-storage.js';
 
 /**
- * Where each `EVENT_BUS` value counts rate limits: `undefined` keeps
+ * Where each state backend (`EVENT_BUS`) counts rate limits: `undefined` keeps
  * `@nestjs/throttler`'s in-memory storage (one process); instances that
  * share state through Redis count there, so that the limits are global.
  */
 export const THROTTLER_STORAGE_FACTORIES: Record<
-  EventBusName,
+  StateBackend,
   (redis: RedisConnector) => Promise<ThrottlerStorage | undefined>
 > = {
   memory: () => Promise.resolve(undefined),

@@ -1,30 +1,25 @@
 import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config.service.js';
 import { ByteBudget } from '../common/memory/byte-budget.js';
 import { MemoryBudgetModule } from '../common/memory/memory-budget.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
+import { fromEnv } from '../config/settings.js';
 import { ChatEventBus } from './chat-event-bus.js';
 import { EVENT_BUS_FACTORIES } from './event-bus.factories.js';
 
 @Module({
   imports: [RedisModule, MemoryBudgetModule],
   providers: [
-    {
-      provide: ChatEventBus,
-      inject: [ConfigService, RedisConnector, ByteBudget],
-      useFactory: (
-        config: AppConfig,
+    fromEnv(
+      ChatEventBus,
+      [RedisConnector, ByteBudget],
+      (
+        env,
         redis: RedisConnector,
         budget: ByteBudget,
       ): ChatEventBus | Promise<ChatEventBus> =>
-        EVENT_BUS_FACTORIES[config.get('EVENT_BUS', { infer: true })]({
-          config,
-          redis,
-          budget,
-        }),
-    },
+        EVENT_BUS_FACTORIES[env.EVENT_BUS]({ env, redis, budget }),
+    ),
   ],
   exports: [ChatEventBus],
 })

@@ -1,5 +1,5 @@
 import type { ByteBudget } from '../common/memory/byte-budget.js';
-import type { AppConfig } from '../config/app-config.service.js';
+import type { Env } from '../config/settings.js';
 import type { EventBusName } from '../config/env.schema.js';
 import type { RedisConnector } from '../redis/redis-connector.js';
 import type { ChatEventBus } from './chat-event-bus.js';
@@ -7,7 +7,7 @@ import { MemoryChatEventBus } from './memory/memory-chat-event-bus.js';
 import { RedisChatEventBus } from './redis/redis-chat-event-bus.js';
 
 export interface BusFactoryContext {
-  config: AppConfig;
+  env: Env;
   redis: RedisConnector;
   budget: ByteBudget;
 }
@@ -17,16 +17,16 @@ export const EVENT_BUS_FACTORIES: Record<
   EventBusName,
   (ctx: BusFactoryContext) => ChatEventBus | Promise<ChatEventBus>
 > = {
-  memory: ({ config, budget }) =>
+  memory: ({ env, budget }) =>
     new MemoryChatEventBus({
-      replaySize: config.get('REPLAY_BUFFER_SIZE', { infer: true }),
-      replayTtlMs: config.get('REPLAY_BUFFER_TTL_MS', { infer: true }),
+      replaySize: env.REPLAY_BUFFER_SIZE,
+      replayTtlMs: env.REPLAY_BUFFER_TTL_MS,
       budget,
     }),
-  redis: async ({ config, redis }) =>
+  redis: async ({ env, redis }) =>
     new RedisChatEventBus(await redis.connections(), {
-      replaySize: config.get('REPLAY_BUFFER_SIZE', { infer: true }),
-      replayTtlMs: config.get('REPLAY_BUFFER_TTL_MS', { infer: true }),
-      presenceTtlMs: config.get('REDIS_PRESENCE_TTL_MS', { infer: true }),
+      replaySize: env.REPLAY_BUFFER_SIZE,
+      replayTtlMs: env.REPLAY_BUFFER_TTL_MS,
+      presenceTtlMs: env.REDIS_PRESENCE_TTL_MS,
     }),
 };

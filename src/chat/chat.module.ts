@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { BusModule } from '../bus/bus.module.js';
 import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
-import type { AppConfig } from '../config/app-config.service.js';
+import { fromEnv, settingsProvider } from '../config/settings.js';
+import { stateBackend } from '../config/state-backend.js';
 import { ConversationsModule } from '../conversations/conversations.module.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -12,6 +12,7 @@ import { RequestPolicyModule } from '../request-policy/request-policy.module.js'
 import { ChatShutdown } from './chat-shutdown.service.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
+import { CHAT_SETTINGS, chatSettings } from './chat.settings.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { GenerationRunner } from './generation-runner.service.js';
 import { EventStreamService } from './sse/event-stream.service.js';
@@ -32,20 +33,15 @@ import { StreamRegistryModule } from './stream-registry.module.js';
   ],
   controllers: [ChatController],
   providers: [
+    settingsProvider(CHAT_SETTINGS, chatSettings),
     ChatService,
     ConversationAccess,
     ChatShutdown,
     GenerationRunner,
     EventStreamService,
-    {
-      provide: GenerationLeases,
-      inject: [ConfigService, RedisConnector],
-      useFactory: (config: AppConfig, redis: RedisConnector) =>
-        GENERATION_LEASES_FACTORIES[config.get('EVENT_BUS', { infer: true })](
-          config,
-          redis,
-        ),
-    },
+    fromEnv(GenerationLeases, [RedisConnector], (env, redis: RedisConnector) =>
+      GENERATION_LEASES_FACTORIES[stateBackend(env)](env, redis),
+    ),
   ],
 })
 export class ChatModule {}

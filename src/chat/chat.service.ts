@@ -1,11 +1,9 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
-import type { AppConfig } from '../config/app-config.service.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import {
   DEFAULT_CONVERSATION_ID,
@@ -14,6 +12,7 @@ import {
 } from '../conversations/conversation.js';
 import type { ChatMessage, ChatRole } from '../llm/llm.types.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
+import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import type { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
 import { ConversationAccess, notFound } from './conversation-access.service.js';
@@ -38,12 +37,11 @@ export class ChatService {
     private readonly lifecycle: AppLifecycle,
     private readonly policy: ChatRequestPolicy,
     private readonly access: ConversationAccess,
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(CHAT_SETTINGS) settings: ChatSettings,
   ) {
     // The claim outlives the longest possible generation, so it only expires
     // by itself when the instance that held it died.
-    this.claimTtlMs =
-      config.get('LLM_TOTAL_TIMEOUT_MS', { infer: true }) + 60_000;
+    this.claimTtlMs = settings.generationTimeoutMs + 60_000;
   }
 
   async send(

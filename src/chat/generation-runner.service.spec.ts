@@ -1,4 +1,3 @@
-import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEvent } from '../bus/chat-event.js';
@@ -7,6 +6,7 @@ import { ConversationStore } from '../conversations/conversation-store.js';
 import { MemoryConversationStore } from '../conversations/memory/memory-conversation-store.js';
 import { LlmService } from '../llm/llm.service.js';
 import type { LlmChunk } from '../llm/llm.types.js';
+import { CHAT_SETTINGS } from './chat.settings.js';
 import { GenerationRunner } from './generation-runner.service.js';
 
 /** A store whose release fails a given number of times, as when Redis is down. */
@@ -37,7 +37,10 @@ async function setUp() {
       { provide: LlmService, useValue: llm },
       { provide: ChatEventBus, useValue: bus },
       { provide: ConversationStore, useValue: store },
-      { provide: ConfigService, useValue: { get: () => 1_000 } },
+      {
+        provide: CHAT_SETTINGS,
+        useValue: { cancelGraceMs: 1_000, generationTimeoutMs: 1_000 },
+      },
     ],
   }).compile();
   return { runner: module.get(GenerationRunner), bus, store };

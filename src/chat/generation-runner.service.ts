@@ -6,7 +6,6 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import {
   distinctUntilChanged,
   EMPTY,
@@ -19,7 +18,7 @@ import {
 } from 'rxjs';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
-import type { AppConfig } from '../config/app-config.service.js';
+import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
@@ -86,11 +85,11 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     private readonly llm: LlmService,
     private readonly bus: ChatEventBus,
     private readonly store: ConversationStore,
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(CHAT_SETTINGS) settings: ChatSettings,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() leases?: GenerationLeases,
   ) {
-    this.cancelGraceMs = config.get('CANCEL_GRACE_MS', { infer: true });
+    this.cancelGraceMs = settings.cancelGraceMs;
     this.leases = leases ?? new ProcessGenerationLeases();
   }
 

@@ -1,34 +1,34 @@
 import type { ByteBudget } from '../common/memory/byte-budget.js';
-import type { AppConfig } from '../config/app-config.service.js';
-import type { EventBusName } from '../config/env.schema.js';
+import type { Env } from '../config/settings.js';
+import type { StateBackend } from '../config/state-backend.js';
 import type { RedisConnector } from '../redis/redis-connector.js';
 import type { ConversationStore } from './conversation-store.js';
 import { MemoryConversationStore } from './memory/memory-conversation-store.js';
 import { RedisConversationStore } from './redis/redis-conversation-store.js';
 
 export interface StoreFactoryContext {
-  config: AppConfig;
+  env: Env;
   redis: RedisConnector;
   budget: ByteBudget;
 }
 
 /**
- * The conversation store for each `EVENT_BUS` value: instances that share
+ * The conversation store for each state backend (`EVENT_BUS`): instances that share
  * events through Redis share history there too.
  */
 export const CONVERSATION_STORE_FACTORIES: Record<
-  EventBusName,
+  StateBackend,
   (ctx: StoreFactoryContext) => ConversationStore | Promise<ConversationStore>
 > = {
-  memory: ({ config, budget }) =>
+  memory: ({ env, budget }) =>
     new MemoryConversationStore({
-      maxConversations: config.get('MAX_CONVERSATIONS', { infer: true }),
-      maxTurns: config.get('MAX_HISTORY_MESSAGES', { infer: true }),
+      maxConversations: env.MAX_CONVERSATIONS,
+      maxTurns: env.MAX_HISTORY_MESSAGES,
       budget,
     }),
-  redis: async ({ config, redis }) =>
+  redis: async ({ env, redis }) =>
     new RedisConversationStore(await redis.connections(), {
-      maxTurns: config.get('MAX_HISTORY_MESSAGES', { infer: true }),
-      ttlMs: config.get('REDIS_CONVERSATION_TTL_S', { infer: true }) * 1000,
+      maxTurns: env.MAX_HISTORY_MESSAGES,
+      ttlMs: env.REDIS_CONVERSATION_TTL_S * 1000,
     }),
 };

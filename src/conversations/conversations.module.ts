@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config.service.js';
+import { fromEnv } from '../config/settings.js';
+import { stateBackend } from '../config/state-backend.js';
 import { ByteBudget } from '../common/memory/byte-budget.js';
 import { MemoryBudgetModule } from '../common/memory/memory-budget.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
@@ -11,20 +11,16 @@ import { CONVERSATION_STORE_FACTORIES } from './conversation-store.factories.js'
 @Module({
   imports: [RedisModule, MemoryBudgetModule],
   providers: [
-    {
-      provide: ConversationStore,
-      inject: [ConfigService, RedisConnector, ByteBudget],
-      useFactory: (
-        config: AppConfig,
+    fromEnv(
+      ConversationStore,
+      [RedisConnector, ByteBudget],
+      (
+        env,
         redis: RedisConnector,
         budget: ByteBudget,
       ): ConversationStore | Promise<ConversationStore> =>
-        CONVERSATION_STORE_FACTORIES[config.get('EVENT_BUS', { infer: true })]({
-          config,
-          redis,
-          budget,
-        }),
-    },
+        CONVERSATION_STORE_FACTORIES[stateBackend(env)]({ env, redis, budget }),
+    ),
   ],
   exports: [ConversationStore],
 })

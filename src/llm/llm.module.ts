@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config.service.js';
+import { fromEnv, settingsProvider } from '../config/settings.js';
+import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RedisConnector } from '../redis/redis-connector.js';
@@ -28,57 +28,41 @@ import { ModelRouter } from './routing/model-router.js';
 @Module({
   imports: [RedisModule, MetricsModule],
   providers: [
-    {
-      provide: LLM_CALL_POLICY,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig): LlmCallPolicy => ({
-        connectTimeoutMs: config.get('LLM_CONNECT_TIMEOUT_MS', { infer: true }),
-        firstTokenTimeoutMs: config.get('LLM_FIRST_TOKEN_TIMEOUT_MS', {
-          infer: true,
-        }),
-        idleTimeoutMs: config.get('LLM_IDLE_TIMEOUT_MS', { infer: true }),
-        totalTimeoutMs: config.get('LLM_TOTAL_TIMEOUT_MS', { infer: true }),
-        maxRetries: config.get('LLM_MAX_RETRIES', { infer: true }),
-        retryBaseMs: config.get('LLM_RETRY_BASE_MS', { infer: true }),
-        retryMaxMs: config.get('LLM_RETRY_MAX_MS', { infer: true }),
-      }),
-    },
-    {
-      provide: ModelCatalogue,
-      inject: [ConfigService],
-      useFactory: (config: AppConfig): ModelCatalogue => {
-        const env = Object.fromEntries(
-          CATALOGUE_ENV_KEYS.map((key) => [
-            key,
-            config.get(key, { infer: true }),
-          ]),
-        ) as CatalogueEnv;
-        return new ModelCatalogue(loadCatalogue(env, process.env));
-      },
-    },
-    {
-      provide: DeploymentLimiter,
-      inject: [ConfigService, RedisConnector],
-      useFactory: (
-        config: AppConfig,
+    settingsProvider(LLM_CALL_POLICY, (env): LlmCallPolicy => ({
+      connectTimeoutMs: env.LLM_CONNECT_TIMEOUT_MS,
+      firstTokenTimeoutMs: env.LLM_FIRST_TOKEN_TIMEOUT_MS,
+      idleTimeoutMs: env.LLM_IDLE_TIMEOUT_MS,
+      totalTimeoutMs: env.LLM_TOTAL_TIMEOUT_MS,
+      maxRetries: env.LLM_MAX_RETRIES,
+      retryBaseMs: env.LLM_RETRY_BASE_MS,
+      retryMaxMs: env.LLM_RETRY_MAX_MS,
+    })),
+    settingsProvider(ModelCatalogue, (env): ModelCatalogue => {
+      const picked = Object.fromEntries(
+        CATALOGUE_ENV_KEYS.map((key) => [key, env[key]]),
+      ) as CatalogueEnv;
+      return new ModelCatalogue(loadCatalogue(picked, process.env));
+    }),
+    fromEnv(
+      DeploymentLimiter,
+      [RedisConnector],
+      (
+        env,
         redis: RedisConnector,
       ): DeploymentLimiter | Promise<DeploymentLimiter> =>
-        DEPLOYMENT_LIMITER_FACTORIES[config.get('EVENT_BUS', { infer: true })](
-          redis,
-        ),
-    },
-    {
-      provide: ModelRouter,
-      inject: [
-        ConfigService,
+        DEPLOYMENT_LIMITER_FACTORIES[stateBackend(env)](redis),
+    ),
+    fromEnv(
+      ModelRouter,
+      [
         ModelCatalogue,
         LLM_CALL_POLICY,
         AccessTokenStore,
         DeploymentLimiter,
         { token: MetricsService, optional: true },
       ],
-      useFactory: (
-        config: AppConfig,
+      (
+        env,
         catalogue: ModelCatalogue,
         policy: LlmCallPolicy,
         tokenStore: AccessTokenStore,
@@ -98,36 +82,28 @@ import { ModelRouter } from './routing/model-router.js';
           ),
           balancer: new DeploymentBalancer(),
           breaker: new CircuitBreaker({
-            failureThreshold: config.get('ROUTER_BREAKER_FAILURES', {
-              infer: true,
-            }),
-            cooldownMs: config.get('ROUTER_BREAKER_COOLDOWN_MS', {
-              infer: true,
-            }),
+            failureThreshold: env.ROUTER_BREAKER_FAILURES,
+            cooldownMs: env.ROUTER_BREAKER_COOLDOWN_MS,
           }),
           limiter,
           metrics: metrics
             ? new DeploymentMetrics(metrics.registry)
             : undefined,
-          firstTokenTimeoutMs: config.get('ROUTER_FIRST_TOKEN_TIMEOUT_MS', {
-            infer: true,
-          }),
+          firstTokenTimeoutMs: env.ROUTER_FIRST_TOKEN_TIMEOUT_MS,
         }),
-    },
+    ),
     // The router is the provider every caller gets: it chooses a deployment
     // and delegates to that deployment's own provider.
     { provide: LlmProvider, useExisting: ModelRouter },
-    {
-      provide: AccessTokenStore,
-      inject: [ConfigService, RedisConnector],
-      useFactory: (
-        config: AppConfig,
+    fromEnv(
+      AccessTokenStore,
+      [RedisConnector],
+      (
+        env,
         redis: RedisConnector,
       ): AccessTokenStore | Promise<AccessTokenStore> =>
-        ACCESS_TOKEN_STORE_FACTORIES[config.get('EVENT_BUS', { infer: true })]({
-          redis,
-        }),
-    },
+        ACCESS_TOKEN_STORE_FACTORIES[stateBackend(env)]({ redis }),
+    ),
     LlmService,
   ],
   exports: [LlmService, ModelRouter, ModelCatalogue],

@@ -1,5 +1,4 @@
 import { Test } from '@nestjs/testing';
-import { ConfigService } from '@nestjs/config';
 import { StreamRegistry } from '../chat/sse/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
@@ -8,16 +7,12 @@ import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import type { CatalogueEnv } from '../llm/catalogue/provider-defaults.js';
 import { LlmService } from '../llm/llm.service.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
+import { REQUEST_POLICY_SETTINGS } from '../request-policy/request-policy.settings.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
+import { OPENAI_API_SETTINGS } from './openai-api.settings.js';
 
-const SETTINGS: Record<string, unknown> = {
-  MAX_MESSAGE_CHARS: 50,
-  MAX_HISTORY_MESSAGES: 5,
-  SHUTDOWN_GRACE_MS: 1_000,
-  SYSTEM_PROMPT: 'Server rules.',
-  LLM_PROVIDER: 'mock',
-};
+const CATALOGUE_ENV = { LLM_PROVIDER: 'mock' };
 
 async function service(): Promise<ChatCompletionsService> {
   const moduleRef = await Test.createTestingModule({
@@ -28,15 +23,20 @@ async function service(): Promise<ChatCompletionsService> {
       {
         provide: ModelCatalogue,
         useValue: new ModelCatalogue(
-          loadCatalogue(SETTINGS as unknown as CatalogueEnv, {}),
+          loadCatalogue(CATALOGUE_ENV as unknown as CatalogueEnv, {}),
         ),
       },
       { provide: StreamRegistry, useValue: {} },
       AppLifecycle,
       {
-        provide: ConfigService,
-        useValue: { get: (name: string) => SETTINGS[name] },
+        provide: REQUEST_POLICY_SETTINGS,
+        useValue: {
+          maxMessageChars: 50,
+          maxMessages: 5,
+          systemPrompt: 'Server rules.',
+        },
       },
+      { provide: OPENAI_API_SETTINGS, useValue: { shutdownGraceMs: 1_000 } },
     ],
   }).compile();
   return moduleRef.get(ChatCompletionsService);

@@ -5,7 +5,6 @@ import {
   type BeforeApplicationShutdown,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Response } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClientIdentity } from '../access/principal.js';
@@ -13,7 +12,6 @@ import { StreamRegistry } from '../chat/sse/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
-import type { AppConfig } from '../config/app-config.service.js';
 import { LlmService } from '../llm/llm.service.js';
 import { ToolCallAccumulator } from '../llm/tool-call-accumulator.js';
 import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
@@ -24,6 +22,10 @@ import { CompletionStream } from './completion-stream.js';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import type { ChatCompletionDto } from './dto/chat-completion.dto.js';
 import { toIncomingMessages } from './incoming-messages.js';
+import {
+  OPENAI_API_SETTINGS,
+  type OpenAiApiSettings,
+} from './openai-api.settings.js';
 import { completionError, toOpenAiError } from './openai-errors.js';
 
 /** A validated request, ready for the model. */
@@ -57,9 +59,9 @@ export class ChatCompletionsService
     private readonly lifecycle: AppLifecycle,
     private readonly streams: StreamRegistry,
     private readonly policy: ChatRequestPolicy,
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(OPENAI_API_SETTINGS) settings: OpenAiApiSettings,
   ) {
-    this.graceMs = config.get('SHUTDOWN_GRACE_MS', { infer: true });
+    this.graceMs = settings.shutdownGraceMs;
   }
 
   /** Checks what the DTO cannot express and builds the model request; throws 400s. */

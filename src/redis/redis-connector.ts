@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
-import type { EnvironmentVariables } from '../config/env.schema.js';
+import { envOf, type Env } from '../config/settings.js';
 import { RedisConnections } from './redis-connections.js';
 import { parseRedisNodes, type RedisTopology } from './redis-topology.js';
 
@@ -15,7 +15,11 @@ import { parseRedisNodes, type RedisTopology } from './redis-topology.js';
 export class RedisConnector implements OnApplicationShutdown {
   private opening?: Promise<RedisConnections>;
 
-  constructor(@Inject(ConfigService) private readonly config: AppConfig) {}
+  private readonly env: Env;
+
+  constructor(@Inject(ConfigService) config: AppConfig) {
+    this.env = envOf(config);
+  }
 
   connections(): Promise<RedisConnections> {
     this.opening ??= this.open();
@@ -30,23 +34,20 @@ export class RedisConnector implements OnApplicationShutdown {
   private open(): Promise<RedisConnections> {
     return RedisConnections.open({
       topology: this.topology(),
-      keyPrefix: this.config.get('REDIS_KEY_PREFIX', { infer: true }),
-      minReplicas: this.config.get('REDIS_MIN_REPLICAS', { infer: true }),
-      replicaAckTimeoutMs: this.config.get('REDIS_REPLICA_ACK_TIMEOUT_MS', {
-        infer: true,
-      }),
+      keyPrefix: this.env.REDIS_KEY_PREFIX,
+      minReplicas: this.env.REDIS_MIN_REPLICAS,
+      replicaAckTimeoutMs: this.env.REDIS_REPLICA_ACK_TIMEOUT_MS,
     });
   }
 
   /** Validation requires one of the three whenever a Redis implementation is chosen. */
   private topology(): RedisTopology {
-    const get = <K extends keyof EnvironmentVariables>(name: K) =>
-      this.config.get(name, { infer: true });
+    const env = this.env;
     const credentials = {
-      username: get('REDIS_USERNAME'),
-      password: get('REDIS_PASSWORD'),
+      username: env.REDIS_USERNAME,
+      password: env.REDIS_PASSWORD,
     };
-    const cluster = get('REDIS_CLUSTER_NODES');
+    const cluster = env.REDIS_CLUSTER_NODES;
     if (cluster) {
       return {
         kind: 'cluster',
@@ -54,17 +55,17 @@ export class RedisConnector implements OnApplicationShutdown {
         credentials,
       };
     }
-    const sentinels = get('REDIS_SENTINELS');
+    const sentinels = env.REDIS_SENTINELS;
     if (sentinels) {
       return {
         kind: 'sentinel',
         sentinels: parseRedisNodes(sentinels, 'REDIS_SENTINELS'),
-        name: get('REDIS_SENTINEL_NAME'),
-        sentinelPassword: get('REDIS_SENTINEL_PASSWORD'),
+        name: env.REDIS_SENTINEL_NAME,
+        sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
         credentials,
       };
     }
-    const url = get('REDIS_URL');
+    const url = env.REDIS_URL;
     if (!url) throw new Error('REDIS_URL is not set');
     return { kind: 'server', url };
   }

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import type { AppConfig } from '../config/app-config.service.js';
 import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import type { Deployment } from '../llm/catalogue/deployment.js';
 import { ChatRequestPolicy } from './chat-request.policy.js';
@@ -7,14 +6,9 @@ import { ChatRequestPolicy } from './chat-request.policy.js';
 const deployment = (name: string, model: string, provider: string) =>
   ({ name, model, provider }) as Deployment;
 
-const SETTINGS: Record<string, unknown> = {
-  MAX_MESSAGE_CHARS: 100,
-  MAX_HISTORY_MESSAGES: 10,
-};
-
 /** `gpt` (OpenAI) falls back to `ernie`, which has no fallback. */
 const policy = new ChatRequestPolicy(
-  { get: (name: string) => SETTINGS[name] } as unknown as AppConfig,
+  { maxMessageChars: 100, maxMessages: 10 },
   new ModelCatalogue({
     deployments: [
       deployment('g', 'gpt', 'openai'),

@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config.service.js';
 import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import type { LlmRequest } from '../llm/llm.types.js';
 import type { GenerationOptionsDto } from './dto/generation-options.dto.js';
@@ -11,6 +9,10 @@ import {
   checkMessages,
   type MessageLimits,
 } from './message-rules.js';
+import {
+  REQUEST_POLICY_SETTINGS,
+  type RequestPolicySettings,
+} from './request-policy.settings.js';
 
 /**
  * The one request policy of `POST /server/send` and `POST
@@ -29,14 +31,14 @@ export class ChatRequestPolicy {
   private readonly systemPrompt?: string;
 
   constructor(
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(REQUEST_POLICY_SETTINGS) settings: RequestPolicySettings,
     private readonly catalogue: ModelCatalogue,
   ) {
     this.limits = {
-      maxMessages: config.get('MAX_HISTORY_MESSAGES', { infer: true }),
-      maxMessageChars: config.get('MAX_MESSAGE_CHARS', { infer: true }),
+      maxMessages: settings.maxMessages,
+      maxMessageChars: settings.maxMessageChars,
     };
-    this.systemPrompt = config.get('SYSTEM_PROMPT', { infer: true });
+    this.systemPrompt = settings.systemPrompt;
   }
 
   /** The model request for a posted conversation and its options; throws 400s (404 for the model). */

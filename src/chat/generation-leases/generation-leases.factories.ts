@@ -1,5 +1,5 @@
-import type { AppConfig } from '../../config/app-config.service.js';
-import type { EventBusName } from '../../config/env.schema.js';
+import type { Env } from '../../config/settings.js';
+import type { StateBackend } from '../../config/state-backend.js';
 import type { RedisConnector } from '../../redis/redis-connector.js';
 import {
   ProcessGenerationLeases,
@@ -7,17 +7,17 @@ import {
 } from './generation-leases.js';
 import { RedisGenerationLeases } from './redis-generation-leases.js';
 
-/** How each `EVENT_BUS` value leases running replies. */
+/** How each state backend (`EVENT_BUS`) leases running replies. */
 export const GENERATION_LEASES_FACTORIES: Record<
-  EventBusName,
+  StateBackend,
   (
-    config: AppConfig,
+    env: Env,
     redis: RedisConnector,
   ) => GenerationLeases | Promise<GenerationLeases>
 > = {
   memory: () => new ProcessGenerationLeases(),
-  redis: async (config, redis) =>
+  redis: async (env, redis) =>
     new RedisGenerationLeases(await redis.connections(), {
-      leaseMs: config.get('GENERATION_LEASE_MS', { infer: true }),
+      leaseMs: env.GENERATION_LEASE_MS,
     }),
 };

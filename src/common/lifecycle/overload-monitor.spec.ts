@@ -1,8 +1,8 @@
-import type { AppConfig } from '../../config/app-config.service.js';
 import { OverloadMonitor } from './overload-monitor.js';
 
-const configWith = (thresholdMs: number) =>
-  ({ get: () => thresholdMs }) as unknown as AppConfig;
+const configWith = (overloadEventLoopDelayMs: number) => ({
+  overloadEventLoopDelayMs,
+});
 
 /** Keeps the event loop busy, as a flood of work would. */
 function block(ms: number): void {

@@ -5,9 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { performance } from 'node:perf_hooks';
-import type { AppConfig } from '../../config/app-config.service.js';
+import {
+  LIFECYCLE_SETTINGS,
+  type LifecycleSettings,
+} from './lifecycle.settings.js';
 
 /** How often the event loop's delay is judged, over what it was since. */
 const WINDOW_MS = 250;
@@ -43,10 +45,8 @@ export class OverloadMonitor
   private windowsOver = 0;
   private over = false;
 
-  constructor(@Inject(ConfigService) config: AppConfig) {
-    this.thresholdMs = config.get('OVERLOAD_EVENT_LOOP_DELAY_MS', {
-      infer: true,
-    });
+  constructor(@Inject(LIFECYCLE_SETTINGS) settings: LifecycleSettings) {
+    this.thresholdMs = settings.overloadEventLoopDelayMs;
   }
 
   /** True while the last window's mean delay was past the threshold. */

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config.service.js';
+import { envOf } from '../../config/settings.js';
 import { REDACTED_PATHS, redactUrl } from './redact.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -19,8 +20,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
       inject: [ConfigService],
       useFactory: (config: AppConfig) => ({
         pinoHttp: {
-          level: config.get('LOG_LEVEL', { infer: true }),
-          transport: config.get('LOG_PRETTY', { infer: true })
+          level: envOf(config).LOG_LEVEL,
+          transport: envOf(config).LOG_PRETTY
             ? { target: 'pino-pretty', options: { singleLine: true } }
             : undefined,
           redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' },

@@ -1,4 +1,4 @@
-import type { EventBusName } from '../../config/env.schema.js';
+import type { StateBackend } from '../../config/state-backend.js';
 import type { RedisConnector } from '../../redis/redis-connector.js';
 import type { AccessTokenStore } from './access-token-store.js';
 import { MemoryAccessTokenStore } from './memory/memory-access-token-store.js';
@@ -9,11 +9,11 @@ export interface TokenStoreFactoryContext {
 }
 
 /**
- * The token cache for each `EVENT_BUS` value: instances that share state
+ * The token cache for each state backend (`EVENT_BUS`): instances that share state
  * through Redis share one upstream token there too.
  */
 export const ACCESS_TOKEN_STORE_FACTORIES: Record<
-  EventBusName,
+  StateBackend,
   (
     ctx: TokenStoreFactoryContext,
   ) => AccessTokenStore | Promise<AccessTokenStore>
