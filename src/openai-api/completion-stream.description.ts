@@ -5,7 +5,7 @@ OpenAI Chat Completions on the configured provider: point any OpenAI client at \
 
 Body fields this server does not know are ignored (OpenAI clients send many optional ones);
 OpenAI's generation parameters are forwarded, mapped or refused with a 400 naming them, per the
-configured provider (the parameter table in the README). Tool calling works as OpenAI's: \`tools\`,
+configured provider (the parameter table in docs/openai-api.md). Tool calling works as OpenAI's: \`tools\`,
 \`tool_choice\`, \`parallel_tool_calls\` (or legacy \`functions\`), \`role: "tool"\` results. \`model\` is
 required but any value is answered by the served model (see \`GET /v1/models\`). \`system\` and
 \`developer\` messages become the system prompt, after the server's SYSTEM_PROMPT.

@@ -6,7 +6,7 @@ import {
   refusalOf,
 } from './parameter-fates.js';
 
-/** The README's column order (env.schema's LLM_PROVIDERS needs reflect-metadata). */
+/** The parameter table's column order (env.schema's LLM_PROVIDERS needs reflect-metadata). */
 const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
 
 describe('PARAMETER_FATES', () => {
@@ -35,9 +35,9 @@ describe('PARAMETER_FATES', () => {
     }
   });
 
-  it('is the table in the README, row for row', () => {
+  it('is the table in docs/openai-api.md, row for row', () => {
     const readme = readFileSync(
-      new URL('../../README.md', import.meta.url),
+      new URL('../../docs/openai-api.md', import.meta.url),
       'utf8',
     );
     for (const parameter of OPENAI_PARAMETERS) {

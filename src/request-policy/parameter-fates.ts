@@ -74,7 +74,7 @@ const maxTokensOnErnie: ParameterFate = {
 /**
  * The fate of every parameter on every provider: the request policy refuses
  * by it before any upstream call, the request mappers build bodies that
- * follow it, and the README's parameter table is this table. The gateway
+ * follow it, and the parameter table in docs/openai-api.md is this table. The gateway
  * returns one choice and no log probabilities or audio, so what would ask
  * for those is refused everywhere. The mock receives what OpenAI would: it
  * honours `stop`, the token limits and the tool parameters, and is
@@ -195,7 +195,7 @@ export function refusalOf(
   return fate.refuses?.when(value) ? fate.refuses.reason : undefined;
 }
 
-/** A fate as the README's parameter table shows it. */
+/** A fate as the parameter table in docs/openai-api.md shows it. */
 export function fateLabel(fate: ParameterFate): string {
   switch (fate.fate) {
     case 'forward':

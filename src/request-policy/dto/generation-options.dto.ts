@@ -27,7 +27,7 @@ import { FunctionDefinitionDto, ToolDto } from './tool.dto.js';
 
 const FINITE = { allowNaN: false, allowInfinity: false };
 const FATES =
-  'Forwarded, mapped or refused per provider: see the parameter table in the README.';
+  'Forwarded, mapped or refused per provider: see the parameter table in docs/openai-api.md.';
 
 /**
  * OpenAI's generation parameters, with OpenAI's names and ranges, taken by
