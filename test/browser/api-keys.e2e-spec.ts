@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startApp, type AppProcess } from '../support/app-process.js';
+import type { Page } from 'playwright-core';
+import { startApp } from '../support/app-process.js';
 import {
   API_KEY,
   enterApiKey,
@@ -9,7 +9,6 @@ import {
   KEYED_ENV,
 } from '../support/api-key-page.js';
 import {
-  launchBrowser,
   mockReply,
   openChat,
   OTHER_HOST,
@@ -20,6 +19,7 @@ import {
   waitForConnection,
   waitForReply,
 } from '../support/browser.js';
+import { useBrowserApp } from '../support/browser-app.js';
 
 const storedKey = (page: Page) =>
   page.evaluate(() => ({
@@ -31,31 +31,16 @@ describe(
   'the chat page with a server that requires API keys',
   { timeout: 120_000 },
   () => {
-    let app: AppProcess;
-    let browser: Browser;
-    let context: BrowserContext;
-
-    beforeAll(async () => {
-      [app, browser] = await Promise.all([
-        startApp({ ...KEYED_ENV, ...OTHER_HOST_ENV }),
-        launchBrowser(),
-      ]);
-    });
-    beforeEach(async () => {
-      context = await browser.newContext();
-    });
-    afterEach(async () => {
-      await context.close();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await app?.stop();
-    });
+    const setup = useBrowserApp({ ...KEYED_ENV, ...OTHER_HOST_ENV });
 
     it('asks for the key in Settings, then streams replies with it, the key only ever in a header', async () => {
-      const { page, errors, requests } = await openChat(context, app.url, {
-        live: false,
-      });
+      const { page, errors, requests } = await openChat(
+        setup.context,
+        setup.app.url,
+        {
+          live: false,
+        },
+      );
       await waitForConnection(page, 'unauthorized');
       await page
         .locator('.notice-error', {
@@ -109,8 +94,8 @@ describe(
 
     it('ignores a key given in the address, says so when a key is wrong, and can keep one for this tab only', async () => {
       const { page, errors, requests } = await openChat(
-        context,
-        `${app.url}/?key=${API_KEY}`,
+        setup.context,
+        `${setup.app.url}/?key=${API_KEY}`,
         { live: false },
       );
       await waitForConnection(page, 'unauthorized');
@@ -144,7 +129,9 @@ describe(
       await waitForReply(await sendMessage(page, 'Kept for this tab'));
 
       // Another tab starts without it.
-      const other = await openChat(context, app.url, { live: false });
+      const other = await openChat(setup.context, setup.app.url, {
+        live: false,
+      });
       await waitForConnection(other.page, 'unauthorized');
       expect(errors).toEqual([]);
       expect(other.errors).toEqual([]);
@@ -152,18 +139,20 @@ describe(
 
     it('sends the key to an API on another origin (CORS preflight)', async () => {
       const { page, errors, requests } = await openChat(
-        context,
-        `http://${OTHER_HOST}:${app.port}/`,
+        setup.context,
+        `http://${OTHER_HOST}:${setup.app.port}/`,
         { live: false },
       );
       await page.locator('#settings-dialog[open]').waitFor();
-      await page.getByLabel('API base URL').fill(app.url);
+      await page.getByLabel('API base URL').fill(setup.app.url);
       await enterApiKey(page, API_KEY);
-      await page.locator('#api-base-label', { hasText: app.url }).waitFor();
+      await page
+        .locator('#api-base-label', { hasText: setup.app.url })
+        .waitFor();
       await waitForConnection(page, 'live');
       await waitForReply(await sendMessage(page, 'Across origins, with a key'));
       const tokenRequest = requests.filter(isTokenRequest).at(-1)!;
-      expect(tokenRequest.url()).toBe(`${app.url}/server/stream-tokens`);
+      expect(tokenRequest.url()).toBe(`${setup.app.url}/server/stream-tokens`);
       expectKeyInNoUrl(requests);
       expect(errors).toEqual([]);
     });
@@ -171,7 +160,10 @@ describe(
     it('changes nothing on an open server without a key: no stream token, no Authorization header', async () => {
       const open = await startApp({ RATE_LIMIT_MAX: '100000' });
       try {
-        const { page, errors, requests } = await openChat(context, open.url);
+        const { page, errors, requests } = await openChat(
+          setup.context,
+          open.url,
+        );
         const reply = await waitForReply(
           await sendMessage(page, 'An open server'),
         );

@@ -1,11 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { startApp, type AppProcess } from '../support/app-process.js';
 import {
   lastReply,
-  launchBrowser,
   mockReply,
   openChat,
   recordReplyRenders,
@@ -13,6 +10,7 @@ import {
   squash,
   waitForReply,
 } from '../support/browser.js';
+import { useBrowserApp } from '../support/browser-app.js';
 
 // Every run takes the screenshot; `npm run screenshot` (UPDATE_SCREENSHOT=1)
 // writes it where the README shows it, so that a test run leaves the
@@ -47,31 +45,13 @@ describe(
   'the chat page (real browser, mock model)',
   { timeout: 120_000 },
   () => {
-    let app: AppProcess;
-    let browser: Browser;
-    let context: BrowserContext;
-
-    beforeAll(async () => {
-      [app, browser] = await Promise.all([
-        startApp({ MOCK_DELAY_MS: '30' }),
-        launchBrowser(),
-      ]);
-    });
-    beforeEach(async () => {
-      context = await browser.newContext({
-        viewport: { width: 1280, height: 800 },
-      });
-    });
-    afterEach(async () => {
-      await context.close();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await app?.stop();
-    });
+    const setup = useBrowserApp(
+      { MOCK_DELAY_MS: '30' },
+      { viewport: { width: 1280, height: 800 } },
+    );
 
     it('streams a reply token by token into the conversation, then renders its Markdown', async () => {
-      const { page, errors } = await openChat(context, app.url);
+      const { page, errors } = await openChat(setup.context, setup.app.url);
       const renders = await recordReplyRenders(page);
       const pending = await sendMessage(
         page,
@@ -119,7 +99,10 @@ describe(
     });
 
     it('never runs script that a reply contains', async () => {
-      const { page, errors, dialogs } = await openChat(context, app.url);
+      const { page, errors, dialogs } = await openChat(
+        setup.context,
+        setup.app.url,
+      );
       const attack =
         '<img src=x onerror=alert(1)> <svg onload=alert(2)></svg> [click](javascript:alert(3)) ' +
         '<a href="javascript:alert(4)">link</a>';
@@ -145,7 +128,7 @@ describe(
     });
 
     it('stops a reply with the Stop button, keeping the partial text marked as stopped', async () => {
-      const { page } = await openChat(context, app.url);
+      const { page } = await openChat(setup.context, setup.app.url);
       const long = `Please count with me: ${Array.from({ length: 300 }, (_, i) => `n${i}`).join(' ')}`;
       const pending = await sendMessage(page, long);
       await pending.filter({ hasText: 'You said:' }).waitFor();
@@ -169,7 +152,7 @@ describe(
     });
 
     it('shows a failed reply as a clear message, keeping what arrived', async () => {
-      const { page, errors } = await openChat(context, app.url);
+      const { page, errors } = await openChat(setup.context, setup.app.url);
       const reply = await waitForReply(
         await sendMessage(page, '/mock-error upstream_rate_limited'),
         'error',
@@ -207,7 +190,7 @@ describe(
     });
 
     it('looks good mid-conversation (screenshot)', async () => {
-      const { page } = await openChat(context, app.url);
+      const { page } = await openChat(setup.context, setup.app.url);
       for (const question of [
         'What is Server-Sent Events?',
         'Write a haiku about streams',

@@ -1,7 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { startApp, type AppProcess } from '../support/app-process.js';
 import {
-  launchBrowser,
   mockReply,
   openChat,
   recordReplyRenders,
@@ -10,6 +7,7 @@ import {
   waitForConnection,
   waitForReply,
 } from '../support/browser.js';
+import { useBrowserApp } from '../support/browser-app.js';
 import { eventually } from '../support/sse-client.js';
 
 const conversationIdOf = (url: string) => new URL(url).hash.slice(1);
@@ -27,43 +25,21 @@ function expectStreamed(renders: string[], expected: string) {
 }
 
 describe('conversations in the browser', { timeout: 120_000 }, () => {
-  let app: AppProcess;
-  let browser: Browser;
-  let context: BrowserContext;
-
-  beforeAll(async () => {
-    [app, browser] = await Promise.all([
-      // A short grace period: a reply nobody listens to stops after 1 s. The
-      // tests poll the API from the page's address: no rate limit in the way.
-      startApp({
-        MOCK_DELAY_MS: '30',
-        CANCEL_GRACE_MS: '1000',
-        RATE_LIMIT_MAX: '100000',
-      }),
-      launchBrowser(),
-    ]);
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-    });
-  });
-  afterEach(async () => {
-    await context.close();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
+  // A short grace period: a reply nobody listens to stops after 1 s. The
+  // tests poll the API from the page's address: no rate limit in the way.
+  const setup = useBrowserApp(
+    { MOCK_DELAY_MS: '30', CANCEL_GRACE_MS: '1000', RATE_LIMIT_MAX: '100000' },
+    { viewport: { width: 1280, height: 800 } },
+  );
 
   const activeReplyOf = async (id: string) => {
-    const response = await fetch(`${app.url}/server/conversations/${id}`);
+    const response = await fetch(`${setup.app.url}/server/conversations/${id}`);
     const body = (await response.json()) as { activeMessageId?: string };
     return body.activeMessageId;
   };
 
   it('keeps the conversation across a reload: the history comes from the server', async () => {
-    const { page, errors } = await openChat(context, app.url);
+    const { page, errors } = await openChat(setup.context, setup.app.url);
     await waitForReply(await sendMessage(page, 'Remember me'));
     await waitForReply(await sendMessage(page, 'And me too'));
 
@@ -96,7 +72,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
   });
 
   it('resumes a reply that was streaming when the page reloaded, from its first word', async () => {
-    const { page } = await openChat(context, app.url);
+    const { page } = await openChat(setup.context, setup.app.url);
     const renders = await recordReplyRenders(page);
     const text = countTo(200);
     const pending = await sendMessage(page, text);
@@ -120,8 +96,8 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
   });
 
   it('shows the same reply live in two tabs of one conversation', async () => {
-    const first = await openChat(context, app.url);
-    const second = await openChat(context, first.page.url());
+    const first = await openChat(setup.context, setup.app.url);
+    const second = await openChat(setup.context, first.page.url());
     const renders = await recordReplyRenders(second.page);
 
     const reply = await sendMessage(first.page, 'Both tabs see this');
@@ -147,7 +123,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
   });
 
   it('lets a reply finish while another conversation is open', async () => {
-    const { page } = await openChat(context, app.url);
+    const { page } = await openChat(setup.context, setup.app.url);
     const text = countTo(150);
     const pending = await sendMessage(page, text);
     await pending.filter({ hasText: 'You said:' }).waitFor();
@@ -174,7 +150,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
   });
 
   it('deletes a conversation from the list and from the server', async () => {
-    const { page } = await openChat(context, app.url);
+    const { page } = await openChat(setup.context, setup.app.url);
     await waitForReply(await sendMessage(page, 'Delete me'));
     const id = conversationIdOf(page.url());
 
@@ -188,7 +164,7 @@ describe('conversations in the browser', { timeout: 120_000 }, () => {
     await page.locator('#conversation-list-empty').waitFor();
     await page.locator('#welcome').waitFor({ state: 'visible' });
     expect(conversationIdOf(page.url())).not.toBe(id);
-    const gone = await fetch(`${app.url}/server/conversations/${id}`);
+    const gone = await fetch(`${setup.app.url}/server/conversations/${id}`);
     expect(gone.status).toBe(404);
   });
 });

@@ -1,13 +1,11 @@
-import type { Browser, BrowserContext } from 'playwright-core';
 import { FakeOpenAi } from '../fakes/fake-openai.js';
-import { startApp, type AppProcess } from '../support/app-process.js';
 import {
-  launchBrowser,
   openChat,
   sendMessage,
   squash,
   waitForReply,
 } from '../support/browser.js';
+import { useBrowserApp } from '../support/browser-app.js';
 import {
   writeCatalogue,
   type CatalogueFile,
@@ -22,9 +20,6 @@ describe(
     let alpha: FakeOpenAi;
     let beta: FakeOpenAi;
     let file: CatalogueFile;
-    let app: AppProcess;
-    let browser: Browser;
-    let context: BrowserContext;
 
     beforeAll(async () => {
       [alpha, beta] = await Promise.all([
@@ -41,25 +36,20 @@ describe(
           baseUrl: `${[alpha, beta][i].url}/v1`,
         })),
       });
-      [app, browser] = await Promise.all([
-        startApp({ MODELS_FILE: file.path, OPENAI_API_KEY: alpha.apiKey }),
-        launchBrowser(),
-      ]);
-    });
-    beforeEach(async () => {
-      context = await browser.newContext();
-    });
-    afterEach(async () => {
-      await context.close();
     });
     afterAll(async () => {
-      await browser?.close();
-      await app?.stop();
       await Promise.all([alpha.close(), beta.close(), file.remove()]);
     });
+    const setup = useBrowserApp(() => ({
+      MODELS_FILE: file.path,
+      OPENAI_API_KEY: alpha.apiKey,
+    }));
 
     it('sends with the model picked, remembers it for the conversation, and highlights code lazily', async () => {
-      const { page, errors, requests } = await openChat(context, app.url);
+      const { page, errors, requests } = await openChat(
+        setup.context,
+        setup.app.url,
+      );
       const picker = page.locator('#model');
       await page.locator('#model option[value="beta"]').waitFor({
         state: 'attached',
@@ -102,7 +92,7 @@ describe(
     });
 
     it('loads no highlighter for a reply without code', async () => {
-      const { page, requests } = await openChat(context, app.url);
+      const { page, requests } = await openChat(setup.context, setup.app.url);
       await page.locator('#model option[value="alpha"]').waitFor({
         state: 'attached',
       });
