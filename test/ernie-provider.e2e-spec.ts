@@ -2,7 +2,11 @@ import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { replyOf, send, subscribe } from './support/chat-helpers.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
-import { postJson, type SseClient } from './support/sse-client.js';
+import type { SseClient } from './support/sse-client.js';
+import {
+  expectUpstreamClosedWhenCancelled,
+  expectUpstreamClosedWhenListenerLeaves,
+} from './support/upstream-closing.js';
 
 const SYSTEM_PROMPT = 'You are a concise assistant for the e2e suite.';
 const REPLY = 'Hello from the fake model.';
@@ -126,63 +130,9 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
     ]);
   });
 
-  it('closes the upstream request when the last listener leaves', async () => {
-    const client = await open('e-leave');
-    fake.enqueue({
-      type: 'reply',
-      chunks: Array(50).fill(' word'),
-      chunkDelayMs: 100,
-    });
-    const { messageId } = await send(
-      app,
-      [{ role: 'user', content: 'long' }],
-      'e-leave',
-    );
-    await client.waitFor(
-      (c) =>
-        c
-          .json<{ messageId: string }>('delta')
-          .some((d) => d.messageId === messageId),
-      5_000,
-      'first delta',
-    );
-    await client.close();
-    await fake.waitFor(
-      () => fake.chatRequests[0].closedEarly,
-      5_000,
-      'request closed',
-    );
-  });
+  it('closes the upstream request when the last listener leaves', () =>
+    expectUpstreamClosedWhenListenerLeaves({ app, fake, open }, 'e-leave'));
 
-  it('closes the upstream request when the reply is cancelled', async () => {
-    const client = await open('e-cancel');
-    fake.enqueue({
-      type: 'reply',
-      chunks: Array(50).fill(' word'),
-      chunkDelayMs: 100,
-    });
-    const { messageId } = await send(
-      app,
-      [{ role: 'user', content: 'long' }],
-      'e-cancel',
-    );
-    await client.waitFor(
-      (c) => c.ofType('delta').length > 0,
-      5_000,
-      'first delta',
-    );
-    const cancel = await postJson(
-      `${app.url}/server/conversations/e-cancel/cancel`,
-      {},
-    );
-    expect(cancel.status).toBeLessThan(300);
-    const reply = await replyOf(client, messageId);
-    expect(reply.event).toBe('done');
-    expect(reply.finishReason).toBe('cancelled');
-    await fake.waitFor(
-      () => fake.chatRequests[0].closedEarly,
-      5_000,
-      'request closed',
-    );
-  });
+  it('closes the upstream request when the reply is cancelled', () =>
+    expectUpstreamClosedWhenCancelled({ app, fake, open }, 'e-cancel'));
 });

@@ -10,7 +10,11 @@ import {
   openAiEnv,
   qianfanEnv,
 } from './support/provider-env.js';
-import { postJson, type SseClient } from './support/sse-client.js';
+import type { SseClient } from './support/sse-client.js';
+import {
+  expectUpstreamClosedWhenCancelled,
+  expectUpstreamClosedWhenListenerLeaves,
+} from './support/upstream-closing.js';
 
 const SYSTEM_PROMPT = 'You are a concise assistant for the e2e suite.';
 const REPLY = 'Hello from the fake model.';
@@ -162,56 +166,10 @@ describe.each(VARIANTS)(
       ]);
     });
 
-    it('closes the upstream request when the last listener leaves', async () => {
-      const client = await open('o-leave');
-      fake.enqueue({
-        type: 'reply',
-        chunks: Array(50).fill(' word'),
-        chunkDelayMs: 100,
-      });
-      await send(app, [{ role: 'user', content: 'long' }], 'o-leave');
-      await client.waitFor(
-        (c) => c.ofType('delta').length > 0,
-        5_000,
-        'first delta',
-      );
-      await client.close();
-      await fake.waitFor(
-        () => fake.chatRequests[0].closedEarly,
-        5_000,
-        'request closed',
-      );
-    });
+    it('closes the upstream request when the last listener leaves', () =>
+      expectUpstreamClosedWhenListenerLeaves({ app, fake, open }, 'o-leave'));
 
-    it('closes the upstream request when the reply is cancelled', async () => {
-      const client = await open('o-cancel');
-      fake.enqueue({
-        type: 'reply',
-        chunks: Array(50).fill(' word'),
-        chunkDelayMs: 100,
-      });
-      const { messageId } = await send(
-        app,
-        [{ role: 'user', content: 'long' }],
-        'o-cancel',
-      );
-      await client.waitFor(
-        (c) => c.ofType('delta').length > 0,
-        5_000,
-        'first delta',
-      );
-      const cancel = await postJson(
-        `${app.url}/server/conversations/o-cancel/cancel`,
-        {},
-      );
-      expect(cancel.status).toBeLessThan(300);
-      const reply = await replyOf(client, messageId);
-      expect(reply.finishReason).toBe('cancelled');
-      await fake.waitFor(
-        () => fake.chatRequests[0].closedEarly,
-        5_000,
-        'request closed',
-      );
-    });
+    it('closes the upstream request when the reply is cancelled', () =>
+      expectUpstreamClosedWhenCancelled({ app, fake, open }, 'o-cancel'));
   },
 );
