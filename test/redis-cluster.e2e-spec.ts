@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import type { Accepted } from './support/chat-helpers.js';
 import { ernieEnv } from './support/provider-env.js';
 import { burstOfFirstRequests } from './support/token-burst.js';
 import {
@@ -16,9 +15,12 @@ import {
 import {
   eventually,
   postJson,
-  SseClient,
   type ReceivedEvent,
 } from './support/sse-client.js';
+import {
+  ConversationStreams,
+  postMessage,
+} from './support/conversation-streams.js';
 
 /** A user message whose echoed reply streams for a while. */
 const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
@@ -50,27 +52,13 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
   describe('with the mock model', () => {
     let one: AppProcess;
     let two: AppProcess;
-    const clients: SseClient[] = [];
-
-    const open = async (
+    const streams = new ConversationStreams();
+    const open = (
       app: AppProcess,
       conversationId: string,
       lastEventId?: string,
-    ) => {
-      const client = await SseClient.open(
-        `${app.url}/server/events?conversationId=${conversationId}`,
-        lastEventId ? { lastEventId } : {},
-      );
-      clients.push(client);
-      expect(client.response.status).toBe(200);
-      await client.waitFor((c) => c.ofType('ready').length > 0, 5_000);
-      return client;
-    };
-    const post = (app: AppProcess, conversationId: string, content: string) =>
-      postJson<Accepted>(`${app.url}/server/send`, {
-        conversationId,
-        messages: [{ role: 'user', content }],
-      });
+    ) => streams.ready(app, conversationId, lastEventId ? { lastEventId } : {});
+    const post = postMessage;
     const state = (app: AppProcess, id: string) =>
       fetch(`${app.url}/server/conversations/${id}`).then(
         (r) =>
@@ -100,9 +88,7 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
       };
       [one, two] = await Promise.all([startApp(env), startApp(env)]);
     });
-    afterEach(async () => {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
-    });
+    afterEach(() => streams.closeAll());
     afterAll(async () => {
       await Promise.all([one?.stop(), two?.stop()]);
     });

@@ -9,17 +9,11 @@ import {
   startRedisServer,
   type RedisServer,
 } from './support/redis-server.js';
+import { eventually, postJson, SseClient } from './support/sse-client.js';
 import {
-  eventually,
-  postJson,
-  SseClient,
-  type SseOpenOptions,
-} from './support/sse-client.js';
-
-interface Accepted {
-  conversationId: string;
-  messageId: string;
-}
+  ConversationStreams,
+  postMessage,
+} from './support/conversation-streams.js';
 
 const LONG = Array.from({ length: 300 }, (_, i) => `word${i}`).join(' ');
 
@@ -54,34 +48,9 @@ describe('Redis killed and restarted under two instances (e2e)', () => {
   let redis: RedisServer;
   let one: AppProcess;
   let two: AppProcess;
-  const clients: SseClient[] = [];
-
-  const open = async (
-    app: AppProcess,
-    conversationId: string,
-    options?: SseOpenOptions,
-  ) => {
-    const client = await SseClient.open(
-      `${app.url}/server/events?conversationId=${conversationId}`,
-      options,
-    );
-    clients.push(client);
-    return client;
-  };
-  const ready = async (
-    app: AppProcess,
-    conversationId: string,
-    options?: SseOpenOptions,
-  ) => {
-    const client = await open(app, conversationId, options);
-    await client.waitFor((c) => c.ofType('ready').length > 0, 5_000, 'ready');
-    return client;
-  };
-  const send = (app: AppProcess, conversationId: string, content: string) =>
-    postJson<Accepted>(`${app.url}/server/send`, {
-      conversationId,
-      messages: [{ role: 'user', content }],
-    });
+  const streams = new ConversationStreams();
+  const { open, ready } = streams;
+  const send = postMessage;
   const busUnavailable = (client: SseClient) =>
     client
       .json<{ code?: string }>('error')
@@ -98,7 +67,7 @@ describe('Redis killed and restarted under two instances (e2e)', () => {
     [one, two] = await Promise.all([startApp(env), startApp(env)]);
   });
   afterAll(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await streams.closeAll();
     await Promise.all([one?.stop(), two?.stop()]);
     await redis?.dispose();
   });

@@ -6,13 +6,11 @@ import {
   postJson,
   SseClient,
   type ReceivedEvent,
-  type SseOpenOptions,
 } from './support/sse-client.js';
-
-interface Accepted {
-  conversationId: string;
-  messageId: string;
-}
+import {
+  ConversationStreams,
+  postMessage,
+} from './support/conversation-streams.js';
 
 /** A user message long enough that its echoed reply streams for a while. */
 const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
@@ -28,27 +26,9 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
   let one: AppProcess;
   let two: AppProcess;
   let env: Record<string, string>;
-  const clients: SseClient[] = [];
-
-  const open = async (
-    app: AppProcess,
-    conversationId: string,
-    options?: SseOpenOptions,
-  ) => {
-    const client = await SseClient.open(
-      `${app.url}/server/events?conversationId=${conversationId}`,
-      options,
-    );
-    clients.push(client);
-    expect(client.response.status).toBe(200);
-    await client.waitFor((c) => c.ofType('ready').length > 0, 5_000, 'ready');
-    return client;
-  };
-  const send = (app: AppProcess, conversationId: string, content: string) =>
-    postJson<Accepted>(`${app.url}/server/send`, {
-      conversationId,
-      messages: [{ role: 'user', content }],
-    });
+  const streams = new ConversationStreams();
+  const open = streams.ready;
+  const send = postMessage;
   /** Waits for the unnamed `message` event, the last one of a reply. */
   const waitForLast = (client: SseClient, count = 1) =>
     client.waitFor(
@@ -95,9 +75,7 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
     };
     [one, two] = await Promise.all([startApp(env), startApp(env)]);
   });
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-  });
+  afterEach(() => streams.closeAll());
   afterAll(async () => {
     await Promise.all([one?.stop(), two?.stop()]);
     await redis?.dispose();
