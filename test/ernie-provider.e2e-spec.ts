@@ -1,8 +1,7 @@
 import { FakeErnie } from './fakes/fake-ernie.js';
-import { startApp, type AppProcess } from './support/app-process.js';
-import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import { replyOf, send } from './support/chat-helpers.js';
+import { useProviderApp } from './support/provider-app.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
-import type { SseClient } from './support/sse-client.js';
 import {
   expectUpstreamClosedWhenCancelled,
   expectUpstreamClosedWhenListenerLeaves,
@@ -28,41 +27,17 @@ const TUNING = {
 };
 
 describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
-  let fake: FakeErnie;
-  let app: AppProcess;
-  const clients: SseClient[] = [];
-  const open = async (conversationId: string) => {
-    const client = await subscribe(app, conversationId);
-    clients.push(client);
-    return client;
-  };
-  /** Asserts that neither the logs nor any SSE stream ever showed a secret. */
-  const expectNoSecrets = (output: string) => {
-    const secrets = [...FAKE_CREDENTIALS, ...fake.issuedTokens];
-    for (const secret of secrets) {
-      expect(output).not.toContain(secret);
-      for (const client of clients) expect(client.raw).not.toContain(secret);
-    }
-  };
-
-  beforeAll(async () => {
-    fake = await FakeErnie.start();
-    app = await startApp({ ...ernieEnv(fake), ...TUNING });
+  const setup = useProviderApp({
+    startFake: () => FakeErnie.start(),
+    env: (fake) => ({ ...ernieEnv(fake), ...TUNING }),
+    secrets: (fake) => [...FAKE_CREDENTIALS, ...fake.issuedTokens],
   });
-  afterEach(async () => {
-    expectNoSecrets(app.output());
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    fake.reset();
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-  });
+  const { open } = setup;
 
   it('streams the reply as several deltas then done with usage; the system prompt goes in `system`', async () => {
     const client = await open('e-stream');
     const { messageId } = await send(
-      app,
+      setup.app,
       [{ role: 'user', content: 'Hi' }],
       'e-stream',
     );
@@ -77,7 +52,7 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
       completionTokens: 5,
       totalTokens: 7,
     });
-    const [request] = fake.chatRequests;
+    const [request] = setup.fake.chatRequests;
     expect(request.path).toBe(
       '/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/eb-instant',
     );
@@ -90,19 +65,19 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
     const client = await open('e-history');
     for (const text of ['first', 'second', 'third']) {
       const { messageId } = await send(
-        app,
+        setup.app,
         [{ role: 'user', content: text }],
         'e-history',
       );
       expect((await replyOf(client, messageId)).event).toBe('done');
     }
     const { messageId } = await send(
-      app,
+      setup.app,
       [{ role: 'user', content: 'fourth' }],
       'e-history',
     );
     expect((await replyOf(client, messageId)).event).toBe('done');
-    expect(fake.chatRequests.at(-1)!.body.messages).toEqual([
+    expect(setup.fake.chatRequests.at(-1)!.body.messages).toEqual([
       { role: 'user', content: 'first' },
       { role: 'assistant', content: REPLY },
       { role: 'user', content: 'second' },
@@ -115,7 +90,7 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
 
   it("normalises a client's own history (default conversation) so ERNIE accepts it", async () => {
     const client = await open('default');
-    const { messageId } = await send(app, [
+    const { messageId } = await send(setup.app, [
       { role: 'assistant', content: 'Welcome!' },
       { role: 'user', content: 'one' },
       { role: 'user', content: 'two' },
@@ -123,7 +98,7 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
       { role: 'user', content: 'three' },
     ]);
     expect((await replyOf(client, messageId)).event).toBe('done');
-    expect(fake.chatRequests[0].body.messages).toEqual([
+    expect(setup.fake.chatRequests[0].body.messages).toEqual([
       { role: 'user', content: 'one\n\ntwo' },
       { role: 'assistant', content: 'ok' },
       { role: 'user', content: 'three' },
@@ -131,8 +106,8 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
   });
 
   it('closes the upstream request when the last listener leaves', () =>
-    expectUpstreamClosedWhenListenerLeaves({ app, fake, open }, 'e-leave'));
+    expectUpstreamClosedWhenListenerLeaves(setup, 'e-leave'));
 
   it('closes the upstream request when the reply is cancelled', () =>
-    expectUpstreamClosedWhenCancelled({ app, fake, open }, 'e-cancel'));
+    expectUpstreamClosedWhenCancelled(setup, 'e-cancel'));
 });

@@ -1,6 +1,7 @@
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import { useProviderApp } from './support/provider-app.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
 import { eventually, type SseClient } from './support/sse-client.js';
 
@@ -26,71 +27,57 @@ function expectNoSecrets(
 }
 
 describe('ERNIE access token through the real app', () => {
-  let fake: FakeErnie;
-  let app: AppProcess;
-  const clients: SseClient[] = [];
-  const open = async (conversationId: string) => {
-    const client = await subscribe(app, conversationId);
-    clients.push(client);
-    return client;
-  };
-
-  beforeAll(async () => {
-    fake = await FakeErnie.start();
-    app = await startApp({ ...ernieEnv(fake), ...TUNING });
+  const setup = useProviderApp({
+    startFake: () => FakeErnie.start(),
+    env: (fake) => ({ ...ernieEnv(fake), ...TUNING }),
+    secrets: (fake) => [...FAKE_CREDENTIALS, ...fake.issuedTokens],
   });
-  afterEach(async () => {
-    expectNoSecrets(app, fake, clients);
-    await Promise.all(clients.splice(0).map((c) => c.close()));
-    fake.reset();
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await fake?.close();
-  });
+  const { open } = setup;
 
   it('refreshes an expired access token (111) and retries once, successfully', async () => {
     const client = await open('t-expired');
     const first = await send(
-      app,
+      setup.app,
       [{ role: 'user', content: 'one' }],
       't-expired',
     );
     await replyOf(client, first.messageId);
-    const tokensBefore = fake.tokenRequests.length;
-    fake.revokeTokens();
+    const tokensBefore = setup.fake.tokenRequests.length;
+    setup.fake.revokeTokens();
     const second = await send(
-      app,
+      setup.app,
       [{ role: 'user', content: 'two' }],
       't-expired',
     );
     const reply = await replyOf(client, second.messageId);
     expect(reply.event).toBe('done');
     expect(reply.text).toBe(REPLY);
-    expect(fake.tokenRequests.length).toBe(tokensBefore + 1);
+    expect(setup.fake.tokenRequests.length).toBe(tokensBefore + 1);
     // The first request used the revoked token, the retry the new one.
-    const chats = fake.chatRequests.slice(-2);
+    const chats = setup.fake.chatRequests.slice(-2);
     expect(chats[0].query.get('access_token')).not.toBe(
       chats[1].query.get('access_token'),
     );
-    expect(chats[1].query.get('access_token')).toBe(fake.issuedTokens.at(-1));
+    expect(chats[1].query.get('access_token')).toBe(
+      setup.fake.issuedTokens.at(-1),
+    );
   });
 
   it('refreshes an invalid access token (110) the same way', async () => {
     const client = await open('t-invalid');
-    fake.enqueue({
+    setup.fake.enqueue({
       type: 'error',
       code: 110,
       message: 'Access token invalid or no longer valid',
     });
     const { messageId } = await send(
-      app,
+      setup.app,
       [{ role: 'user', content: 'hi' }],
       't-invalid',
     );
     expect((await replyOf(client, messageId)).event).toBe('done');
-    expect(fake.chatRequests).toHaveLength(2);
-    expect(fake.tokenRequests).toHaveLength(1);
+    expect(setup.fake.chatRequests).toHaveLength(2);
+    expect(setup.fake.tokenRequests).toHaveLength(1);
   });
 
   it('logged its work, so the secret checks read real output', async () => {
@@ -98,12 +85,12 @@ describe('ERNIE access token through the real app', () => {
     // after the HTTP answers that followed them.
     await eventually(
       () =>
-        app.output().includes('Obtained an ERNIE access token') &&
-        app.output().includes('ERNIE rejected the access token'),
+        setup.app.output().includes('Obtained an ERNIE access token') &&
+        setup.app.output().includes('ERNIE rejected the access token'),
       5_000,
       'the token log lines',
     );
-    expect(fake.issuedTokens.length).toBeGreaterThanOrEqual(2);
+    expect(setup.fake.issuedTokens.length).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -3,14 +3,13 @@ import {
   FAKE_QIANFAN_API_KEY,
   FakeOpenAi,
 } from './fakes/fake-openai.js';
-import { startApp, type AppProcess } from './support/app-process.js';
-import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import { replyOf, send } from './support/chat-helpers.js';
+import { useProviderApp } from './support/provider-app.js';
 import {
   FAKE_CREDENTIALS,
   openAiEnv,
   qianfanEnv,
 } from './support/provider-env.js';
-import type { SseClient } from './support/sse-client.js';
 import {
   expectUpstreamClosedWhenCancelled,
   expectUpstreamClosedWhenListenerLeaves,
@@ -50,18 +49,9 @@ const VARIANTS: Variant[] = [
 describe.each(VARIANTS)(
   '$provider provider through the real app (fake upstream)',
   (variant) => {
-    let fake: FakeOpenAi;
-    let app: AppProcess;
-    const clients: SseClient[] = [];
-    const open = async (conversationId: string) => {
-      const client = await subscribe(app, conversationId);
-      clients.push(client);
-      return client;
-    };
-
-    beforeAll(async () => {
-      fake = await FakeOpenAi.start({ apiKey: variant.apiKey });
-      app = await startApp({
+    const setup = useProviderApp({
+      startFake: () => FakeOpenAi.start({ apiKey: variant.apiKey }),
+      env: (fake) => ({
         ...variant.env(fake),
         SYSTEM_PROMPT,
         LLM_FIRST_TOKEN_TIMEOUT_MS: '1000',
@@ -72,25 +62,15 @@ describe.each(VARIANTS)(
         CANCEL_GRACE_MS: '100',
         SHUTDOWN_GRACE_MS: '0',
         LOG_LEVEL: 'debug',
-      });
+      }),
+      secrets: () => FAKE_CREDENTIALS,
     });
-    afterEach(async () => {
-      for (const secret of FAKE_CREDENTIALS) {
-        expect(app.output()).not.toContain(secret);
-        for (const client of clients) expect(client.raw).not.toContain(secret);
-      }
-      await Promise.all(clients.splice(0).map((c) => c.close()));
-      fake.reset();
-    });
-    afterAll(async () => {
-      await app?.stop();
-      await fake?.close();
-    });
+    const { open } = setup;
 
     it('streams the reply as several deltas then done with usage; the system prompt is the first message', async () => {
       const client = await open('o-stream');
       const { messageId } = await send(
-        app,
+        setup.app,
         [{ role: 'user', content: 'Hi' }],
         'o-stream',
       );
@@ -100,7 +80,7 @@ describe.each(VARIANTS)(
       expect(reply.deltas.join('')).toBe(REPLY);
       expect(reply.finishReason).toBe('stop');
       expect(reply.usage?.completionTokens).toBe(5);
-      const [request] = fake.chatRequests;
+      const [request] = setup.fake.chatRequests;
       expect(request.path).toBe(variant.path);
       expect(request.headers.authorization).toBe(`Bearer ${variant.apiKey}`);
       expect(request.headers.appid).toBe(
@@ -119,7 +99,7 @@ describe.each(VARIANTS)(
 
     it('retries a rate limit (honouring Retry-After) and a 5xx, then succeeds', async () => {
       const client = await open('o-retry');
-      fake.enqueue(
+      setup.fake.enqueue(
         {
           type: 'error',
           status: 429,
@@ -129,15 +109,15 @@ describe.each(VARIANTS)(
         { type: 'http', status: 503 },
       );
       const { messageId } = await send(
-        app,
+        setup.app,
         [{ role: 'user', content: 'hi' }],
         'o-retry',
       );
       const reply = await replyOf(client, messageId);
       expect(reply.event).toBe('done');
       expect(reply.text).toBe(REPLY);
-      const [limited, unavailable] = fake.chatRequests;
-      expect(fake.chatRequests).toHaveLength(3);
+      const [limited, unavailable] = setup.fake.chatRequests;
+      expect(setup.fake.chatRequests).toHaveLength(3);
       // Retry-After (5 s) is capped by LLM_RETRY_MAX_MS, but never undercut by jitter.
       expect(
         unavailable.receivedAt - limited.receivedAt,
@@ -148,13 +128,13 @@ describe.each(VARIANTS)(
       const client = await open('o-history');
       for (const text of ['first', 'second', 'third', 'fourth']) {
         const { messageId } = await send(
-          app,
+          setup.app,
           [{ role: 'user', content: text }],
           'o-history',
         );
         expect((await replyOf(client, messageId)).event).toBe('done');
       }
-      expect(fake.chatRequests.at(-1)!.body.messages).toEqual([
+      expect(setup.fake.chatRequests.at(-1)!.body.messages).toEqual([
         { role: 'system', content: SYSTEM_PROMPT },
         { role: 'user', content: 'first' },
         { role: 'assistant', content: REPLY },
@@ -167,9 +147,9 @@ describe.each(VARIANTS)(
     });
 
     it('closes the upstream request when the last listener leaves', () =>
-      expectUpstreamClosedWhenListenerLeaves({ app, fake, open }, 'o-leave'));
+      expectUpstreamClosedWhenListenerLeaves(setup, 'o-leave'));
 
     it('closes the upstream request when the reply is cancelled', () =>
-      expectUpstreamClosedWhenCancelled({ app, fake, open }, 'o-cancel'));
+      expectUpstreamClosedWhenCancelled(setup, 'o-cancel'));
   },
 );
