@@ -5,6 +5,7 @@ import type {
 } from 'playwright-core';
 import { startApp, type AppProcess } from './app-process.js';
 import { launchBrowser } from './browser.js';
+import { started } from './started.js';
 
 export interface BrowserApp {
   readonly app: AppProcess;
@@ -12,11 +13,6 @@ export interface BrowserApp {
   /** A fresh browser context for each test. */
   readonly context: BrowserContext;
 }
-
-const started = <T>(value: T | undefined, what: string): T => {
-  if (value === undefined) throw new Error(`${what} is not started yet`);
-  return value;
-};
 
 /**
  * Registers, in the calling `describe`, the hooks that start the built app

@@ -2,6 +2,7 @@ import type { FakeUpstream } from '../fakes/fake-upstream.js';
 import { startApp, type AppProcess } from './app-process.js';
 import { subscribe } from './chat-helpers.js';
 import type { SseClient } from './sse-client.js';
+import { started } from './started.js';
 
 export interface ProviderApp<F> {
   readonly app: AppProcess;
@@ -9,11 +10,6 @@ export interface ProviderApp<F> {
   /** Subscribes to a conversation (waits for `ready`); closed after the test. */
   readonly open: (conversationId: string) => Promise<SseClient>;
 }
-
-const started = <T>(value: T | undefined, what: string): T => {
-  if (value === undefined) throw new Error(`${what} is not started yet`);
-  return value;
-};
 
 /**
  * Registers, in the calling `describe`, the hooks of a provider spec: a fake
