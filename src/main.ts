@@ -53,7 +53,7 @@ async function bootstrap(): Promise<void> {
     app.get(Logger).log(`${signal} received: draining`, 'Bootstrap');
     const hardDeadline = setTimeout(
       () => process.exit(1),
-      config.get('SHUTDOWN_GRACE_MS', { infer: true }) + 10_000,
+      env.SHUTDOWN_GRACE_MS + 10_000,
     );
     hardDeadline.unref();
     app.close().then(

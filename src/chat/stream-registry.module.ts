@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../config/app-config.service.js';
+import { envOf } from '../config/settings.js';
+import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
@@ -20,10 +22,7 @@ import { StreamRegistry } from './sse/stream-registry.js';
       provide: GlobalStreamCounts,
       inject: [ConfigService, RedisConnector],
       useFactory: (config: AppConfig, redis: RedisConnector) =>
-        STREAM_COUNTS_FACTORIES[config.get('EVENT_BUS', { infer: true })](
-          config,
-          redis,
-        ),
+        STREAM_COUNTS_FACTORIES[stateBackend(envOf(config))](config, redis),
     },
   ],
   exports: [StreamRegistry],
