@@ -5,7 +5,7 @@ import {
   type BadInputRoute,
   type BadInputRow,
 } from './support/bad-input-rows.js';
-import { subscribe } from './support/chat-helpers.js';
+import { replyWithUnnamed, subscribe } from './support/chat-helpers.js';
 import { openAiEnv } from './support/provider-env.js';
 import { rawRequest } from './support/raw-request.js';
 import { postJson, type SseClient } from './support/sse-client.js';
@@ -145,21 +145,10 @@ describe('bad input never reaches the model (e2e, OpenAI provider on a fake upst
       expect(sent.status).toBe(202);
       validRequests++;
       const { messageId } = sent.body;
-      const end = await client.waitForEnd(messageId);
-      // The unnamed event of a reply is published right after its `done`.
-      const at = client.events.indexOf(end);
-      await client.waitFor(
-        (c) => c.events.slice(at + 1).some((e) => e.event === 'message'),
-        5_000,
-        'the unnamed message event',
+      const { end, unnamed, deltas } = await replyWithUnnamed(
+        client,
+        messageId,
       );
-      const unnamed = client.events
-        .slice(at + 1)
-        .find((e) => e.event === 'message')!;
-      const deltas = client
-        .json<{ messageId: string; text: string }>('delta')
-        .filter((d) => d.messageId === messageId)
-        .map((d) => d.text);
       const upstream = fake.chatRequests.at(-1)!.body as {
         messages: { content: string }[];
       };

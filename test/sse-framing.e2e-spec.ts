@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MockProvider } from '../src/llm/providers/mock/mock.provider.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { subscribe } from './support/chat-helpers.js';
+import { replyWithUnnamed, subscribe } from './support/chat-helpers.js';
 import { postJson, type SseClient } from './support/sse-client.js';
 import { asDelivered, sseText } from './support/sse-text.js';
 
@@ -71,21 +71,9 @@ describe('SSE framing through the real app (e2e, mock provider echoing the text)
         const expected = MockProvider.replyTo({
           messages: [{ role: 'user', content }],
         });
-        const end = await client.waitForEnd(messageId);
-        const at = client.events.indexOf(end);
-        await client.waitFor(
-          (c) => c.events.slice(at + 1).some((e) => e.event === 'message'),
-          5_000,
-          'the unnamed message event',
-        );
-        const unnamed = client.events
-          .slice(at + 1)
-          .find((e) => e.event === 'message')!;
-        const deltas = client
-          .json<{ messageId: string; text: string }>('delta')
-          .filter((d) => d.messageId === messageId)
-          .map((d) => d.text)
-          .join('');
+        const reply = await replyWithUnnamed(client, messageId);
+        const { end, unnamed } = reply;
+        const deltas = reply.deltas.join('');
         expect(end.event).toBe('done');
         expect((JSON.parse(end.data) as { text: string }).text).toBe(expected);
         expect(deltas).toBe(expected);

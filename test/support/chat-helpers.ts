@@ -1,5 +1,5 @@
 import type { AppProcess } from './app-process.js';
-import { postJson, SseClient } from './sse-client.js';
+import { postJson, SseClient, type ReceivedEvent } from './sse-client.js';
 
 export interface Accepted {
   conversationId: string;
@@ -68,4 +68,28 @@ export async function replyOf(
     ...(JSON.parse(end.data) as Omit<ReplyEnd, 'event'>),
     deltas,
   };
+}
+
+/**
+ * Waits for the end of a reply and for the unnamed `message` event published
+ * right after its `done`; returns both with the texts of its deltas.
+ */
+export async function replyWithUnnamed(
+  client: SseClient,
+  messageId: string,
+): Promise<{ end: ReceivedEvent; unnamed: ReceivedEvent; deltas: string[] }> {
+  const end = await client.waitForEnd(messageId);
+  const at = client.events.indexOf(end);
+  const isUnnamed = (e: ReceivedEvent) => e.event === 'message';
+  await client.waitFor(
+    (c) => c.events.slice(at + 1).some(isUnnamed),
+    5_000,
+    'the unnamed message event',
+  );
+  const unnamed = client.events.slice(at + 1).find(isUnnamed)!;
+  const deltas = client
+    .json<{ messageId: string; text: string }>('delta')
+    .filter((d) => d.messageId === messageId)
+    .map((d) => d.text);
+  return { end, unnamed, deltas };
 }
