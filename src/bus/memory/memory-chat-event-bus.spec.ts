@@ -33,8 +33,8 @@ describe('MemoryChatEventBus', () => {
     await bus.publish('c1', { type: 'delta', data: { text: 'x' } });
     expect(a.types()).toEqual(['ready', 'delta']);
     expect(b.events.map((e) => e.id)).toEqual(a.events.map((e) => e.id));
-    // Serialised once: both subscribers receive the very same frame object.
-    expect(b.events[1].message).toBe(a.events[1].message);
+    // Framed once: both subscribers receive the very same event and frame.
+    expect(b.events[1]).toBe(a.events[1]);
   });
 
   it('keeps conversations apart', async () => {
@@ -127,6 +127,6 @@ describe('MemoryChatEventBus', () => {
       type: 'message',
       data: 'line 1\nline 2',
     });
-    expect(event.message).toEqual({ id: event.id, data: 'line 1\nline 2' });
+    expect(event.frame).toBe(`id: ${event.id}\ndata: line 1\ndata: line 2\n\n`);
   });
 });

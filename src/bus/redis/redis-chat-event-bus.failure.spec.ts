@@ -53,7 +53,7 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
     expect(open.completed).toBe(true);
     const error = open.values.at(-1)!;
     expect(error.id).toBe(delivered.id);
-    expect(JSON.parse(error.message.data as string)).toEqual({
+    expect(JSON.parse(error.data)).toEqual({
       code: 'bus_unavailable',
       message: expect.any(String) as string,
     });

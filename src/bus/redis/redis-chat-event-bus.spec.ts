@@ -41,7 +41,7 @@ describe('RedisChatEventBus (real redis-server)', () => {
   };
   const conversation = () => `c-${randomUUID()}`;
   const deltas = (events: ChatEvent[]) =>
-    events.filter((e) => e.type === 'delta').map((e) => e.message.data);
+    events.filter((e) => e.type === 'delta').map((e) => e.data);
   const publishAll = async (
     bus: RedisChatEventBus,
     id: string,
@@ -86,8 +86,8 @@ describe('RedisChatEventBus (real redis-server)', () => {
         texts.map((text) => JSON.stringify({ text })),
       );
     }
-    // Serialised once per instance: both subscribers hold the same frame.
-    expect(first.values[1].message).toBe(second.values[1].message);
+    // Framed once per instance: both subscribers hold the same event.
+    expect(first.values[1]).toBe(second.values[1]);
   });
 
   it('issues stream ids and frames events as the memory bus does', async () => {
@@ -97,16 +97,14 @@ describe('RedisChatEventBus (real redis-server)', () => {
       data: 'multi\nline',
     });
     expect(event.id).toMatch(/^\d+-\d+$/);
-    expect(event.message).toEqual({ id: event.id, data: 'multi\nline' });
+    expect(event.frame).toBe(`id: ${event.id}\ndata: multi\ndata: line\n\n`);
     const named = await bus.publish(conversation(), {
       type: 'done',
       data: { text: 'x' },
     });
-    expect(named.message).toEqual({
-      id: named.id,
-      type: 'done',
-      data: '{"text":"x"}',
-    });
+    expect(named.frame).toBe(
+      `event: done\nid: ${named.id}\ndata: {"text":"x"}\n\n`,
+    );
   });
 
   it('starts a fresh subscriber at the newest event, with nothing replayed', async () => {
@@ -207,7 +205,7 @@ describe('RedisChatEventBus (real redis-server)', () => {
     await lost.until((v) => v.length === 2, 'ready and reset');
     expect(lost.values.map((e) => e.type)).toEqual(['ready', 'reset']);
     expect(lost.values[0].id).toBe(published[9].id);
-    expect(JSON.parse(lost.values[1].message.data as string)).toMatchObject({
+    expect(JSON.parse(lost.values[1].data)).toMatchObject({
       reason: 'events_expired',
     });
     // The newest dropped event is still a valid position: nothing after it is gone.
