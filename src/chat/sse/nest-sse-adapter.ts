@@ -21,6 +21,9 @@ type WriteMessage = (
   callback: (error?: Error | null) => void,
 ) => void;
 
+/** Marks the installed writer, so that installing twice wraps once. */
+const FRAMES = Symbol('sseFrameWriter');
+
 /**
  * The only hook into Nest's `@Sse()` internals, kept here so that a Nest
  * upgrade that breaks it fails `nest-sse-adapter.spec.ts`, not production.
@@ -34,24 +37,22 @@ type WriteMessage = (
  */
 export function installSseFrameWriter(): void {
   const proto = SseStream.prototype as unknown as {
-    writeMessage: WriteMessage;
+    writeMessage: WriteMessage & { [FRAMES]?: true };
   };
-  if (INSTALLED in proto) return;
+  if (proto.writeMessage[FRAMES]) return;
   const format = proto.writeMessage;
-  const writeMessage: WriteMessage = function (message, callback) {
-    if (!(message instanceof SseFrame)) {
-      format.call(this, message, callback);
-      return;
-    }
-    if (this.write(message.data, 'utf-8')) process.nextTick(callback);
-    else this.once('drain', callback);
-  };
-  Object.defineProperty(writeMessage, INSTALLED, { value: true });
-  Object.defineProperty(proto, INSTALLED, { value: true });
-  proto.writeMessage = writeMessage;
+  proto.writeMessage = Object.assign(
+    function writeMessage(this: SseStream, message, callback) {
+      if (!(message instanceof SseFrame)) {
+        format.call(this, message, callback);
+        return;
+      }
+      if (this.write(message.data, 'utf-8')) process.nextTick(callback);
+      else this.once('drain', callback);
+    } satisfies WriteMessage,
+    { [FRAMES]: true as const },
+  );
 }
-
-const INSTALLED = Symbol('sseFrameWriter');
 
 /**
  * Declares an `@Sse()` route's options from validated config, through
