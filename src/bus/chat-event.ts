@@ -21,11 +21,10 @@ export interface ChatEventMap {
 /** Event types on a conversation stream; every one but `message` is a named event carrying JSON. */
 export type ChatEventType = Exclude<keyof ChatEventMap, 'shutdown'>;
 
-export interface ChatEventInput {
-  type: ChatEventType;
-  /** JSON-serialisable payload, or the plain text of a `message` event. */
-  data: object | string;
-}
+/** An event to publish: its type and the data the map gives that type. */
+export type ChatEventInput = {
+  [K in ChatEventType]: { type: K; data: ChatEventMap[K] };
+}[ChatEventType];
 
 /**
  * An event as stored and delivered. `frame` is its SSE bytes, built once

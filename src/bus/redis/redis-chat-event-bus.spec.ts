@@ -49,7 +49,12 @@ describe('RedisChatEventBus (real redis-server)', () => {
   ) => {
     const published: ChatEvent[] = [];
     for (const text of texts)
-      published.push(await bus.publish(id, { type: 'delta', data: { text } }));
+      published.push(
+        await bus.publish(id, {
+          type: 'delta',
+          data: { messageId: 'm', text },
+        }),
+      );
     return published;
   };
 
@@ -83,7 +88,7 @@ describe('RedisChatEventBus (real redis-server)', () => {
         published.map((e) => e.id),
       );
       expect(deltas(c.values)).toEqual(
-        texts.map((text) => JSON.stringify({ text })),
+        texts.map((text) => JSON.stringify({ messageId: 'm', text })),
       );
     }
     // Framed once per instance: both subscribers hold the same event.
@@ -115,7 +120,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     await c.until((v) => v.length === 1, 'ready');
     expect(c.values[0].type).toBe('ready');
     expect(c.values[0].id).toBe(published[1].id);
-    const later = await bus.publish(id, { type: 'delta', data: { text: 'c' } });
+    const later = await bus.publish(id, {
+      type: 'delta',
+      data: { messageId: 'm', text: 'c' },
+    });
     await c.until((v) => v.length === 2, 'live event');
     expect(c.values[1].id).toBe(later.id);
   });
@@ -151,7 +159,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     expect(c.values.slice(1).map((e) => e.id)).toEqual(
       published.slice(2).map((e) => e.id),
     );
-    const live = await a.publish(id, { type: 'delta', data: { text: '6' } });
+    const live = await a.publish(id, {
+      type: 'delta',
+      data: { messageId: 'm', text: '6' },
+    });
     await c.until((v) => v.length === 5, 'live');
     expect(c.values[4].id).toBe(live.id);
   });
@@ -164,7 +175,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     const publishing = (async () => {
       for (let i = 0; i < total; i++)
         published.push(
-          await a.publish(id, { type: 'delta', data: { text: `${i}` } }),
+          await a.publish(id, {
+            type: 'delta',
+            data: { messageId: 'm', text: `${i}` },
+          }),
         );
     })();
     const subscribers: { from: number; events: Collected<ChatEvent> }[] = [];
