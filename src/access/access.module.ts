@@ -7,9 +7,9 @@ import {
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
-import { SSE_METADATA } from '@nestjs/common/constants.js';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
+import { isEventStreamHandler } from '../chat/sse/event-stream-route.decorator.js';
 import {
   envOf,
   fromEnv,
@@ -38,7 +38,7 @@ import { StreamTokensController } from './stream-tokens.controller.js';
 import { THROTTLER_STORAGE_FACTORIES } from './throttler-storage.factories.js';
 
 const isEventStream = (context: ExecutionContext) =>
-  Reflect.getMetadata(SSE_METADATA, context.getHandler()) === true;
+  isEventStreamHandler(context.getHandler());
 
 const LOOPBACK =
   /^(127\.\d+\.\d+\.\d+|::1|localhost|::ffff:127\.\d+\.\d+\.\d+)$/i;

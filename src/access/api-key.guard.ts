@@ -12,6 +12,7 @@ import { AppError } from '../common/errors/app-error.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import {
   ACCEPTS_STREAM_TOKEN,
+  bindStreamToken,
   type StreamTokenRouteOptions,
 } from './accepts-stream-token.decorator.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
@@ -115,20 +116,11 @@ export class ApiKeyGuard implements CanActivate {
     const query = request.query as Record<string, unknown>;
     if (streamRoute && typeof query.streamToken === 'string') {
       const claims = this.verifyStreamToken(query.streamToken);
-      const param = query[streamRoute.conversationParam];
-      const conversationId =
-        typeof param === 'string' && param !== ''
-          ? param
-          : streamRoute.defaultConversation;
       // Tokens of older versions may lack a conversation: those open the default one only.
-      const bound = claims.conversationId ?? streamRoute.defaultConversation;
-      if (bound !== conversationId) {
-        throw new AppError(
-          'stream_token_conversation_mismatch',
-          'This stream token was issued for another conversation.',
-          403,
-        );
-      }
+      bindStreamToken(
+        request,
+        claims.conversationId ?? streamRoute.defaultConversation,
+      );
       setPrincipal(request, this.principal(claims.keyId));
       return;
     }

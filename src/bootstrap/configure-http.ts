@@ -6,14 +6,12 @@ import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import type { AppConfig } from '../config/app-config.service.js';
+import { isEventStreamPath } from '../chat/sse/event-stream-route.decorator.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 import { allowedHostsMiddleware } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
 import { limitConnections } from './limit-connections.js';
-
-/** The event stream's route (ChatController), kept out of compression. */
-const EVENTS_PATH = '/server/events';
 
 /**
  * Everything about HTTP that is not a route: proxy trust, security headers,
@@ -93,7 +91,7 @@ export function configureHttp(
   // middleware wraps `write()` of every response it sees, which cost 19 % of
   // the CPU of delivering events and some of every POST (bench/results.md).
   app.use((request: Request, response: Response, next: () => void) =>
-    request.method === 'GET' && request.path !== EVENTS_PATH
+    request.method === 'GET' && !isEventStreamPath(request.path)
       ? compress(request, response, next)
       : next(),
   );

@@ -4,32 +4,26 @@ import { SseStream } from '@nestjs/core/router/sse-stream.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { asDelivered, sseText } from '../../test/support/sse-text.js';
-import { toMessageEvent, type ChatEventInput } from './chat-event.js';
+import {
+  chatEvent,
+  frameSse,
+  serialiseData,
+  type ChatEventInput,
+} from './chat-event.js';
 
 /** Any string at all, lone surrogates included. */
 const anyString = fc.string({ unit: 'binary', maxLength: 40 });
 
 /**
- * Runs events through Nest's own `SseStream` (the `@Sse()` path), encodes
- * the output as UTF-8 like the socket does, cuts the bytes at the given
+ * Encodes frames as UTF-8 like the socket does, cuts the bytes at the given
  * offsets (TCP may split anywhere, even inside a character) and parses the
  * pieces with `eventsource-parser`, a WHATWG-compliant parser.
  */
-async function overTheWire(
-  messages: MessageEvent[],
+function overTheWire(
+  frames: string[],
   cuts: number[] = [],
-): Promise<EventSourceMessage[]> {
-  const stream = new SseStream();
-  let output = '';
-  stream.on('data', (chunk: string) => (output += chunk));
-  for (const message of messages) {
-    await new Promise<void>((resolve, reject) =>
-      stream.writeMessage(message, (error?: Error | null) =>
-        error ? reject(error) : resolve(),
-      ),
-    );
-  }
-  const bytes = new TextEncoder().encode(output);
+): EventSourceMessage[] {
+  const bytes = new TextEncoder().encode(frames.join(''));
   const received: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => received.push(event) });
   const decoder = new TextDecoder();
@@ -43,14 +37,46 @@ async function overTheWire(
   return received;
 }
 
-const event = (seq: number, input: ChatEventInput) =>
-  toMessageEvent(`1764131282000-${seq}`, input);
+/** What Nest's own `SseStream` (the `@Sse()` formatting the frames replace) writes for a message. */
+async function nestFormat(message: MessageEvent): Promise<string> {
+  const stream = new SseStream();
+  let output = '';
+  stream.on('data', (chunk: string) => (output += chunk));
+  await new Promise<void>((resolve, reject) =>
+    stream.writeMessage(message, (error?: Error | null) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+  return output;
+}
 
-describe('SSE framing of chat events (Nest SseStream + toMessageEvent, parsed by eventsource-parser)', () => {
+const event = (seq: number, input: ChatEventInput) =>
+  chatEvent('c', `1764131282000-${seq}`, input.type, serialiseData(input))
+    .frame;
+
+describe('SSE framing of chat events (frameSse, parsed by eventsource-parser)', () => {
+  it("frames every event byte for byte as Nest's SseStream did", async () => {
+    const name = fc.constantFrom(undefined, 'delta', 'ready', 'shutdown');
+    await fc.assert(
+      fc.asyncProperty(
+        name,
+        fc.oneof(sseText, anyString),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (type, data, retry) => {
+          const id = '1764131282000-1';
+          expect(frameSse({ event: type, id, retry, data })).toBe(
+            await nestFormat({ type, id, retry, data }),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('delivers the text of an unnamed message exactly, but for CR and CRLF, which arrive as LF', async () => {
     await fc.assert(
       fc.asyncProperty(sseText, async (text) => {
-        const [received] = await overTheWire([
+        const [received] = overTheWire([
           event(1, { type: 'message', data: text }),
         ]);
         expect(received.event).toBeUndefined();
@@ -66,7 +92,7 @@ describe('SSE framing of chat events (Nest SseStream + toMessageEvent, parsed by
       fc.asyncProperty(
         sseText.map((text) => text.replace(/\r/g, '')),
         async (text) => {
-          const [received] = await overTheWire([
+          const [received] = overTheWire([
             event(1, { type: 'message', data: text }),
           ]);
           expect(received.data).toBe(text);
@@ -78,7 +104,7 @@ describe('SSE framing of chat events (Nest SseStream + toMessageEvent, parsed by
   it('delivers any string inside a named JSON event exactly, CR and lone surrogates included', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(sseText, anyString), async (text) => {
-        const [received] = await overTheWire([
+        const [received] = overTheWire([
           event(7, { type: 'delta', data: { messageId: 'm', text } }),
         ]);
         expect(received.event).toBe('delta');
@@ -101,7 +127,7 @@ describe('SSE framing of chat events (Nest SseStream + toMessageEvent, parsed by
         fc.array(input, { minLength: 1, maxLength: 8 }),
         fc.array(fc.nat(), { maxLength: 6 }),
         async (inputs, cuts) => {
-          const received = await overTheWire(
+          const received = overTheWire(
             inputs.map((input, i) => event(i, input)),
             cuts,
           );
@@ -123,9 +149,7 @@ describe('SSE framing of chat events (Nest SseStream + toMessageEvent, parsed by
   });
 
   it('delivers an empty text as an event with empty data, not as nothing', async () => {
-    const received = await overTheWire([
-      event(1, { type: 'message', data: '' }),
-    ]);
+    const received = overTheWire([event(1, { type: 'message', data: '' })]);
     expect(received).toHaveLength(1);
     expect(received[0].data).toBe('');
   });

@@ -1,42 +1,99 @@
-import type { MessageEvent } from '@nestjs/common';
-
 /**
- * Event types on a conversation stream. `message` is the unnamed event the
- * original page listens to with `onmessage`; every other type is a named SSE
- * event carrying JSON.
+ * The event protocol of a conversation stream, in one place: which events
+ * exist, what each carries, and how one is framed as Server-Sent Events.
+ * The README's event reference describes the same map.
  */
-export type ChatEventType =
-  'ready' | 'delta' | 'tool_call' | 'done' | 'error' | 'message' | 'reset';
-
-export interface ChatEventInput {
-  type: ChatEventType;
-  /** JSON-serialisable payload, or the plain text of a `message` event. */
-  data: object | string;
+export interface ChatEventMap {
+  /** First event of every stream: the subscriber's position. */
+  ready: { conversationId: string };
+  delta: { messageId: string; text: string };
+  tool_call: object;
+  done: object;
+  error: object;
+  /** The unnamed event the original page reads with `onmessage`: plain text. */
+  message: string;
+  /** What the subscriber missed is gone: reload the conversation. */
+  reset: { conversationId: string; reason: string };
+  /** The process is going away: reconnect after `retryMs`. */
+  shutdown: { reason: 'server_shutdown'; retryMs: number };
 }
 
+/** Event types on a conversation stream; every one but `message` is a named event carrying JSON. */
+export type ChatEventType = Exclude<keyof ChatEventMap, 'shutdown'>;
+
+/** An event to publish: its type and the data the map gives that type. */
+export type ChatEventInput = {
+  [K in ChatEventType]: { type: K; data: ChatEventMap[K] };
+}[ChatEventType];
+
 /**
- * An event as stored and delivered. `message` is the SSE frame's fields,
- * built and serialised once when the event is published and shared by every
- * subscriber: per-subscriber work stays constant whatever the payload.
+ * An event as stored and delivered. `frame` is its SSE bytes, built once
+ * when the event is published and written as they are to every subscriber:
+ * per-subscriber work stays constant whatever the payload.
  */
 export interface ChatEvent {
   readonly id: string;
   readonly conversationId: string;
   readonly type: ChatEventType;
-  readonly message: MessageEvent;
+  /** The serialised data (JSON, or the text of a `message` event). */
+  readonly data: string;
+  readonly frame: string;
 }
 
-/** Builds the shared SSE fields of an event: serialises its data exactly once. */
-export function toMessageEvent(
+export interface SseFields {
+  /** Absent: an unnamed event, dispatched as `message`. */
+  event?: string;
+  id?: string;
+  retry?: number;
+  data: string;
+}
+
+const LINE_BREAK = /\r\n|\r|\n/;
+const FIELD_BREAKS = /[\r\n]/g;
+
+/**
+ * The SSE bytes of one event, field for field as Nest's `SseStream` wrote
+ * them before (test/sse-framing.e2e-spec.ts): `event:`, `id:`, `retry:`,
+ * then one `data:` line per line of the data (CR, LF and CRLF all end a
+ * line), then a blank line.
+ */
+export function frameSse({ event, id, retry, data }: SseFields): string {
+  let frame = event === undefined ? '' : `event: ${field(event)}\n`;
+  if (id !== undefined) frame += `id: ${field(id)}\n`;
+  if (retry !== undefined) frame += `retry: ${retry}\n`;
+  if (!LINE_BREAK.test(data)) return `${frame}data: ${data}\n\n`;
+  for (const line of data.split(LINE_BREAK)) frame += `data: ${line}\n`;
+  return `${frame}\n`;
+}
+
+/** A comment line, which every client ignores: the heartbeat. */
+export const PING_FRAME = ': ping\n\n';
+
+const field = (value: string) => value.replace(FIELD_BREAKS, '');
+
+/** Serialises an event's data exactly once. */
+export function serialiseData(input: ChatEventInput): string {
+  return typeof input.data === 'string'
+    ? input.data
+    : JSON.stringify(input.data);
+}
+
+/** Builds a stored event from its already serialised data: frames it once. */
+export function chatEvent(
+  conversationId: string,
   id: string,
-  input: ChatEventInput,
-): MessageEvent {
-  const data =
-    typeof input.data === 'string' ? input.data : JSON.stringify(input.data);
+  type: ChatEventType,
+  data: string,
+): ChatEvent {
   // An unnamed event is dispatched as `message`: the original page's `onmessage`.
-  return input.type === 'message'
-    ? { id, data }
-    : { id, type: input.type, data };
+  const event = type === 'message' ? undefined : type;
+  return {
+    id,
+    conversationId,
+    type,
+    data,
+    frame: frameSse({ event, id, data }),
+  };
 }
 
 /** A request to stop a generation, which may reach any instance. */
@@ -57,10 +114,5 @@ export function controlEvent(
   reason?: string,
 ): ChatEvent {
   const data = reason ? { conversationId, reason } : { conversationId };
-  return {
-    id,
-    conversationId,
-    type,
-    message: toMessageEvent(id, { type, data }),
-  };
+  return chatEvent(conversationId, id, type, JSON.stringify(data));
 }

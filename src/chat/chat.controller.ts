@@ -10,11 +10,8 @@ import {
   Post,
   Query,
   Req,
-  Sse,
-  type MessageEvent,
   Inject,
 } from '@nestjs/common';
-import { SSE_OPTIONS_METADATA } from '@nestjs/common/constants.js';
 import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
@@ -34,7 +31,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { takeWhile, type Observable } from 'rxjs';
-import { AcceptsStreamToken } from '../access/accepts-stream-token.decorator.js';
+import { assertStreamTokenOpens } from '../access/accepts-stream-token.decorator.js';
 import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
@@ -49,7 +46,14 @@ import { EVENT_ID_PATTERN, EventsQueryDto } from './dto/events-query.dto.js';
 import { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 import { EVENT_STREAM_DESCRIPTION } from './sse/event-stream.description.js';
+import {
+  configureEventStreams,
+  EventStreamRoute,
+} from './sse/event-stream-route.decorator.js';
 import { EventStreamService } from './sse/event-stream.service.js';
+import type { SseFrame } from './sse/nest-sse-adapter.js';
+
+const PREFIX = 'server';
 
 @ApiTags('chat')
 @ApiBearerAuth()
@@ -63,7 +67,7 @@ import { EventStreamService } from './sse/event-stream.service.js';
   type: ErrorResponseDto,
   description: 'rate_limited (with Retry-After)',
 })
-@Controller('server')
+@Controller(PREFIX)
 export class ChatController {
   constructor(
     private readonly chat: ChatService,
@@ -71,19 +75,9 @@ export class ChatController {
     private readonly access: ConversationAccess,
     @Inject(ConfigService) config: AppConfig,
   ) {
-    // Nest reads `@Sse()` options when it registers the route, after the
-    // controllers are built: this makes the slow-consumer limit come from
-    // validated config rather than from a constant in the decorator.
-    Reflect.defineMetadata(
-      SSE_OPTIONS_METADATA,
-      {
-        maxPendingDataLength: config.get('SSE_MAX_PENDING_CHARS', {
-          infer: true,
-        }),
-      },
-      // The handler is only a metadata key here, never called.
-      // oxlint-disable-next-line typescript/unbound-method
-      ChatController.prototype.events,
+    configureEventStreams(
+      ChatController,
+      config.get('SSE_MAX_PENDING_CHARS', { infer: true }),
     );
   }
 
@@ -114,10 +108,10 @@ export class ChatController {
     return this.chat.send(body, principalOrAnonymous(request));
   }
 
-  @Sse('events')
-  @AcceptsStreamToken({
-    conversationParam: 'conversationId',
-    defaultConversation: DEFAULT_CONVERSATION_ID,
+  @EventStreamRoute({
+    prefix: PREFIX,
+    path: 'events',
+    streamToken: { defaultConversation: DEFAULT_CONVERSATION_ID },
   })
   @ApiOperation({
     summary: 'Stream the events of a conversation (Server-Sent Events)',
@@ -160,7 +154,7 @@ export class ChatController {
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Req() request: Request,
-  ): Promise<Observable<MessageEvent>> {
+  ): Promise<Observable<SseFrame>> {
     const lastEventId = lastEventIdHeader?.trim() || query.lastEventId;
     if (lastEventId !== undefined && !EVENT_ID_PATTERN.test(lastEventId)) {
       const message =
@@ -170,6 +164,7 @@ export class ChatController {
       ]);
     }
     const conversationId = query.conversationId ?? DEFAULT_CONVERSATION_ID;
+    assertStreamTokenOpens(request, conversationId);
     const { channel, errorsOnly } = await this.access.forStreaming(
       conversationId,
       principalOrAnonymous(request),
@@ -182,7 +177,7 @@ export class ChatController {
       connection: request.res,
     });
     return errorsOnly
-      ? stream.pipe(takeWhile((m) => m.type === 'error' || !('data' in m)))
+      ? stream.pipe(takeWhile((f) => f.event === 'error' || f.event === 'ping'))
       : stream;
   }
 

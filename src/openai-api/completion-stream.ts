@@ -1,5 +1,8 @@
 import type { Response } from 'express';
 import { once } from 'node:events';
+import { frameSse } from '../bus/chat-event.js';
+
+const DONE = frameSse({ data: '[DONE]' });
 
 /**
  * Writes one streamed completion as OpenAI does: `data: <json>` events, then
@@ -22,18 +25,18 @@ export class CompletionStream {
 
   async send(data: unknown): Promise<void> {
     if (!this.started) this.start();
-    await this.write(`data: ${JSON.stringify(data)}\n\n`);
+    await this.write(frameSse({ data: JSON.stringify(data) }));
   }
 
   async done(): Promise<void> {
-    await this.write('data: [DONE]\n\n');
+    await this.write(DONE);
     this.response.end();
   }
 
   /** An error after the stream began: one `data: {"error":…}` event, then the end. */
   async fail(error: unknown): Promise<void> {
     if (this.closed) return;
-    await this.write(`data: ${JSON.stringify(error)}\n\n`);
+    await this.write(frameSse({ data: JSON.stringify(error) }));
     this.response.end();
   }
 

@@ -73,7 +73,20 @@ export async function postThroughFailover(
     accepted.push(sent.body.messageId);
     // While this reply streams through the master that is handing over.
     if (i === 1) failedOver = failover();
-    const end = await subscriber.waitForEnd(sent.body.messageId, 30_000);
+    const end = await subscriber
+      .waitForEnd(sent.body.messageId, 30_000)
+      .catch((error: Error) => {
+        // What the instances logged is what tells why a reply never ended.
+        const tail = (app: AppProcess) =>
+          app
+            .output()
+            .split('\n')
+            .filter((line) => !line.includes('"level":30'))
+            .slice(-40)
+            .join('\n');
+        error.message += `\n--- poster ---\n${tail(poster)}\n--- listener ---\n${tail(listener)}`;
+        throw error;
+      });
     expect(end.event).toBe('done');
     const deltas = subscriber.events
       .filter((e) => e.event === 'delta')

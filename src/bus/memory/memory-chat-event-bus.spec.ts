@@ -30,24 +30,39 @@ describe('MemoryChatEventBus', () => {
   it('starts each subscription with ready, then delivers live events to every subscriber', async () => {
     const a = collect(bus, 'c1');
     const b = collect(bus, 'c1');
-    await bus.publish('c1', { type: 'delta', data: { text: 'x' } });
+    await bus.publish('c1', {
+      type: 'delta',
+      data: { messageId: 'm', text: 'x' },
+    });
     expect(a.types()).toEqual(['ready', 'delta']);
     expect(b.events.map((e) => e.id)).toEqual(a.events.map((e) => e.id));
-    // Serialised once: both subscribers receive the very same frame object.
-    expect(b.events[1].message).toBe(a.events[1].message);
+    // Framed once: both subscribers receive the very same event and frame.
+    expect(b.events[1]).toBe(a.events[1]);
   });
 
   it('keeps conversations apart', async () => {
     const a = collect(bus, 'a');
-    await bus.publish('b', { type: 'delta', data: { text: 'for b' } });
+    await bus.publish('b', {
+      type: 'delta',
+      data: { messageId: 'm', text: 'for b' },
+    });
     expect(a.types()).toEqual(['ready']);
   });
 
   it('issues increasing ids within a millisecond and across, all after the start id', async () => {
-    const e1 = await bus.publish('c', { type: 'delta', data: {} });
-    const e2 = await bus.publish('c', { type: 'delta', data: {} });
+    const e1 = await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
+    const e2 = await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
     now++;
-    const e3 = await bus.publish('c', { type: 'delta', data: {} });
+    const e3 = await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
     expect([e1.id, e2.id, e3.id]).toEqual([
       '1000000-1',
       '1000000-2',
@@ -58,7 +73,12 @@ describe('MemoryChatEventBus', () => {
   it('replays exactly the events after Last-Event-ID, then goes live', async () => {
     const published: ChatEvent[] = [];
     for (let i = 0; i < 4; i++)
-      published.push(await bus.publish('c', { type: 'delta', data: { i } }));
+      published.push(
+        await bus.publish('c', {
+          type: 'delta',
+          data: { messageId: 'm', text: String(i) },
+        }),
+      );
     const resumed = collect(bus, 'c', published[1].id);
     await bus.publish('c', { type: 'done', data: {} });
     expect(resumed.events[0]).toMatchObject({
@@ -74,16 +94,28 @@ describe('MemoryChatEventBus', () => {
   });
 
   it('sends reset when the id is older than the buffer (size)', async () => {
-    const first = await bus.publish('c', { type: 'delta', data: {} });
+    const first = await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
     for (let i = 0; i < 6; i++)
-      await bus.publish('c', { type: 'delta', data: {} });
+      await bus.publish('c', {
+        type: 'delta',
+        data: { messageId: 'm', text: '' },
+      });
     const resumed = collect(bus, 'c', first.id);
     expect(resumed.types()).toEqual(['ready', 'reset']);
   });
 
   it('sends reset when the buffered events have expired (age)', async () => {
-    const first = await bus.publish('c', { type: 'delta', data: {} });
-    await bus.publish('c', { type: 'delta', data: {} });
+    const first = await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
+    await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
     now += 61_000;
     const resumed = collect(bus, 'c', first.id);
     expect(resumed.types()).toEqual(['ready', 'reset']);
@@ -98,7 +130,10 @@ describe('MemoryChatEventBus', () => {
     const early = collect(bus, 'c');
     const readyId = early.events[0].id;
     early.subscription.unsubscribe();
-    const missed = await bus.publish('c', { type: 'delta', data: {} });
+    const missed = await bus.publish('c', {
+      type: 'delta',
+      data: { messageId: 'm', text: '' },
+    });
     const resumed = collect(bus, 'c', readyId);
     expect(resumed.types()).toEqual(['ready', 'delta']);
     expect(resumed.events[1].id).toBe(missed.id);
@@ -127,6 +162,6 @@ describe('MemoryChatEventBus', () => {
       type: 'message',
       data: 'line 1\nline 2',
     });
-    expect(event.message).toEqual({ id: event.id, data: 'line 1\nline 2' });
+    expect(event.frame).toBe(`id: ${event.id}\ndata: line 1\ndata: line 2\n\n`);
   });
 });

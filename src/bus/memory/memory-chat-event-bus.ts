@@ -8,7 +8,8 @@ import type { ByteBudget } from '../../common/memory/byte-budget.js';
 import { ChatEventBus } from '../chat-event-bus.js';
 import {
   controlEvent,
-  toMessageEvent,
+  chatEvent,
+  serialiseData,
   type CancelRequest,
   type ChatEvent,
   type ChatEventInput,
@@ -38,7 +39,7 @@ const BUDGET_HOLDER = 'replay';
  */
 const EVENT_OVERHEAD_BYTES = 400;
 const sizeOf = (stored: StoredEvent) =>
-  EVENT_OVERHEAD_BYTES + (stored.event.message.data as string).length * 2;
+  EVENT_OVERHEAD_BYTES + stored.event.frame.length * 2;
 
 interface StoredEvent {
   event: ChatEvent;
@@ -63,7 +64,7 @@ class Channel {
 /**
  * The bus of a single process: one RxJS `Subject` per conversation for live
  * delivery, and a bounded replay buffer (by count and age) for resume. Events
- * are serialised once in `publish`; a subscriber costs one subscription.
+ * are framed once in `publish`; a subscriber costs one subscription.
  */
 export class MemoryChatEventBus extends ChatEventBus {
   private readonly channels = new Map<string, Channel>();
@@ -89,12 +90,12 @@ export class MemoryChatEventBus extends ChatEventBus {
     const channel = this.channel(conversationId);
     const eventId = this.clock.next();
     const id = formatEventId(eventId);
-    const event: ChatEvent = {
-      id,
+    const event = chatEvent(
       conversationId,
-      type: input.type,
-      message: toMessageEvent(id, input),
-    };
+      id,
+      input.type,
+      serialiseData(input),
+    );
     const stored = { event, eventId, at: this.now() };
     channel.buffer.push(stored);
     this.options.budget?.add(conversationId, BUDGET_HOLDER, sizeOf(stored));

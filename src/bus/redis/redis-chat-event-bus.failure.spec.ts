@@ -36,7 +36,7 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
   it('ends open streams with bus_unavailable at their position, fails readiness, then recovers', async () => {
     const before = await bus.publish('conv', {
       type: 'delta',
-      data: { text: 'a' },
+      data: { messageId: 'm', text: 'a' },
     });
     const open = new Collected<ChatEvent>(bus.subscribe('conv'));
     const fresh = new Collected<ChatEvent>(bus.subscribe('empty'));
@@ -44,7 +44,7 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
     await fresh.until((v) => v.length === 1, 'ready');
     const delivered = await bus.publish('conv', {
       type: 'delta',
-      data: { text: 'b' },
+      data: { messageId: 'm', text: 'b' },
     });
     await open.until((v) => v.length === 2, 'live event');
 
@@ -53,7 +53,7 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
     expect(open.completed).toBe(true);
     const error = open.values.at(-1)!;
     expect(error.id).toBe(delivered.id);
-    expect(JSON.parse(error.message.data as string)).toEqual({
+    expect(JSON.parse(error.data)).toEqual({
       code: 'bus_unavailable',
       message: expect.any(String) as string,
     });
@@ -61,7 +61,10 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
     expect(fresh.values.at(-1)!.id).toBe(fresh.values[0].id);
     await expect(bus.ping()).rejects.toThrow(/REDIS_URL/);
     await expect(
-      bus.publish('conv', { type: 'delta', data: { text: 'lost' } }),
+      bus.publish('conv', {
+        type: 'delta',
+        data: { messageId: 'm', text: 'lost' },
+      }),
     ).rejects.toThrow();
     // A stream opened meanwhile ends at once instead of hanging.
     const during = new Collected<ChatEvent>(bus.subscribe('conv', before.id));
@@ -87,7 +90,7 @@ describe('RedisChatEventBus when Redis goes away (real redis-server)', () => {
     expect(resumed.values.map((e) => e.type)).toEqual(['ready', 'reset']);
     const again = await bus.publish('conv', {
       type: 'delta',
-      data: { text: 'c' },
+      data: { messageId: 'm', text: 'c' },
     });
     await resumed.until((v) => v.length === 3, 'live after restart');
     expect(resumed.values[2].id).toBe(again.id);

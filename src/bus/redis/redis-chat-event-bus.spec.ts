@@ -41,7 +41,7 @@ describe('RedisChatEventBus (real redis-server)', () => {
   };
   const conversation = () => `c-${randomUUID()}`;
   const deltas = (events: ChatEvent[]) =>
-    events.filter((e) => e.type === 'delta').map((e) => e.message.data);
+    events.filter((e) => e.type === 'delta').map((e) => e.data);
   const publishAll = async (
     bus: RedisChatEventBus,
     id: string,
@@ -49,7 +49,12 @@ describe('RedisChatEventBus (real redis-server)', () => {
   ) => {
     const published: ChatEvent[] = [];
     for (const text of texts)
-      published.push(await bus.publish(id, { type: 'delta', data: { text } }));
+      published.push(
+        await bus.publish(id, {
+          type: 'delta',
+          data: { messageId: 'm', text },
+        }),
+      );
     return published;
   };
 
@@ -83,11 +88,11 @@ describe('RedisChatEventBus (real redis-server)', () => {
         published.map((e) => e.id),
       );
       expect(deltas(c.values)).toEqual(
-        texts.map((text) => JSON.stringify({ text })),
+        texts.map((text) => JSON.stringify({ messageId: 'm', text })),
       );
     }
-    // Serialised once per instance: both subscribers hold the same frame.
-    expect(first.values[1].message).toBe(second.values[1].message);
+    // Framed once per instance: both subscribers hold the same event.
+    expect(first.values[1]).toBe(second.values[1]);
   });
 
   it('issues stream ids and frames events as the memory bus does', async () => {
@@ -97,16 +102,14 @@ describe('RedisChatEventBus (real redis-server)', () => {
       data: 'multi\nline',
     });
     expect(event.id).toMatch(/^\d+-\d+$/);
-    expect(event.message).toEqual({ id: event.id, data: 'multi\nline' });
+    expect(event.frame).toBe(`id: ${event.id}\ndata: multi\ndata: line\n\n`);
     const named = await bus.publish(conversation(), {
       type: 'done',
       data: { text: 'x' },
     });
-    expect(named.message).toEqual({
-      id: named.id,
-      type: 'done',
-      data: '{"text":"x"}',
-    });
+    expect(named.frame).toBe(
+      `event: done\nid: ${named.id}\ndata: {"text":"x"}\n\n`,
+    );
   });
 
   it('starts a fresh subscriber at the newest event, with nothing replayed', async () => {
@@ -117,7 +120,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     await c.until((v) => v.length === 1, 'ready');
     expect(c.values[0].type).toBe('ready');
     expect(c.values[0].id).toBe(published[1].id);
-    const later = await bus.publish(id, { type: 'delta', data: { text: 'c' } });
+    const later = await bus.publish(id, {
+      type: 'delta',
+      data: { messageId: 'm', text: 'c' },
+    });
     await c.until((v) => v.length === 2, 'live event');
     expect(c.values[1].id).toBe(later.id);
   });
@@ -153,7 +159,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     expect(c.values.slice(1).map((e) => e.id)).toEqual(
       published.slice(2).map((e) => e.id),
     );
-    const live = await a.publish(id, { type: 'delta', data: { text: '6' } });
+    const live = await a.publish(id, {
+      type: 'delta',
+      data: { messageId: 'm', text: '6' },
+    });
     await c.until((v) => v.length === 5, 'live');
     expect(c.values[4].id).toBe(live.id);
   });
@@ -166,7 +175,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     const publishing = (async () => {
       for (let i = 0; i < total; i++)
         published.push(
-          await a.publish(id, { type: 'delta', data: { text: `${i}` } }),
+          await a.publish(id, {
+            type: 'delta',
+            data: { messageId: 'm', text: `${i}` },
+          }),
         );
     })();
     const subscribers: { from: number; events: Collected<ChatEvent> }[] = [];
@@ -207,7 +219,7 @@ describe('RedisChatEventBus (real redis-server)', () => {
     await lost.until((v) => v.length === 2, 'ready and reset');
     expect(lost.values.map((e) => e.type)).toEqual(['ready', 'reset']);
     expect(lost.values[0].id).toBe(published[9].id);
-    expect(JSON.parse(lost.values[1].message.data as string)).toMatchObject({
+    expect(JSON.parse(lost.values[1].data)).toMatchObject({
       reason: 'events_expired',
     });
     // The newest dropped event is still a valid position: nothing after it is gone.

@@ -8,7 +8,7 @@ import {
 import { ChatEventBus } from '../chat-event-bus.js';
 import {
   controlEvent,
-  toMessageEvent,
+  chatEvent,
   type CancelRequest,
   type ChatEvent,
   type ChatEventInput,
@@ -215,18 +215,15 @@ export class RedisChatEventBus extends ChatEventBus {
     // An empty id makes the client forget its position rather than resume
     // from an id that was never issued.
     const id = position ?? '';
-    return {
-      id,
+    return chatEvent(
       conversationId,
-      type: 'error',
-      message: toMessageEvent(id, {
-        type: 'error',
-        data: {
-          code: 'bus_unavailable',
-          message:
-            'Live events are interrupted (the event bus is unreachable); reconnect to resume.',
-        },
+      id,
+      'error',
+      JSON.stringify({
+        code: 'bus_unavailable',
+        message:
+          'Live events are interrupted (the event bus is unreachable); reconnect to resume.',
       }),
-    };
+    );
   }
 }

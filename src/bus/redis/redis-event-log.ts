@@ -1,6 +1,7 @@
 import type { RedisConnections } from '../../redis/redis-connections.js';
 import {
-  toMessageEvent,
+  chatEvent,
+  serialiseData,
   type ChatEvent,
   type ChatEventInput,
   type ChatEventType,
@@ -48,8 +49,7 @@ export class RedisEventLog {
     conversationId: string,
     input: ChatEventInput,
   ): Promise<ChatEvent> {
-    const data =
-      typeof input.data === 'string' ? input.data : JSON.stringify(input.data);
+    const data = serialiseData(input);
     // Retried through a failover: an event that never ran cannot be doubled.
     const id = (await this.redis.retrying(() =>
       APPEND_EVENT.run(this.redis.command, this.keys(conversationId), [
@@ -61,7 +61,7 @@ export class RedisEventLog {
         this.options.replayTtlMs,
       ]),
     )) as string;
-    return event(conversationId, id, input.type, data);
+    return chatEvent(conversationId, id, input.type, data);
   }
 
   async replay(conversationId: string, lastEventId?: string): Promise<Replay> {
@@ -74,7 +74,7 @@ export class RedisEventLog {
       position,
       reset: reset === 1,
       events: entries.map(([id, fields]) =>
-        event(
+        chatEvent(
           conversationId,
           id,
           field(fields, 't') as ChatEventType,
@@ -89,7 +89,7 @@ export class RedisEventLog {
     const afterId = message.indexOf('\n');
     const afterType = message.indexOf('\n', afterId + 1);
     if (afterId < 0 || afterType < 0) return undefined;
-    return event(
+    return chatEvent(
       conversationId,
       message.slice(0, afterId),
       message.slice(afterId + 1, afterType) as ChatEventType,
@@ -135,20 +135,6 @@ export async function replyProgress(
     else ended = true;
   }
   return { text, ended };
-}
-
-function event(
-  conversationId: string,
-  id: string,
-  type: ChatEventType,
-  data: string,
-): ChatEvent {
-  return {
-    id,
-    conversationId,
-    type,
-    message: toMessageEvent(id, { type, data }),
-  };
 }
 
 function field(fields: string[], name: string): string {

@@ -1,9 +1,11 @@
-import { Injectable, type MessageEvent, Inject } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Observable, type Subscriber } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
+import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
+import { SseFrame } from './nest-sse-adapter.js';
 import { ResponseCorker, type CorkableResponse } from './response-corker.js';
 import {
   StreamRegistry,
@@ -24,7 +26,7 @@ export interface StreamRequest {
 
 /** What the service keeps of one open stream. */
 interface OpenStream {
-  readonly subscriber: Subscriber<MessageEvent>;
+  readonly subscriber: Subscriber<SseFrame>;
   /**
    * The id of the last event sent: the final `shutdown` event carries it,
    * since an event without an id would get one made up by Nest, which the
@@ -33,7 +35,7 @@ interface OpenStream {
   position: string | undefined;
 }
 
-const PING = commentEvent('ping');
+const PING = new SseFrame(PING_FRAME, 'ping');
 
 /**
  * Builds the Observable an `@Sse()` route returns for one subscriber: the
@@ -70,7 +72,7 @@ export class EventStreamService {
     lifecycle.closing$.subscribe(() => this.closeAll());
   }
 
-  async open(request: StreamRequest): Promise<Observable<MessageEvent>> {
+  async open(request: StreamRequest): Promise<Observable<SseFrame>> {
     this.lifecycle.assertAccepting();
     if (request.connection)
       await this.registry.claimShared(request.client, request.connection);
@@ -80,7 +82,7 @@ export class EventStreamService {
     // The slot is taken on subscription, not before: Nest does not subscribe
     // when the client left during set-up, and a slot taken then would leak.
     // A limit error thrown here still becomes a 429, as no header is out yet.
-    return new Observable<MessageEvent>((subscriber) => {
+    return new Observable<SseFrame>((subscriber) => {
       const lease = this.registry.acquire(request.client, request.connection);
       const stream: OpenStream = {
         subscriber,
@@ -93,7 +95,7 @@ export class EventStreamService {
       }
       this.streams.add(stream);
       this.heartbeat ??= setInterval(() => this.ping(), this.heartbeatMs);
-      const rename = controlRenamer(request);
+      const visible = visibleIds(request);
       const events = this.bus
         .subscribe(
           request.channel ?? request.conversationId,
@@ -103,11 +105,12 @@ export class EventStreamService {
           next: (event) => {
             stream.position = event.id;
             subscriber.next(
-              event.type === 'ready'
-                ? { ...rename(event.message), retry: this.retryMs }
-                : event.type === 'reset'
-                  ? rename(event.message)
-                  : event.message,
+              new SseFrame(
+                event.type === 'ready' || event.type === 'reset'
+                  ? this.control(event, visible)
+                  : event.frame,
+                event.type,
+              ),
             );
           },
           error: (error: unknown) => subscriber.error(error),
@@ -143,16 +146,25 @@ export class EventStreamService {
     stream.subscriber.complete();
   }
 
-  private goodbye(id: string | undefined): MessageEvent {
-    return {
-      id,
-      type: 'shutdown',
-      retry: this.retryMs,
-      data: JSON.stringify({
-        reason: 'server_shutdown',
-        retryMs: this.retryMs,
-      }),
-    };
+  /** `ready` carries the `retry:` hint; both name the conversation as the client knows it. */
+  private control(event: ChatEvent, visible: (data: string) => string): string {
+    return frameSse({
+      event: event.type,
+      id: event.id,
+      retry: event.type === 'ready' ? this.retryMs : undefined,
+      data: visible(event.data),
+    });
+  }
+
+  private goodbye(id: string | undefined): SseFrame {
+    const data = JSON.stringify({
+      reason: 'server_shutdown',
+      retryMs: this.retryMs,
+    });
+    return new SseFrame(
+      frameSse({ event: 'shutdown', id, retry: this.retryMs, data }),
+      'shutdown',
+    );
   }
 }
 
@@ -160,24 +172,12 @@ export class EventStreamService {
  * `ready` and `reset` name the conversation: the client's id, never the
  * internal channel id of a key's default conversation.
  */
-function controlRenamer({
+function visibleIds({
   channel,
   conversationId,
-}: StreamRequest): (message: MessageEvent) => MessageEvent {
-  if (channel === undefined || channel === conversationId) return (m) => m;
+}: StreamRequest): (data: string) => string {
+  if (channel === undefined || channel === conversationId) return (d) => d;
   const internal = JSON.stringify(channel);
   const visible = JSON.stringify(conversationId);
-  return (message) => ({
-    ...message,
-    data: (message.data as string).replace(internal, visible),
-  });
-}
-
-/**
- * A comment line (`: text`), which every client ignores. Nest writes a
- * message as a bare comment only when it has no `data` at all, which the
- * `MessageEvent` type does not express.
- */
-function commentEvent(comment: string): MessageEvent {
-  return { comment } as MessageEvent;
+  return (data) => data.replace(internal, visible);
 }

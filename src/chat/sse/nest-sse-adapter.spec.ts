@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import {
+  Controller,
+  type INestApplication,
+  type LoggerService,
+} from '@nestjs/common';
+import { connect } from 'node:net';
+import { Test } from '@nestjs/testing';
+import { Observable, of } from 'rxjs';
+import { frameSse } from '../../bus/chat-event.js';
+import {
+  configureEventStreams,
+  EventStreamRoute,
+} from './event-stream-route.decorator.js';
+import { SseFrame } from './nest-sse-adapter.js';
+
+const FRAMES = [
+  frameSse({ event: 'ready', id: '1-0', retry: 2000, data: '{"a":1}' }),
+  frameSse({ id: '1-1', data: 'two\nlines' }),
+  ': ping\n\n',
+];
+
+@Controller('t')
+class FramesController {
+  constructor() {
+    configureEventStreams(FramesController, 1024);
+  }
+
+  @EventStreamRoute({
+    prefix: 't',
+    path: 'events',
+    streamToken: { defaultConversation: 'default' },
+  })
+  events(): Observable<SseFrame> {
+    return of(...FRAMES.map((frame) => new SseFrame(frame)));
+  }
+
+  /** Emits 1 KB frames until the client is dropped (at most 64 MB). */
+  @EventStreamRoute({
+    prefix: 't',
+    path: 'flood',
+    streamToken: { defaultConversation: 'default' },
+  })
+  flood(): Observable<SseFrame> {
+    const frame = new SseFrame(frameSse({ data: 'x'.repeat(1024) }));
+    return new Observable<SseFrame>((subscriber) => {
+      let sent = 0;
+      const timer = setInterval(() => {
+        for (let i = 0; i < 256 && sent < 65_536; i++, sent++)
+          subscriber.next(frame);
+      }, 1);
+      return () => {
+        clearInterval(timer);
+        droppedNow();
+      };
+    });
+  }
+}
+
+let droppedNow = () => undefined as void;
+const dropped = new Promise<void>((resolve) => (droppedNow = resolve));
+const warnings: string[] = [];
+const logger: LoggerService = {
+  log: () => undefined,
+  error: () => undefined,
+  warn: (message: unknown) => void warnings.push(String(message)),
+};
+
+/**
+ * Guards the one hook into Nest's `@Sse()` internals against an upgrade:
+ * through a real Nest app and a real socket, pre-framed events must arrive
+ * as they are (not re-framed as `data:` lines, which is what an unhooked
+ * Nest would write), and the route must exist with the SSE headers; the
+ * pending limit declared from config must be the one Nest enforces.
+ */
+describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
+  let app: INestApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const moduleRef = await Test.createTestingModule({
+      controllers: [FramesController],
+    }).compile();
+    app = moduleRef.createNestApplication({ logger });
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('writes the frames of an event-stream route byte for byte', async () => {
+    const response = await fetch(`${url}/t/events`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    // Nest's SseStream opens the body with a blank line.
+    expect(await response.text()).toBe(`\n${FRAMES.join('')}`);
+  });
+
+  it('drops a client that does not read past the pending limit given by configureEventStreams', async () => {
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1');
+    try {
+      socket.write('GET /t/flood HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      // Never read: the frames wait, then Nest drops the connection.
+      socket.pause();
+      await dropped;
+      expect(warnings.join('\n')).toContain('maximum allowed 1024');
+    } finally {
+      socket.destroy();
+    }
+  });
+});
