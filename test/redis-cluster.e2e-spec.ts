@@ -173,7 +173,7 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
     // Retried once: in 1 of 3 runs of the whole suite (never alone, 8 of 8
     // under CPU load) a reply posted after the failover did not reach the
     // resuming subscriber within 30 s. The failure message carries both
-    // instances' logs; the cause is not yet known (see the README).
+    // instances' logs; the cause is not yet known (docs/scale-out.md).
     it(
       'loses no accepted message through a master failover (CLUSTER FAILOVER), and streams resume',
       { retry: 1 },
