@@ -33,23 +33,14 @@ describe('overload: new work is shed with 503, running streams go on (e2e)', () 
 
   it('refuses new POSTs, /v1 calls and streams while overloaded, keeps the running reply, then accepts again', async () => {
     const flood = Array.from({ length: FLOOD_CHUNKS }, (_, i) => `w${i} `);
-    fake.enqueue({ type: 'reply', chunks: flood });
-    const listener = await subscribe(app, 'flooded');
-    const running = await send(
-      app,
-      [{ role: 'user', content: 'flood' }],
-      'flooded',
-    );
-
-    // Polled side by side, all while the flood lasts.
-    const [refused, refusedV1, refusedStream, notReady] = await Promise.all([
-      until(async () => {
+    const pollers = {
+      refused: async () => {
         const answer = await postJson(`${app.url}/server/send`, {
           messages: [{ role: 'user', content: 'one more' }],
         });
         return answer.status === 503 ? answer : undefined;
-      }, 'a refused POST'),
-      until(async () => {
+      },
+      refusedV1: async () => {
         const answer = await fetch(`${app.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
@@ -67,21 +58,60 @@ describe('overload: new work is shed with 503, running streams go on (e2e)', () 
         }
         await answer.body?.cancel();
         return undefined;
-      }, 'a refused /v1 call'),
-      until(async () => {
+      },
+      refusedStream: async () => {
         const answer = await fetch(`${app.url}/server/events`);
-        if (answer.status === 503) return answer.json();
+        if (answer.status === 503) return (await answer.json()) as unknown;
         await answer.body?.cancel();
         return undefined;
-      }, 'a refused stream'),
-      until(async () => {
+      },
+      notReady: async () => {
         const answer = await fetch(`${app.url}/health/ready`);
         const report = (await answer.json()) as {
           details: Record<string, { status: string; message?: string }>;
         };
         return answer.status === 503 ? report : undefined;
-      }, 'readiness down'),
-    ]);
+      },
+    };
+    type Seen = {
+      [K in keyof typeof pollers]?: NonNullable<
+        Awaited<ReturnType<(typeof pollers)[K]>>
+      >;
+    };
+    const seen: Seen = {};
+    // Each flood overloads the process for a while; on a busy machine one
+    // poller may miss that window, so a flood is sent again (a few at most)
+    // until each kind of request has been seen refused.
+    for (let round = 0; round < 4 && Object.keys(seen).length < 4; round++) {
+      fake.enqueue({ type: 'reply', chunks: flood });
+      const listener = await subscribe(app, `flooded-${round}`);
+      const running = await send(
+        app,
+        [{ role: 'user', content: 'flood' }],
+        `flooded-${round}`,
+      );
+      // Polled side by side, all while the flood lasts.
+      await Promise.all(
+        (Object.keys(pollers) as (keyof typeof pollers)[]).map(async (key) => {
+          if (seen[key]) return;
+          const found = await within(pollers[key], 30_000);
+          if (found) (seen as Record<string, unknown>)[key] = found;
+        }),
+      );
+      expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
+      // The reply that was running when the load came goes on to its end.
+      const end = await replyOf(listener, running.messageId, 120_000);
+      expect(end.event).toBe('done');
+      expect(end.deltas).toHaveLength(FLOOD_CHUNKS);
+      await listener.close();
+    }
+    const { refused, refusedV1, refusedStream, notReady } = seen;
+    if (!refused || !refusedV1 || !refusedStream || !notReady)
+      throw new Error(
+        `not seen refused: ${Object.keys(pollers)
+          .filter((k) => !(k in seen))
+          .join(', ')}`,
+      );
     expect(refused.body).toMatchObject({
       statusCode: 503,
       code: 'overloaded',
@@ -96,14 +126,6 @@ describe('overload: new work is shed with 503, running streams go on (e2e)', () 
       status: 'down',
       message: 'overloaded',
     });
-    expect((await fetch(`${app.url}/health/live`)).status).toBe(200);
-
-    // The reply that was running when the load came goes on to its end.
-    const end = await replyOf(listener, running.messageId, 120_000);
-    expect(end.event).toBe('done');
-    expect(end.deltas).toHaveLength(FLOOD_CHUNKS);
-    await listener.close();
-
     // Once the flood is over, new work is accepted again.
     await eventually(
       async () =>
@@ -115,20 +137,19 @@ describe('overload: new work is shed with 503, running streams go on (e2e)', () 
       30_000,
       'POSTs accepted again',
     );
-  }, 180_000);
+  }, 400_000);
 });
 
-/** Polls `attempt` until it gives a value, with a deadline. */
-async function until<T>(
+/** Polls `attempt` until it gives a value, or gives undefined at the deadline. */
+async function within<T>(
   attempt: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  let found: T | undefined;
-  await eventually(
-    async () => (found = await attempt()) !== undefined,
-    timeoutMs,
-    what,
-  );
-  return found!;
+  timeoutMs: number,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await attempt();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return undefined;
 }
