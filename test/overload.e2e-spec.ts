@@ -83,6 +83,12 @@ describe('overload: new work is shed with 503, running streams go on (e2e)', () 
     // poller may miss that window, so a flood is sent again (a few at most)
     // until each kind of request has been seen refused.
     for (let round = 0; round < 4 && Object.keys(seen).length < 4; round++) {
+      // The last flood's load has passed: a new stream would be refused.
+      await eventually(
+        async () => (await fetch(`${app.url}/health/ready`)).status === 200,
+        60_000,
+        'ready again before the next flood',
+      );
       fake.enqueue({ type: 'reply', chunks: flood });
       const listener = await subscribe(app, `flooded-${round}`);
       const running = await send(
