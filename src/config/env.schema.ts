@@ -14,8 +14,12 @@ import {
   ValidateIf,
 } from 'class-validator';
 
-export const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
-export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+import {
+  LLM_PROVIDERS,
+  type LlmProviderName,
+} from '../llm/providers/provider-registry.js';
+
+export { LLM_PROVIDERS, type LlmProviderName };
 
 export const EVENT_BUSES = ['memory', 'redis'] as const;
 export type EventBusName = (typeof EVENT_BUSES)[number];
