@@ -1,6 +1,6 @@
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import { ask, replyOf, send, subscribe } from './support/chat-helpers.js';
 import { useProviderApp } from './support/provider-app.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
 import { eventually, type SseClient } from './support/sse-client.js';
@@ -70,12 +70,9 @@ describe('ERNIE access token through the real app', () => {
       code: 110,
       message: 'Access token invalid or no longer valid',
     });
-    const { messageId } = await send(
-      setup.app,
-      [{ role: 'user', content: 'hi' }],
-      't-invalid',
+    expect((await ask(setup.app, client, 't-invalid', 'hi')).event).toBe(
+      'done',
     );
-    expect((await replyOf(client, messageId)).event).toBe('done');
     expect(setup.fake.chatRequests).toHaveLength(2);
     expect(setup.fake.tokenRequests).toHaveLength(1);
   });
@@ -152,12 +149,7 @@ describe('ERNIE access token, each case on a fresh app', () => {
     });
     try {
       const client = await subscribe(app, 'bad-keys');
-      const { messageId } = await send(
-        app,
-        [{ role: 'user', content: 'hi' }],
-        'bad-keys',
-      );
-      const reply = await replyOf(client, messageId);
+      const reply = await ask(app, client, 'bad-keys', 'hi');
       await client.close();
       expect(reply.event).toBe('error');
       expect(reply.code).toBe('upstream_auth');
