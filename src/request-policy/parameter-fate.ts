@@ -107,8 +107,11 @@ export const GATEWAY_FATES: ProviderFates = {
   service_tier: forward,
 };
 
-/** Parameters of OpenAI's API alone: ERNIE v1 and Qianfan v2 document no equivalent. */
-const OPENAI_ONLY_PARAMETERS = [
+/**
+ * Parameters of OpenAI's API alone: ERNIE v1 and Qianfan v2 document no
+ * equivalent; where taken, they are passed on under their own names.
+ */
+export const OPENAI_ONLY_PARAMETERS = [
   'logit_bias',
   'reasoning_effort',
   'verbosity',
