@@ -1,5 +1,7 @@
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
+import { conversationState } from './support/conversation-state.js';
+import { burstOfFirstRequests } from './support/token-burst.js';
 import { ask, replyOf, send, subscribe } from './support/chat-helpers.js';
 import { useProviderApp } from './support/provider-app.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
@@ -96,17 +98,7 @@ describe('ERNIE access token, each case on a fresh app', () => {
     const fake = await FakeErnie.start({ tokenDelayMs: 300 });
     const app = await startApp({ ...ernieEnv(fake), ...TUNING });
     try {
-      const ids = Array.from({ length: 20 }, (_, i) => `t-burst-${i}`);
-      await Promise.all(
-        ids.map((id) => send(app, [{ role: 'user', content: id }], id)),
-      );
-      await fake.waitFor(
-        () =>
-          fake.chatRequests.length === 20 &&
-          fake.chatRequests.every((r) => r.settled),
-        10_000,
-        '20 chat requests answered',
-      );
+      const ids = await burstOfFirstRequests([app], fake);
       expect(fake.tokenRequests).toHaveLength(1);
       expect(
         new Set(fake.chatRequests.map((r) => r.query.get('access_token'))),
@@ -114,15 +106,8 @@ describe('ERNIE access token, each case on a fresh app', () => {
       await eventually(
         async () => {
           const last = await Promise.all(
-            ids.map((id) =>
-              fetch(`${app.url}/server/conversations/${id}`)
-                .then(
-                  (r) =>
-                    r.json() as Promise<{
-                      turns: { role: string; content: string }[];
-                    }>,
-                )
-                .then((c) => c.turns.at(-1)),
+            ids.map(async (id) =>
+              (await conversationState(app, id)).turns.at(-1),
             ),
           );
           return last.every(

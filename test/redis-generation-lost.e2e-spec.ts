@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { replyOf, send, subscribe } from './support/chat-helpers.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
 import { eventually, type SseClient } from './support/sse-client.js';
 
 /** A user message whose echoed reply streams for many seconds. */
@@ -17,9 +21,7 @@ describe('an instance killed in the middle of a reply (e2e, Redis)', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     env = {
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `lost-${randomUUID()}:`,
+      ...redisEnv(redis, 'lost'),
       MOCK_DELAY_MS: '5',
       GENERATION_LEASE_MS: String(LEASE_MS),
     };

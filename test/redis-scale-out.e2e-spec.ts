@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
 import {
   conversationState,
   expectCancelledOnRequest,
@@ -50,9 +54,7 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     env = {
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `e2e-${randomUUID()}:`,
+      ...redisEnv(redis, 'e2e'),
       MOCK_DELAY_MS: '3',
       CANCEL_GRACE_MS: '300',
       REDIS_PRESENCE_TTL_MS: '1000',
