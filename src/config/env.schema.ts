@@ -13,12 +13,12 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
-
 import {
   LLM_PROVIDERS,
   type LlmProviderName,
 } from '../llm/providers/provider-registry.js';
 
+// Derived from the provider definitions: a new provider is a line there.
 export { LLM_PROVIDERS, type LlmProviderName };
 
 export const EVENT_BUSES = ['memory', 'redis'] as const;
