@@ -2,11 +2,11 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, Inject, Optional } from '@nestjs/common';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
+import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
 import {
   STREAM_REGISTRY_SETTINGS,
   type StreamRegistrySettings,
 } from '../stream-registry.settings.js';
-import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
 
 /** The response of a stream, as far as the registry needs it. */
 export type StreamConnection = Pick<
