@@ -208,12 +208,7 @@ describe('SSE delivery guarantees (e2e)', () => {
         'two deltas',
       );
       await client.close();
-      const turns = async () =>
-        (
-          (await fetch(`${slow.url}/server/conversations/left`).then((r) =>
-            r.json(),
-          )) as { turns: { status?: string }[] }
-        ).turns;
+      const turns = async () => (await conversationState(slow, 'left')).turns;
       await eventually(
         async () => (await turns()).length === 2,
         10_000,
@@ -348,9 +343,7 @@ describe('SSE delivery guarantees (e2e)', () => {
     const sent = await send(app, 'hello', 'doomed');
     await client.waitForEnd(sent.body.messageId);
     await eventually(async () => {
-      const state = (await fetch(`${app.url}/server/conversations/doomed`).then(
-        (r) => r.json(),
-      )) as { activeMessageId?: string; turns: unknown[] };
+      const state = await conversationState(app, 'doomed');
       return state.activeMessageId === undefined && state.turns.length === 2;
     });
     expect(

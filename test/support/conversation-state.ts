@@ -4,7 +4,12 @@ import { eventually, postJson, type SseClient } from './sse-client.js';
 /** A stored conversation as `GET /server/conversations/:id` answers it. */
 export interface ConversationState {
   activeMessageId?: string;
-  turns: { role: string; content: string; status?: string }[];
+  turns: {
+    role: string;
+    content: string;
+    status?: string;
+    messageId?: string;
+  }[];
 }
 
 export const conversationState = (
