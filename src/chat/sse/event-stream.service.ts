@@ -6,7 +6,6 @@ import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import type { AppConfig } from '../../config/app-config.service.js';
 import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
 import { SseFrame } from './nest-sse-adapter.js';
-import { ResponseCorker, type CorkableResponse } from './response-corker.js';
 import {
   StreamRegistry,
   type StreamClient,
@@ -20,8 +19,8 @@ export interface StreamRequest {
   lastEventId?: string;
   /** Who opens it, for the per-client limit (API key, or IP address when open). */
   client: StreamClient;
-  /** The HTTP response carrying the stream: shutdown waits for it to flush, its writes are coalesced. */
-  connection?: StreamConnection & CorkableResponse;
+  /** The HTTP response carrying the stream: shutdown waits for it to flush. */
+  connection?: StreamConnection;
 }
 
 /** What the service keeps of one open stream. */
@@ -55,7 +54,6 @@ const PING = new SseFrame(PING_FRAME, 'ping');
 @Injectable()
 export class EventStreamService {
   private readonly streams = new Set<OpenStream>();
-  private readonly corker = new ResponseCorker();
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
   private readonly heartbeatMs: number;
@@ -76,9 +74,6 @@ export class EventStreamService {
     this.lifecycle.assertAccepting();
     if (request.connection)
       await this.registry.claimShared(request.client, request.connection);
-    // Before Nest pipes its event stream into the response, which it does
-    // before subscribing.
-    if (request.connection) this.corker.watch(request.connection);
     // The slot is taken on subscription, not before: Nest does not subscribe
     // when the client left during set-up, and a slot taken then would leak.
     // A limit error thrown here still becomes a 429, as no header is out yet.
