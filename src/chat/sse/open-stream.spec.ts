@@ -1,4 +1,4 @@
-import { Subject, Subscriber } from 'rxjs';
+import { Observable, Subject, type Subscriber } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { chatEvent, type ChatEvent } from '../../bus/chat-event.js';
 import type { SseFrame } from './nest-sse-adapter.js';
@@ -13,9 +13,11 @@ function setUp() {
     closed: () => void calls.push('closed'),
   };
   const lease = { release: () => void calls.push('released') };
-  const subscriber = new Subscriber<SseFrame>({
-    next: (frame) => void frames.push(frame),
-  });
+  // The subscriber Nest's subscription gives the route's Observable.
+  let subscriber!: Subscriber<SseFrame>;
+  new Observable<SseFrame>((given) => {
+    subscriber = given;
+  }).subscribe((frame) => void frames.push(frame));
   const stream = new OpenStream(subscriber, host, lease, {
     conversationId: 'c1',
     lastEventId: '1-0',
