@@ -13,8 +13,15 @@ import {
 } from './dto/chat-completion.dto.js';
 import type { CompletionUsageDto } from './dto/completion-usage.dto.js';
 
-/** Stands for the text in a content chunk's template; no model name holds it. */
+/** Stands for the text in a content chunk's template. */
 const TEXT_MARKER = '\u0000text\u0000';
+
+/** A content chunk's frame for one model, split around its text; no split when the model name holds the marker. */
+interface ContentTemplate {
+  model: string;
+  before?: string;
+  after?: string;
+}
 
 /** Upstreams' own names for a natural end (ERNIE says `normal`); anything unknown is a stop. */
 export function toFinishReason(reason: string): FinishReason {
@@ -38,6 +45,7 @@ export function toUsage(usage: LlmUsage): CompletionUsageDto {
 export class CompletionFormat {
   readonly id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   readonly created = Math.floor(Date.now() / 1000);
+  private contentTemplate?: ContentTemplate;
 
   constructor(
     /** The model asked for, until the router says which one answers. */
@@ -100,13 +108,7 @@ export class CompletionFormat {
     return `${before}${JSON.stringify(text)}${after}`;
   }
 
-  private contentTemplate?: { model: string; before?: string; after?: string };
-
-  private templateFor(model: string): {
-    model: string;
-    before?: string;
-    after?: string;
-  } {
+  private templateFor(model: string): ContentTemplate {
     const marker = JSON.stringify(TEXT_MARKER);
     const parts = frameSse({
       data: JSON.stringify(this.contentChunk(TEXT_MARKER)),
