@@ -323,6 +323,7 @@ try {
         ...OPENAI_ENV,
         OPENAI_BASE_URL: url,
         OVERLOAD_EVENT_LOOP_DELAY_MS: '100',
+        OVERLOAD_EVENT_LOOP_UTILIZATION: '0.97',
       };
       results.capacity = await workloads.capacity(
         client,
