@@ -79,7 +79,10 @@ const settings = {
     untilMs: quick ? 1_500 : 6_000,
     timeoutMs: 60_000,
   },
-  post: { connections: 50, warmupS: quick ? 1 : 3, durationS: quick ? 2 : 10 },
+  // A fresh app needs about 2 000 POSTs before its code is compiled: over a
+  // shorter warm-up the quick run measured 2–2.5 ms of CPU per POST against
+  // 0.8 ms in the steady state (bench/analysis.md, third pass).
+  post: { connections: 50, warmupS: 3, durationS: quick ? 2 : 10 },
   // Streams of 40 chunks 25 ms apart, as a real model types, raised until
   // the p99 first-token overhead passes 50 ms (bench/README.md).
   capacity: {
