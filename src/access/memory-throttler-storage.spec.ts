@@ -2,17 +2,6 @@ import { ThrottlerStorageService } from '@nestjs/throttler';
 import fc from 'fast-check';
 import { MemoryThrottlerStorage } from './memory-throttler-storage.js';
 
-type Step =
-  | { kind: 'wait'; ms: number }
-  | {
-      kind: 'hit';
-      key: string;
-      throttler: string;
-      ttl: number;
-      limit: number;
-      blockDuration: number;
-    };
-
 const steps = fc.array(
   fc.oneof(
     fc.record({
