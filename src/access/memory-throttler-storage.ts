@@ -140,5 +140,6 @@ function add(hits: Hits, expiresAt: number): void {
   // expire earlier than hits already there: kept in order all the same.
   let at = expiries.length;
   while (at > hits.head && expiries[at - 1] > expiresAt) at--;
-  expiries.splice(at, 0, expiresAt);
+  if (at === expiries.length) expiries.push(expiresAt);
+  else expiries.splice(at, 0, expiresAt);
 }
