@@ -36,6 +36,7 @@ const APP_ENV = {
   // Shedding would refuse the bursts the fan-out and POST workloads are made
   // of; the capacity workload turns it back on (bench/run.mjs).
   OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
+  OVERLOAD_EVENT_LOOP_UTILIZATION: '0',
 };
 
 /**

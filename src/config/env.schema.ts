@@ -4,6 +4,7 @@ import {
   IsDefined,
   IsIn,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   IsUrl,
@@ -192,6 +193,18 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   OVERLOAD_EVENT_LOOP_DELAY_MS = 100;
+
+  /**
+   * Event-loop utilisation (0-1, over each quarter second) which, held for a
+   * second, also sheds new POSTs and streams with 503 `overloaded`: a
+   * saturated process whose backlog waits in the kernel keeps its loop delay
+   * short. 0 turns it off.
+   */
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  OVERLOAD_EVENT_LOOP_UTILIZATION = 0.97;
 
   // ── conversations ───────────────────────────────────────────────────────
   /** Conversations kept by the in-memory store (least recently used are evicted). */

@@ -70,7 +70,7 @@ export class HealthController {
       'is configured, and the process is not shutting down; 503 otherwise (and from the moment ' +
       'SIGTERM is received, so the load balancer stops sending new requests while running replies ' +
       'finish, and while the process is overloaded: its event loop lags past ' +
-      'OVERLOAD_EVENT_LOOP_DELAY_MS). The body names each check: `bus`, `provider`, `lifecycle`, ' +
+      'OVERLOAD_EVENT_LOOP_DELAY_MS or is busy at OVERLOAD_EVENT_LOOP_UTILIZATION for a second). The body names each check: `bus`, `provider`, `lifecycle`, ' +
       '`load`, and `deployments` (each deployment of the catalogue, its circuit and calls in flight; ' +
       'ready while every model has at least one usable deployment).',
   })
@@ -87,10 +87,14 @@ export class HealthController {
         },
         () => {
           const check = this.indicators.check('load');
-          const eventLoopDelayMs = Math.round(this.overload.eventLoopDelayMs);
+          const load = {
+            eventLoopDelayMs: Math.round(this.overload.eventLoopDelayMs),
+            eventLoopUtilization:
+              Math.round(this.overload.eventLoopUtilization * 100) / 100,
+          };
           return this.overload.overloaded
-            ? check.down({ message: 'overloaded', eventLoopDelayMs })
-            : check.up({ eventLoopDelayMs });
+            ? check.down({ message: 'overloaded', ...load })
+            : check.up(load);
         },
         () =>
           this.indicators

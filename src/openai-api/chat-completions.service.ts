@@ -149,7 +149,8 @@ export class ChatCompletionsService
           if (chunk.type === 'tool_call') {
             await out.send(format.toolCallChunk(chunk));
           } else if (chunk.text) {
-            await out.send(format.contentChunk(chunk.text));
+            const behind = out.sendFrame(format.contentFrame(chunk.text));
+            if (behind) await behind;
           }
         }
         if (!out.started) await out.send(format.roleChunk());

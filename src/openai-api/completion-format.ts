@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { frameSse } from '../bus/chat-event.js';
 import type {
   LlmToolCall,
   LlmToolCallDelta,
@@ -11,6 +12,16 @@ import {
   type FinishReason,
 } from './dto/chat-completion.dto.js';
 import type { CompletionUsageDto } from './dto/completion-usage.dto.js';
+
+/** Stands for the text in a content chunk's template. */
+const TEXT_MARKER = '\u0000text\u0000';
+
+/** A content chunk's frame for one model, split around its text; no split when the model name holds the marker. */
+interface ContentTemplate {
+  model: string;
+  before?: string;
+  after?: string;
+}
 
 /** Upstreams' own names for a natural end (ERNIE says `normal`); anything unknown is a stop. */
 export function toFinishReason(reason: string): FinishReason {
@@ -34,6 +45,7 @@ export function toUsage(usage: LlmUsage): CompletionUsageDto {
 export class CompletionFormat {
   readonly id = `chatcmpl-${randomUUID().replaceAll('-', '')}`;
   readonly created = Math.floor(Date.now() / 1000);
+  private contentTemplate?: ContentTemplate;
 
   constructor(
     /** The model asked for, until the router says which one answers. */
@@ -79,6 +91,31 @@ export class CompletionFormat {
 
   contentChunk(text: string): ChatCompletionChunkDto {
     return this.chunk({ content: text }, null);
+  }
+
+  /**
+   * `contentChunk(text)` framed as an SSE event, byte for byte, built from
+   * the completion's frame around the text: only the text is serialised per
+   * chunk, with no chunk object to build and throw away.
+   */
+  contentFrame(text: string): string {
+    if (this.contentTemplate?.model !== this.model) {
+      this.contentTemplate = this.templateFor(this.model);
+    }
+    const { before, after } = this.contentTemplate;
+    if (before === undefined)
+      return frameSse({ data: JSON.stringify(this.contentChunk(text)) });
+    return `${before}${JSON.stringify(text)}${after}`;
+  }
+
+  private templateFor(model: string): ContentTemplate {
+    const marker = JSON.stringify(TEXT_MARKER);
+    const parts = frameSse({
+      data: JSON.stringify(this.contentChunk(TEXT_MARKER)),
+    }).split(marker);
+    // A model name holding the marker would split it elsewhere: build whole.
+    if (parts.length !== 2) return { model };
+    return { model, before: parts[0], after: parts[1] };
   }
 
   /** A fragment of a tool call, framed as OpenAI streams them. */

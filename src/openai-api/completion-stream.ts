@@ -23,9 +23,18 @@ export class CompletionStream {
     return this.response.destroyed || this.response.writableEnded;
   }
 
-  async send(data: unknown): Promise<void> {
+  send(data: unknown): Promise<void> | undefined {
+    return this.sendFrame(frameSse({ data: JSON.stringify(data) }));
+  }
+
+  /**
+   * Writes an event already framed. Returns a promise only when the client
+   * is behind (wait for it before the next), so a client that keeps up costs
+   * no promise per chunk.
+   */
+  sendFrame(frame: string): Promise<void> | undefined {
     if (!this.started) this.start();
-    await this.write(frameSse({ data: JSON.stringify(data) }));
+    return this.write(frame);
   }
 
   async done(): Promise<void> {
@@ -50,9 +59,13 @@ export class CompletionStream {
     this.response.flushHeaders();
   }
 
-  private async write(text: string): Promise<void> {
-    if (this.closed) return;
-    if (this.response.write(text)) return;
+  private write(text: string): Promise<void> | undefined {
+    if (this.closed) return undefined;
+    if (this.response.write(text)) return undefined;
+    return this.drained();
+  }
+
+  private async drained(): Promise<void> {
     const settled = new AbortController();
     try {
       await Promise.race([

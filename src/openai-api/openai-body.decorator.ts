@@ -19,11 +19,14 @@ export const OpenAiBody = () =>
   extractBody(
     // Strict for its depth check: a body of nested brackets would overflow
     // class-transformer's stack (a 500).
-    new StrictValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: false,
-      transform: true,
-      validateCustomDecorators: true,
-      exceptionFactory: validationExceptionFactory,
-    }),
+    new StrictValidationPipe(
+      {
+        whitelist: true,
+        forbidNonWhitelisted: false,
+        transform: true,
+        validateCustomDecorators: true,
+        exceptionFactory: validationExceptionFactory,
+      },
+      { customValuesAreParsed: true },
+    ),
   );

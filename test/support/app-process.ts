@@ -38,6 +38,7 @@ export async function startApp(
       // load shedding would refuse the requests under test. It is tested on
       // its own (overload.e2e-spec.ts), which turns it on.
       OVERLOAD_EVENT_LOOP_DELAY_MS: '0',
+      OVERLOAD_EVENT_LOOP_UTILIZATION: '0',
       ...env,
     },
     // Not the project folder: a developer's own .env must not reach a test.

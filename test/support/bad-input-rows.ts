@@ -58,8 +58,8 @@ const withProto = (valid: object) =>
 
 /**
  * What every route that reads a JSON body must refuse, whatever its fields.
- * Routes that refuse unknown fields also refuse the two that
- * class-transformer would drop without a word.
+ * Routes that refuse unknown fields also refuse the three that
+ * class-transformer or Nest's pipe would drop without a word.
  */
 // prettier-ignore
 function jsonBodyRows(path: string, valid: object, refusesUnknownFields = true): Rows {
@@ -83,6 +83,7 @@ function jsonBodyRows(path: string, valid: object, refusesUnknownFields = true):
     ...rows,
     row('a field named __proto__', post(path, withProto(valid)), 400, INVALID, '__proto__'),
     row('a field named constructor', post(path, { ...valid, constructor: { prototype: { polluted: true } } }), 400, INVALID, 'constructor'),
+    row('a field named prototype', post(path, { ...valid, prototype: { polluted: true } }), 400, INVALID, 'prototype'),
   ];
 }
 
@@ -212,6 +213,7 @@ function eventsRows(): Rows {
     get('an unknown query parameter', '?foo=bar', 'foo'),
     get('a bracketed query parameter', '?conversationId[a]=b', 'conversationId[a]'),
     get('a query parameter named __proto__', '?__proto__=x', '__proto__'),
+    get('a query parameter named prototype', '?prototype=x', 'prototype'),
     row('a 20 KB query string', { method: 'GET', path: `/server/events?conversationId=${'a'.repeat(20_000)}` }, 431, 'headers_too_large', 'headers'),
     row('a 20 KB Last-Event-ID', { method: 'GET', path: '/server/events', headers: { 'Last-Event-ID': '1'.repeat(20_000) } }, 431, 'headers_too_large', 'headers'),
   ];

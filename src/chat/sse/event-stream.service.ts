@@ -1,11 +1,11 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import { CHAT_SETTINGS, type ChatSettings } from '../chat.settings.js';
 import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
 import { SseFrame } from './nest-sse-adapter.js';
-import { ResponseCorker, type CorkableResponse } from './response-corker.js';
+import { OpenStream, type StreamHost } from './open-stream.js';
 import {
   StreamRegistry,
   type StreamClient,
@@ -19,19 +19,8 @@ export interface StreamRequest {
   lastEventId?: string;
   /** Who opens it, for the per-client limit (API key, or IP address when open). */
   client: StreamClient;
-  /** The HTTP response carrying the stream: shutdown waits for it to flush, its writes are coalesced. */
-  connection?: StreamConnection & CorkableResponse;
-}
-
-/** What the service keeps of one open stream. */
-interface OpenStream {
-  readonly subscriber: Subscriber<SseFrame>;
-  /**
-   * The id of the last event sent: the final `shutdown` event carries it,
-   * since an event without an id would get one made up by Nest, which the
-   * client would then send back as its Last-Event-ID.
-   */
-  position: string | undefined;
+  /** The HTTP response carrying the stream: shutdown waits for it to flush. */
+  connection?: StreamConnection;
 }
 
 const PING = new SseFrame(PING_FRAME, 'ping');
@@ -54,7 +43,6 @@ const PING = new SseFrame(PING_FRAME, 'ping');
 @Injectable()
 export class EventStreamService {
   private readonly streams = new Set<OpenStream>();
-  private readonly corker = new ResponseCorker();
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
   private readonly heartbeatMs: number;
@@ -75,18 +63,12 @@ export class EventStreamService {
     this.lifecycle.assertAccepting();
     if (request.connection)
       await this.registry.claimShared(request.client, request.connection);
-    // Before Nest pipes its event stream into the response, which it does
-    // before subscribing.
-    if (request.connection) this.corker.watch(request.connection);
     // The slot is taken on subscription, not before: Nest does not subscribe
     // when the client left during set-up, and a slot taken then would leak.
     // A limit error thrown here still becomes a 429, as no header is out yet.
     return new Observable<SseFrame>((subscriber) => {
       const lease = this.registry.acquire(request.client, request.connection);
-      const stream: OpenStream = {
-        subscriber,
-        position: request.lastEventId,
-      };
+      const stream = new OpenStream(subscriber, this.host, lease, request);
       if (this.closed) {
         // Subscribed after shutdown closed the others: ends the same way.
         this.end(stream);
@@ -94,38 +76,13 @@ export class EventStreamService {
       }
       this.streams.add(stream);
       this.heartbeat ??= setInterval(() => this.ping(), this.heartbeatMs);
-      const visible = visibleIds(request);
-      const events = this.bus
-        .subscribe(
+      stream.listen(
+        this.bus.subscribe(
           request.channel ?? request.conversationId,
           request.lastEventId,
-        )
-        .subscribe({
-          next: (event) => {
-            stream.position = event.id;
-            subscriber.next(
-              new SseFrame(
-                event.type === 'ready' || event.type === 'reset'
-                  ? this.control(event, visible)
-                  : event.frame,
-                event.type,
-              ),
-            );
-          },
-          error: (error: unknown) => subscriber.error(error),
-          // A bus that loses its connection ends its subscriptions after an
-          // `error` event: the response ends too, so that the client reconnects.
-          complete: () => this.end(stream),
-        });
-      return () => {
-        events.unsubscribe();
-        this.streams.delete(stream);
-        if (this.streams.size === 0) {
-          clearInterval(this.heartbeat);
-          this.heartbeat = undefined;
-        }
-        lease.release();
-      };
+        ),
+      );
+      return stream;
     });
   }
 
@@ -139,6 +96,19 @@ export class EventStreamService {
     for (const stream of this.streams) this.end(stream);
   }
 
+  /** What each open stream calls back. */
+  private readonly host: StreamHost = {
+    controlFrame: (event, stream) => this.control(event, stream),
+    end: (stream) => this.end(stream),
+    closed: (stream) => {
+      this.streams.delete(stream);
+      if (this.streams.size === 0) {
+        clearInterval(this.heartbeat);
+        this.heartbeat = undefined;
+      }
+    },
+  };
+
   private end(stream: OpenStream): void {
     if (this.lifecycle.draining)
       stream.subscriber.next(this.goodbye(stream.position));
@@ -146,12 +116,12 @@ export class EventStreamService {
   }
 
   /** `ready` carries the `retry:` hint; both name the conversation as the client knows it. */
-  private control(event: ChatEvent, visible: (data: string) => string): string {
+  private control(event: ChatEvent, stream: OpenStream): string {
     return frameSse({
       event: event.type,
       id: event.id,
       retry: event.type === 'ready' ? this.retryMs : undefined,
-      data: visible(event.data),
+      data: visibleIds(stream.request, event.data),
     });
   }
 
@@ -171,12 +141,10 @@ export class EventStreamService {
  * `ready` and `reset` name the conversation: the client's id, never the
  * internal channel id of a key's default conversation.
  */
-function visibleIds({
-  channel,
-  conversationId,
-}: StreamRequest): (data: string) => string {
-  if (channel === undefined || channel === conversationId) return (d) => d;
-  const internal = JSON.stringify(channel);
-  const visible = JSON.stringify(conversationId);
-  return (data) => data.replace(internal, visible);
+function visibleIds(
+  { channel, conversationId }: StreamRequest,
+  data: string,
+): string {
+  if (channel === undefined || channel === conversationId) return data;
+  return data.replace(JSON.stringify(channel), JSON.stringify(conversationId));
 }

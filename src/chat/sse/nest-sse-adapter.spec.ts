@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import {
   Controller,
+  Req,
   type INestApplication,
   type LoggerService,
 } from '@nestjs/common';
-import { connect } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { Observable, of } from 'rxjs';
 import { frameSse } from '../../bus/chat-event.js';
@@ -35,6 +37,17 @@ class FramesController {
     return of(...FRAMES.map((frame) => new SseFrame(frame)));
   }
 
+  /** A burst of frames in one turn, counting the socket writes that carry the response. */
+  @EventStreamRoute({
+    prefix: 't',
+    path: 'burst',
+    streamToken: { defaultConversation: 'default' },
+  })
+  burst(@Req() request: IncomingMessage): Observable<SseFrame> {
+    burstWrites = countWrites(request.socket);
+    return of(...BURST.map((frame) => new SseFrame(frame)));
+  }
+
   /** Emits 1 KB frames until the client is dropped (at most 64 MB). */
   @EventStreamRoute({
     prefix: 't',
@@ -57,6 +70,28 @@ class FramesController {
   }
 }
 
+const BURST = Array.from({ length: 20 }, (_, i) =>
+  frameSse({ event: 'delta', id: `1-${i}`, data: `{"text":"${i}"}` }),
+);
+let burstWrites = () => 0;
+
+/** Counts the writes a socket hands to the kernel (one per `write`/`writev`). */
+function countWrites(socket: Socket): () => number {
+  const writable = socket as unknown as Record<
+    '_write' | '_writev',
+    (...args: unknown[]) => void
+  >;
+  let writes = 0;
+  for (const method of ['_write', '_writev'] as const) {
+    const original = writable[method];
+    writable[method] = function (this: unknown, ...args: unknown[]) {
+      writes++;
+      return original.apply(this, args);
+    };
+  }
+  return () => writes;
+}
+
 let droppedNow = () => undefined as void;
 const dropped = new Promise<void>((resolve) => (droppedNow = resolve));
 const warnings: string[] = [];
@@ -70,8 +105,10 @@ const logger: LoggerService = {
  * Guards the one hook into Nest's `@Sse()` internals against an upgrade:
  * through a real Nest app and a real socket, pre-framed events must arrive
  * as they are (not re-framed as `data:` lines, which is what an unhooked
- * Nest would write), and the route must exist with the SSE headers; the
- * pending limit declared from config must be the one Nest enforces.
+ * Nest would write), and the route must exist with the SSE headers; a
+ * burst must leave in one socket write (the corker, fed by the hooked
+ * writer); the pending limit declared from config must be the one Nest
+ * enforces.
  */
 describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
   let app: INestApplication;
@@ -95,6 +132,13 @@ describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     // Nest's SseStream opens the body with a blank line.
     expect(await response.text()).toBe(`\n${FRAMES.join('')}`);
+  });
+
+  it('sends a burst of frames written in one turn in one socket write, not one per frame', async () => {
+    const response = await fetch(`${url}/t/burst`);
+    expect(await response.text()).toBe(`\n${BURST.join('')}`);
+    // The headers may leave on their own; the frames and the end together.
+    expect(burstWrites()).toBeLessThanOrEqual(2);
   });
 
   it('drops a client that does not read past the pending limit given by configureEventStreams', async () => {

@@ -1,5 +1,6 @@
 import { Sse } from '@nestjs/common';
 import { SseStream } from '@nestjs/core/router/sse-stream.js';
+import { ResponseCorker, type CorkableResponse } from './response-corker.js';
 
 /**
  * An event already framed as SSE bytes (`frameSse()`), which the route's
@@ -21,12 +22,25 @@ type WriteMessage = (
   callback: (error?: Error | null) => void,
 ) => void;
 
+type Pipe = (
+  this: SseStream,
+  destination: NodeJS.WritableStream,
+  options?: unknown,
+) => NodeJS.WritableStream;
+
 /** Marks the installed writer, so that installing twice wraps once. */
 const FRAMES = Symbol('sseFrameWriter');
+/** The response an `SseStream` is piped into, as Nest's `pipe()` gave it. */
+const RESPONSE = Symbol('sseResponse');
+
+/** One for the process: it uncorks every response written in a turn at once. */
+const corker = new ResponseCorker();
+
+type SseStreamWithResponse = SseStream & { [RESPONSE]?: CorkableResponse };
 
 /**
- * The only hook into Nest's `@Sse()` internals, kept here so that a Nest
- * upgrade that breaks it fails `nest-sse-adapter.spec.ts`, not production.
+ * The only hooks into Nest's `@Sse()` internals, kept here so that a Nest
+ * upgrade that breaks them fails `nest-sse-adapter.spec.ts`, not production.
  *
  * Nest's `SseStream.writeMessage()` formats every message it is given, per
  * subscriber: two regular expressions, a split, a map and a join over data
@@ -34,23 +48,54 @@ const FRAMES = Symbol('sseFrameWriter');
  * written as it is instead, with the same back-pressure contract (the
  * callback once the stream accepts more). Every other message (the paused
  * socket probe, Nest's own error event) still goes through Nest's formatting.
+ *
+ * Each frame written also goes through the `ResponseCorker`, so that what a
+ * response is written in one turn leaves in one socket write: Nest writes
+ * each event on its own tick, which was one `writev` per event and
+ * subscriber (bench/analysis.md). The response is the one Nest's `pipe()`
+ * is given; remembering it there costs one property per stream, where the
+ * response's `pipe` event and a `data` listener on the stream cost two
+ * listeners and their closures per connection.
  */
 export function installSseFrameWriter(): void {
   const proto = SseStream.prototype as unknown as {
     writeMessage: WriteMessage & { [FRAMES]?: true };
+    pipe: Pipe;
   };
   if (proto.writeMessage[FRAMES]) return;
   const format = proto.writeMessage;
+  const pipe = proto.pipe;
+  proto.pipe = function pipeIntoResponse(
+    this: SseStreamWithResponse,
+    destination,
+    options,
+  ) {
+    if (isCorkable(destination)) this[RESPONSE] = destination;
+    return pipe.call(this, destination, options);
+  } satisfies Pipe;
   proto.writeMessage = Object.assign(
-    function writeMessage(this: SseStream, message, callback) {
+    function writeMessage(this: SseStreamWithResponse, message, callback) {
       if (!(message instanceof SseFrame)) {
         format.call(this, message, callback);
         return;
       }
-      if (this.write(message.data, 'utf-8')) process.nextTick(callback);
+      const accepted = this.write(message.data, 'utf-8');
+      const response = this[RESPONSE];
+      if (response) corker.written(response);
+      if (accepted) process.nextTick(callback);
       else this.once('drain', callback);
     } satisfies WriteMessage,
     { [FRAMES]: true as const },
+  );
+}
+
+function isCorkable(
+  destination: NodeJS.WritableStream,
+): destination is NodeJS.WritableStream & CorkableResponse {
+  const candidate = destination as Partial<CorkableResponse>;
+  return (
+    typeof candidate.cork === 'function' &&
+    typeof candidate.uncork === 'function'
   );
 }
 

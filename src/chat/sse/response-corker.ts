@@ -1,10 +1,9 @@
 import type { ServerResponse } from 'node:http';
-import type { Readable } from 'node:stream';
 
 /** What the corker needs of a response. */
 export type CorkableResponse = Pick<
   ServerResponse,
-  'cork' | 'uncork' | 'writableLength' | 'once'
+  'cork' | 'uncork' | 'writableLength'
 >;
 
 /**
@@ -25,20 +24,15 @@ const FLUSH_AT_BYTES = 8 * 1024;
  * `setImmediate()` after the ticks in which Nest writes a burst: the delay
  * is the rest of the current turn, never a timer.
  *
- * Nest pipes its event stream into the response; the `pipe` event hands us
- * that stream, whose `data` events are Nest's writes.
+ * `written()` is called right after each write, by the SSE adapter
+ * (`nest-sse-adapter.ts`), where Nest's writes are.
  */
 export class ResponseCorker {
   private readonly corked = new Set<CorkableResponse>();
   private scheduled = false;
 
-  watch(response: CorkableResponse): void {
-    response.once('pipe', (source: Readable) => {
-      source.on('data', () => this.written(response));
-    });
-  }
-
-  private written(response: CorkableResponse): void {
+  /** The response was just written to. */
+  written(response: CorkableResponse): void {
     if (this.corked.has(response)) {
       if (response.writableLength >= FLUSH_AT_BYTES) {
         response.uncork();

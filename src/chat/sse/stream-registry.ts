@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { Injectable, Inject, Optional } from '@nestjs/common';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
+import { SlotLease, type SlotCounts } from './slot-lease.js';
 import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
 import {
   STREAM_REGISTRY_SETTINGS,
@@ -81,35 +82,7 @@ export class StreamRegistry {
     }
     this.perClient.set(slot, mine + 1);
     this.total++;
-    let released = false;
-    const free = () => {
-      this.total--;
-      const left = (this.perClient.get(slot) ?? 1) - 1;
-      if (left > 0) this.perClient.set(slot, left);
-      else this.perClient.delete(slot);
-    };
-    return {
-      release: () => {
-        if (released) return;
-        released = true;
-        if (
-          !connection ||
-          connection.writableFinished ||
-          connection.destroyed
-        ) {
-          free();
-          return;
-        }
-        let freed = false;
-        const once = () => {
-          if (freed) return;
-          freed = true;
-          free();
-        };
-        connection.once('finish', once);
-        connection.once('close', once);
-      },
-    };
+    return new SlotLease(this.slots, slot, connection);
   }
 
   /**
@@ -133,6 +106,16 @@ export class StreamRegistry {
     }
     connection.once('close', () => this.shared?.give(slot));
   }
+
+  /** Frees a slot, for `SlotLease`. */
+  private readonly slots: SlotCounts = {
+    free: (slot) => {
+      this.total--;
+      const left = (this.perClient.get(slot) ?? 1) - 1;
+      if (left > 0) this.perClient.set(slot, left);
+      else this.perClient.delete(slot);
+    },
+  };
 
   private limitOf(client: StreamClient) {
     const [limit, setting] =

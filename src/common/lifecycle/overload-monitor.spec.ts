@@ -1,8 +1,9 @@
 import { OverloadMonitor } from './overload-monitor.js';
 
-const configWith = (overloadEventLoopDelayMs: number) => ({
-  overloadEventLoopDelayMs,
-});
+const configWith = (
+  overloadEventLoopDelayMs: number,
+  overloadEventLoopUtilization = 0,
+) => ({ overloadEventLoopDelayMs, overloadEventLoopUtilization });
 
 /** Keeps the event loop busy, as a flood of work would. */
 function block(ms: number): void {
@@ -29,6 +30,30 @@ describe('OverloadMonitor', () => {
       await vi.waitFor(() => expect(monitor.overloaded).toBe(false), {
         timeout: 10_000,
       });
+    } finally {
+      monitor.onApplicationShutdown();
+    }
+  });
+
+  it('turns overloaded while the loop is never idle, though each turn is short, and back once it idles', async () => {
+    // Delay threshold out of reach: only the utilisation can trip it.
+    const monitor = new OverloadMonitor(configWith(10_000, 0.9));
+    monitor.onApplicationBootstrap();
+    try {
+      // Turns of 5 ms back to back, as a saturated server's are: timers stay
+      // a few milliseconds late, and the loop never waits for I/O.
+      const deadline = Date.now() + 10_000;
+      while (!monitor.overloaded && Date.now() < deadline) {
+        block(5);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(monitor.overloaded).toBe(true);
+      expect(monitor.eventLoopDelayMs).toBeLessThan(10_000);
+      expect(monitor.eventLoopUtilization).toBeGreaterThanOrEqual(0.9);
+      await vi.waitFor(() => expect(monitor.overloaded).toBe(false), {
+        timeout: 10_000,
+      });
+      expect(monitor.eventLoopUtilization).toBeLessThan(0.9);
     } finally {
       monitor.onApplicationShutdown();
     }

@@ -31,6 +31,7 @@ describe('findShapeViolation', () => {
   it.each([
     ['{"messages":[],"__proto__":{"polluted":true}}', '__proto__'],
     ['{"constructor":{"prototype":{"polluted":true}}}', 'constructor'],
+    ['{"messages":[],"prototype":{"polluted":true}}', 'prototype'],
     [
       '{"messages":[{"role":"user","content":"x","__proto__":{}}]}',
       'messages.0.__proto__',
@@ -57,7 +58,7 @@ describe('findShapeViolation', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 10 }), (value) => {
         const text = JSON.stringify(value);
-        fc.pre(!/"(?:__proto__|constructor)":/.test(text));
+        fc.pre(!/"(?:__proto__|constructor|prototype)":/.test(text));
         expect(findShapeViolation(JSON.parse(text))).toBeUndefined();
       }),
     );

@@ -8,11 +8,11 @@ import type { FieldError } from '../errors/http-errors.js';
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * Keys that class-transformer skips without a word, so that the
- * `forbidNonWhitelisted` check never sees them and a body carrying them would
- * be accepted with the field silently dropped.
+ * Keys that class-transformer skips, or Nest's pipe strips, without a word,
+ * so that the `forbidNonWhitelisted` check never sees them and a body
+ * carrying them would be accepted with the field silently dropped.
  */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor']);
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
  * The first thing in a parsed JSON body (or query) that validation cannot be

@@ -202,22 +202,36 @@ export class OpenAiCompatibleProvider extends LlmProvider {
  * The JSON of each event of an OpenAI stream, until `data: [DONE]`, parsed by
  * `eventsource-parser`, as the SDK's stream yielded them: an event carrying
  * `error` throws the SDK's `APIError`, unparsable JSON a `SyntaxError`.
+ *
+ * Stopping before the body's end (at `[DONE]`, whose end usually came in the
+ * same read but has not been emitted yet) drains the rest with undici's
+ * `dump()` instead of letting Node's stream iterator destroy the body, which
+ * built an `AbortError` and its stack trace for every call (0.7–0.9 % of the
+ * seed-route and `/v1` profiles; bench/analysis.md). A body that does not
+ * end is still closed: by `dump()` past its byte limit, or when the caller's
+ * signal aborts (`LlmService` aborts it at the end of every call).
  */
 async function* readChunks(
   response: UpstreamResponse,
 ): AsyncGenerator<unknown> {
-  for await (const event of readServerSentEvents(response.body)) {
-    if (event.data.startsWith('[DONE]')) return;
-    const data = JSON.parse(event.data) as { error?: unknown } | null;
-    if (data?.error) {
-      throw new OpenAI.APIError(
-        undefined,
-        data.error,
-        undefined,
-        headersOf(response),
-      );
+  const { body } = response;
+  try {
+    const bytes = body.iterator({ destroyOnReturn: false });
+    for await (const event of readServerSentEvents(bytes)) {
+      if (event.data.startsWith('[DONE]')) return;
+      const data = JSON.parse(event.data) as { error?: unknown } | null;
+      if (data?.error) {
+        throw new OpenAI.APIError(
+          undefined,
+          data.error,
+          undefined,
+          headersOf(response),
+        );
+      }
+      yield data;
     }
-    yield data;
+  } finally {
+    if (!body.readableEnded) void body.dump().catch(() => undefined);
   }
 }
 
