@@ -29,29 +29,50 @@ export function configureHttp(
   app.disable('x-powered-by');
   app.use(allowedHostsMiddleware(settings.allowedHosts, settings.host));
   const cors = parseCorsOrigins(settings.corsOrigins);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          // Swagger UI sets inline styles.
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:'],
-          // The page may talk to an API on another origin (configurable in
-          // the page): those CORS_ORIGINS lets in, and no other.
-          connectSrc: ["'self'", ...cors.connectSources],
-          // Helmet's default would rewrite every http:// request of the page to
-          // https://, which breaks the page served over plain HTTP under any
-          // host name but localhost (and an API base on another http origin).
-          upgradeInsecureRequests: null,
-        },
+  const documentHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Swagger UI sets inline styles.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        // The page may talk to an API on another origin (configurable in
+        // the page): those CORS_ORIGINS lets in, and no other.
+        connectSrc: ["'self'", ...cors.connectSources],
+        // Helmet's default would rewrite every http:// request of the page to
+        // https://, which breaks the page served over plain HTTP under any
+        // host name but localhost (and an API base on another http origin).
+        upgradeInsecureRequests: null,
       },
-      // The API is called from pages of other origins (the original page is opened as a file).
-      crossOriginResourcePolicy: { policy: 'cross-origin' },
-      // Sent below, and only over HTTPS: over plain HTTP it means nothing.
-      strictTransportSecurity: false,
-    }),
+    },
+    // The API is called from pages of other origins (the original page is opened as a file).
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // Sent below, and only over HTTPS: over plain HTTP it means nothing.
+    strictTransportSecurity: false,
+  });
+  // An event stream is no document: the page and policy headers (CSP,
+  // framing, referrer, opener...) mean nothing on it, and Node keeps every
+  // header of a response for the stream's whole life (about 1 KB per idle
+  // connection of the 3 KB of headers a stream holds, bench/analysis.md).
+  // What applies to any answer stays: nosniff and the resource policy.
+  const streamHeaders = helmet({
+    contentSecurityPolicy: false,
+    crossOriginOpenerPolicy: false,
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    originAgentCluster: false,
+    referrerPolicy: false,
+    strictTransportSecurity: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xFrameOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
+  });
+  app.use((request: Request, response: Response, next: () => void) =>
+    isEventStreamPath(request.path)
+      ? streamHeaders(request, response, next)
+      : documentHeaders(request, response, next),
   );
   app.use(strictTransportSecurityOverHttps);
   app.enableCors({

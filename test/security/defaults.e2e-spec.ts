@@ -159,6 +159,33 @@ describe('safe defaults (e2e)', () => {
       'http://127.0.0.1:*',
     ]);
   });
+
+  it('sends the event stream only the headers that apply to a stream (nosniff, resource policy), not the page policies', async () => {
+    const controller = new AbortController();
+    try {
+      const stream = await fetch(`${app.url}/server/events`, {
+        signal: controller.signal,
+      });
+      expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(stream.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(stream.headers.get('cross-origin-resource-policy')).toBe(
+        'cross-origin',
+      );
+      for (const pageOnly of [
+        'content-security-policy',
+        'x-frame-options',
+        'referrer-policy',
+        'cross-origin-opener-policy',
+      ]) {
+        expect(stream.headers.get(pageOnly), pageOnly).toBeNull();
+      }
+      const answer = await fetch(`${app.url}/server/conversations`);
+      expect(answer.headers.get('content-security-policy')).toBeTruthy();
+      expect(answer.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    } finally {
+      controller.abort();
+    }
+  });
 });
 
 describe('HSTS behind a TLS-terminating proxy (e2e)', () => {
