@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { configureHttp } from './bootstrap/configure-http.js';
+import { httpSettings } from './bootstrap/http.settings.js';
 import { setupSwagger } from './bootstrap/setup-swagger.js';
 import type { AppConfig } from './config/app-config.service.js';
 import { loadEnvironment } from './config/load-environment.js';
@@ -27,11 +28,10 @@ async function bootstrap(): Promise<void> {
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  const config = app.get<AppConfig>(ConfigService);
-  configureHttp(app, config);
+  const env = envOf(app.get<AppConfig>(ConfigService));
+  configureHttp(app, httpSettings(env));
   setupSwagger(app);
 
-  const env = envOf(config);
   const host = env.HOST;
   await app.listen(env.PORT, host);
   const address = app.getHttpServer().address();

@@ -3,6 +3,7 @@ import {
   startAppExpectingFailure,
   type AppProcess,
 } from './support/app-process.js';
+import { conversationState } from './support/conversation-state.js';
 import { preflight } from './support/cors.js';
 import { postJson, SseClient } from './support/sse-client.js';
 
@@ -98,9 +99,7 @@ describe('seed-compatible chat (e2e, mock provider)', () => {
         messages: [{ role: 'user', content: 'anyone there?' }],
       });
       expect(sent.status).toBe(202);
-      const state = await fetch(
-        `${slow.url}/server/conversations/nobody-listens`,
-      ).then((r) => r.json() as Promise<{ activeMessageId?: string }>);
+      const state = await conversationState(slow, 'nobody-listens');
       expect(state.activeMessageId).toBe(sent.body.messageId);
     } finally {
       await slow.stop();

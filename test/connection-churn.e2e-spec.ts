@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual as isEqual } from 'node:util';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { churn } from './support/churn-clients.js';
+import { conversationState } from './support/conversation-state.js';
 import { GC_ON_SIGNAL_OPTIONS, liveHeapMb } from './support/live-heap.js';
 import { rawRequest } from './support/raw-request.js';
 import { eventually, postJson, SseClient } from './support/sse-client.js';
@@ -173,9 +174,7 @@ describe('connection churn (e2e): 2 000 clients come and go while replies stream
     await client.close();
     await eventually(
       async () => {
-        const conversation = (await (
-          await fetch(`${app.url}/server/conversations/churn-1`)
-        ).json()) as { turns: { messageId?: string; status?: string }[] };
+        const conversation = await conversationState(app, 'churn-1');
         const reply = conversation.turns.find(
           (t) => t.messageId === body.messageId,
         );

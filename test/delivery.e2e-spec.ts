@@ -1,5 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { startApp, type AppProcess } from './support/app-process.js';
+import type { Accepted } from './support/chat-helpers.js';
+import { conversationState, untilIdle } from './support/conversation-state.js';
 import {
   eventually,
   postJson,
@@ -7,10 +9,6 @@ import {
   type ReceivedEvent,
 } from './support/sse-client.js';
 
-interface Accepted {
-  conversationId: string;
-  messageId: string;
-}
 type Done = {
   messageId: string;
   text: string;
@@ -210,12 +208,7 @@ describe('SSE delivery guarantees (e2e)', () => {
         'two deltas',
       );
       await client.close();
-      const turns = async () =>
-        (
-          (await fetch(`${slow.url}/server/conversations/left`).then((r) =>
-            r.json(),
-          )) as { turns: { status?: string }[] }
-        ).turns;
+      const turns = async () => (await conversationState(slow, 'left')).turns;
       await eventually(
         async () => (await turns()).length === 2,
         10_000,
@@ -302,18 +295,9 @@ describe('SSE delivery guarantees (e2e)', () => {
       expect(end.text).toContain(
         `This is turn ${turn} of our conversation (${2 * turn - 1} messages seen)`,
       );
-      await eventually(async () => {
-        const state = (await fetch(
-          `${app.url}/server/conversations/history`,
-        ).then((r) => r.json())) as { activeMessageId?: string };
-        return state.activeMessageId === undefined;
-      });
+      await untilIdle(app, 'history', 10_000);
     }
-    const stored = (await fetch(`${app.url}/server/conversations/history`).then(
-      (r) => r.json(),
-    )) as {
-      turns: { role: string; content: string; status?: string }[];
-    };
+    const stored = await conversationState(app, 'history');
     expect(stored.turns.map((t) => t.role)).toEqual([
       'user',
       'assistant',
@@ -336,12 +320,7 @@ describe('SSE delivery guarantees (e2e)', () => {
     const reply = (
       JSON.parse((await client.waitForEnd(first.body.messageId)).data) as Done
     ).text;
-    await eventually(async () => {
-      const state = (await fetch(
-        `${app.url}/server/conversations/full-array`,
-      ).then((r) => r.json())) as { activeMessageId?: string };
-      return state.activeMessageId === undefined;
-    });
+    await untilIdle(app, 'full-array', 10_000);
     const second = await postJson<Accepted>(`${app.url}/server/send`, {
       conversationId: 'full-array',
       messages: [
@@ -364,9 +343,7 @@ describe('SSE delivery guarantees (e2e)', () => {
     const sent = await send(app, 'hello', 'doomed');
     await client.waitForEnd(sent.body.messageId);
     await eventually(async () => {
-      const state = (await fetch(`${app.url}/server/conversations/doomed`).then(
-        (r) => r.json(),
-      )) as { activeMessageId?: string; turns: unknown[] };
+      const state = await conversationState(app, 'doomed');
       return state.activeMessageId === undefined && state.turns.length === 2;
     });
     expect(

@@ -1,5 +1,5 @@
 import { FakeErnie } from './fakes/fake-ernie.js';
-import { replyOf, send } from './support/chat-helpers.js';
+import { ask, replyOf, send } from './support/chat-helpers.js';
 import { useProviderApp } from './support/provider-app.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
 import {
@@ -36,12 +36,7 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
 
   it('streams the reply as several deltas then done with usage; the system prompt goes in `system`', async () => {
     const client = await open('e-stream');
-    const { messageId } = await send(
-      setup.app,
-      [{ role: 'user', content: 'Hi' }],
-      'e-stream',
-    );
-    const reply = await replyOf(client, messageId);
+    const reply = await ask(setup.app, client, 'e-stream', 'Hi');
     expect(reply.event).toBe('done');
     expect(reply.deltas.length).toBeGreaterThanOrEqual(3);
     expect(reply.deltas.join('')).toBe(REPLY);
@@ -64,19 +59,13 @@ describe('ERNIE provider through the real app (fake ERNIE upstream)', () => {
   it('sends a history of more than 3 turns within the alternation rules', async () => {
     const client = await open('e-history');
     for (const text of ['first', 'second', 'third']) {
-      const { messageId } = await send(
-        setup.app,
-        [{ role: 'user', content: text }],
-        'e-history',
+      expect((await ask(setup.app, client, 'e-history', text)).event).toBe(
+        'done',
       );
-      expect((await replyOf(client, messageId)).event).toBe('done');
     }
-    const { messageId } = await send(
-      setup.app,
-      [{ role: 'user', content: 'fourth' }],
-      'e-history',
+    expect((await ask(setup.app, client, 'e-history', 'fourth')).event).toBe(
+      'done',
     );
-    expect((await replyOf(client, messageId)).event).toBe('done');
     expect(setup.fake.chatRequests.at(-1)!.body.messages).toEqual([
       { role: 'user', content: 'first' },
       { role: 'assistant', content: REPLY },

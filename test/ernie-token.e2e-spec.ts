@@ -1,6 +1,8 @@
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { replyOf, send, subscribe } from './support/chat-helpers.js';
+import { conversationState } from './support/conversation-state.js';
+import { burstOfFirstRequests } from './support/token-burst.js';
+import { ask, replyOf, send, subscribe } from './support/chat-helpers.js';
 import { useProviderApp } from './support/provider-app.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
 import { eventually, type SseClient } from './support/sse-client.js';
@@ -70,12 +72,9 @@ describe('ERNIE access token through the real app', () => {
       code: 110,
       message: 'Access token invalid or no longer valid',
     });
-    const { messageId } = await send(
-      setup.app,
-      [{ role: 'user', content: 'hi' }],
-      't-invalid',
+    expect((await ask(setup.app, client, 't-invalid', 'hi')).event).toBe(
+      'done',
     );
-    expect((await replyOf(client, messageId)).event).toBe('done');
     expect(setup.fake.chatRequests).toHaveLength(2);
     expect(setup.fake.tokenRequests).toHaveLength(1);
   });
@@ -99,17 +98,7 @@ describe('ERNIE access token, each case on a fresh app', () => {
     const fake = await FakeErnie.start({ tokenDelayMs: 300 });
     const app = await startApp({ ...ernieEnv(fake), ...TUNING });
     try {
-      const ids = Array.from({ length: 20 }, (_, i) => `t-burst-${i}`);
-      await Promise.all(
-        ids.map((id) => send(app, [{ role: 'user', content: id }], id)),
-      );
-      await fake.waitFor(
-        () =>
-          fake.chatRequests.length === 20 &&
-          fake.chatRequests.every((r) => r.settled),
-        10_000,
-        '20 chat requests answered',
-      );
+      const ids = await burstOfFirstRequests([app], fake);
       expect(fake.tokenRequests).toHaveLength(1);
       expect(
         new Set(fake.chatRequests.map((r) => r.query.get('access_token'))),
@@ -117,15 +106,8 @@ describe('ERNIE access token, each case on a fresh app', () => {
       await eventually(
         async () => {
           const last = await Promise.all(
-            ids.map((id) =>
-              fetch(`${app.url}/server/conversations/${id}`)
-                .then(
-                  (r) =>
-                    r.json() as Promise<{
-                      turns: { role: string; content: string }[];
-                    }>,
-                )
-                .then((c) => c.turns.at(-1)),
+            ids.map(async (id) =>
+              (await conversationState(app, id)).turns.at(-1),
             ),
           );
           return last.every(
@@ -152,12 +134,7 @@ describe('ERNIE access token, each case on a fresh app', () => {
     });
     try {
       const client = await subscribe(app, 'bad-keys');
-      const { messageId } = await send(
-        app,
-        [{ role: 'user', content: 'hi' }],
-        'bad-keys',
-      );
-      const reply = await replyOf(client, messageId);
+      const reply = await ask(app, client, 'bad-keys', 'hi');
       await client.close();
       expect(reply.event).toBe('error');
       expect(reply.code).toBe('upstream_auth');

@@ -3,7 +3,7 @@ import {
   FAKE_QIANFAN_API_KEY,
   FakeOpenAi,
 } from './fakes/fake-openai.js';
-import { replyOf, send } from './support/chat-helpers.js';
+import { ask } from './support/chat-helpers.js';
 import { useProviderApp } from './support/provider-app.js';
 import {
   FAKE_CREDENTIALS,
@@ -69,12 +69,7 @@ describe.each(VARIANTS)(
 
     it('streams the reply as several deltas then done with usage; the system prompt is the first message', async () => {
       const client = await open('o-stream');
-      const { messageId } = await send(
-        setup.app,
-        [{ role: 'user', content: 'Hi' }],
-        'o-stream',
-      );
-      const reply = await replyOf(client, messageId);
+      const reply = await ask(setup.app, client, 'o-stream', 'Hi');
       expect(reply.event).toBe('done');
       expect(reply.deltas.length).toBeGreaterThanOrEqual(3);
       expect(reply.deltas.join('')).toBe(REPLY);
@@ -108,12 +103,7 @@ describe.each(VARIANTS)(
         },
         { type: 'http', status: 503 },
       );
-      const { messageId } = await send(
-        setup.app,
-        [{ role: 'user', content: 'hi' }],
-        'o-retry',
-      );
-      const reply = await replyOf(client, messageId);
+      const reply = await ask(setup.app, client, 'o-retry', 'hi');
       expect(reply.event).toBe('done');
       expect(reply.text).toBe(REPLY);
       const [limited, unavailable] = setup.fake.chatRequests;
@@ -127,12 +117,9 @@ describe.each(VARIANTS)(
     it('sends a history of more than 3 turns, alternating', async () => {
       const client = await open('o-history');
       for (const text of ['first', 'second', 'third', 'fourth']) {
-        const { messageId } = await send(
-          setup.app,
-          [{ role: 'user', content: text }],
-          'o-history',
+        expect((await ask(setup.app, client, 'o-history', text)).event).toBe(
+          'done',
         );
-        expect((await replyOf(client, messageId)).event).toBe('done');
       }
       expect(setup.fake.chatRequests.at(-1)!.body.messages).toEqual([
         { role: 'system', content: SYSTEM_PROMPT },

@@ -13,20 +13,16 @@ import {
   postThroughFailover,
 } from './support/failover-check.js';
 import {
-  eventually,
-  postJson,
-  type ReceivedEvent,
-} from './support/sse-client.js';
+  conversationState,
+  expectCancelledOnRequest,
+  untilIdle,
+} from './support/conversation-state.js';
 import {
   ConversationStreams,
+  LONG_MESSAGE,
   postMessage,
+  storedEvents,
 } from './support/conversation-streams.js';
-
-/** A user message whose echoed reply streams for a while. */
-const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
-
-const stored = (events: ReceivedEvent[]) =>
-  events.filter((e) => e.event !== 'ready' && e.event !== 'reset');
 
 describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
   let cluster: RedisCluster;
@@ -59,20 +55,6 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
       lastEventId?: string,
     ) => streams.ready(app, conversationId, lastEventId ? { lastEventId } : {});
     const post = postMessage;
-    const state = (app: AppProcess, id: string) =>
-      fetch(`${app.url}/server/conversations/${id}`).then(
-        (r) =>
-          r.json() as Promise<{
-            activeMessageId?: string;
-            turns: { role: string; content: string; status?: string }[];
-          }>,
-      );
-    const idle = (app: AppProcess, id: string) =>
-      eventually(
-        async () => (await state(app, id)).activeMessageId === undefined,
-        15_000,
-        'the reply to end',
-      );
 
     beforeAll(async () => {
       prefix = `cluster-${randomUUID()}:`;
@@ -98,7 +80,7 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
         const id = await conversationOn(master.server.port, 'fanout');
         const reference = await open(two, id);
         const leaving = await open(one, id);
-        const sent = await post(one, id, LONG);
+        const sent = await post(one, id, LONG_MESSAGE);
         expect(sent.status).toBe(202);
         await leaving.waitFor((c) => c.ofType('delta').length >= 10, 10_000);
         await leaving.close();
@@ -107,10 +89,10 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
         await resumed.waitForEnd(sent.body.messageId, 15_000);
         await resumed.waitFor((c) => c.ofType('message').length === 1);
         await reference.waitFor((c) => c.ofType('message').length === 1);
-        const all = stored(reference.events);
+        const all = storedEvents(reference.events);
         const cut = all.findIndex((e) => e.id === leaving.lastEventId);
         expect(cut).toBeGreaterThan(0);
-        expect(stored(resumed.events)).toEqual(all.slice(cut + 1));
+        expect(storedEvents(resumed.events)).toEqual(all.slice(cut + 1));
         // Every key of the conversation sits on the master of its hash tag.
         for (const kind of ['events', 'meta', 'turns', 'epoch'])
           expect(
@@ -128,24 +110,15 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
       const watcher = await open(two, id);
       const first = await post(one, id, 'first');
       await watcher.waitForEnd(first.body.messageId, 15_000);
-      await idle(two, id);
-      const running = await post(two, id, LONG);
+      await untilIdle(two, id);
+      const running = await post(two, id, LONG_MESSAGE);
       expect(running.status).toBe(202);
       await watcher.waitFor((c) => c.ofType('delta').length > 5, 10_000);
       const refused = await post(one, id, 'me too');
       expect(refused.status).toBe(409);
-      const cancel = await postJson(
-        `${one.url}/server/conversations/${id}/cancel`,
-        {},
-      );
-      expect(cancel.status).toBe(202);
-      const done = await watcher.waitForEnd(running.body.messageId);
-      expect(JSON.parse(done.data)).toMatchObject({
-        finishReason: 'cancelled',
-        cancelReason: 'requested',
-      });
-      await idle(one, id);
-      const history = await state(one, id);
+      await expectCancelledOnRequest(one, id, watcher, running.body.messageId);
+      await untilIdle(one, id);
+      const history = await conversationState(one, id);
       expect(history.turns.map((t) => [t.role, t.status])).toEqual([
         ['user', undefined],
         ['assistant', 'complete'],
@@ -157,11 +130,11 @@ describe('instances on a Redis Cluster (e2e, 3 masters and a replica)', () => {
     it('stops a reply when its last listener, on the other instance, leaves (presence across the cluster)', async () => {
       const id = `presence-${randomUUID()}`;
       const watcher = await open(two, id);
-      const running = await post(one, id, LONG.repeat(4));
+      const running = await post(one, id, LONG_MESSAGE.repeat(4));
       expect(running.status).toBe(202);
       await watcher.waitFor((c) => c.ofType('delta').length > 0, 10_000);
       await watcher.close();
-      await idle(one, id);
+      await untilIdle(one, id);
       const late = await open(one, id, watcher.lastEventId);
       const done = await late.waitForEnd(running.body.messageId);
       expect(JSON.parse(done.data)).toMatchObject({

@@ -1,8 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import { ernieEnv, FAKE_CREDENTIALS } from './support/provider-env.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
 import { burstOfFirstRequests } from './support/token-burst.js';
 
 describe('ERNIE access token shared by two instances through Redis (e2e)', () => {
@@ -16,9 +19,7 @@ describe('ERNIE access token shared by two instances through Redis (e2e)', () =>
     fake = await FakeErnie.start({ tokenDelayMs: 300 });
     const env = {
       ...ernieEnv(fake),
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `ernie-${randomUUID()}:`,
+      ...redisEnv(redis, 'ernie'),
       SHUTDOWN_GRACE_MS: '0',
     };
     apps = await Promise.all([startApp(env), startApp(env)]);

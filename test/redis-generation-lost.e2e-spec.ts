@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, type AppProcess } from './support/app-process.js';
+import { conversationState } from './support/conversation-state.js';
 import { replyOf, send, subscribe } from './support/chat-helpers.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
 import { eventually, type SseClient } from './support/sse-client.js';
 
 /** A user message whose echoed reply streams for many seconds. */
@@ -17,9 +22,7 @@ describe('an instance killed in the middle of a reply (e2e, Redis)', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     env = {
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `lost-${randomUUID()}:`,
+      ...redisEnv(redis, 'lost'),
       MOCK_DELAY_MS: '5',
       GENERATION_LEASE_MS: String(LEASE_MS),
     };
@@ -76,12 +79,7 @@ describe('an instance killed in the middle of a reply (e2e, Redis)', () => {
         expect(last.data).toBe(`${end.text}\n\n[error] ${end.message}`);
         if (!conversationId) return;
         // Stored, and the conversation is free for the next message.
-        const conversation = (await fetch(
-          `${survivor.url}/server/conversations/${conversationId}`,
-        ).then((r) => r.json())) as {
-          activeMessageId?: string;
-          turns: { role: string; content: string; status?: string }[];
-        };
+        const conversation = await conversationState(survivor, conversationId);
         expect(conversation.activeMessageId).toBeUndefined();
         expect(conversation.turns.at(-1)).toMatchObject({
           role: 'assistant',

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
 import { postJson, SseClient } from './support/sse-client.js';
 
 const KEY_A = 'sk-global-A-5e4d3c2b1a0f9e8d';
@@ -51,9 +55,7 @@ describe('limits shared by two instances through Redis (e2e)', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     env = {
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `limits-${randomUUID()}:`,
+      ...redisEnv(redis, 'limits'),
       API_KEYS: `${KEY_A},${KEY_B},${KEY_C}`,
       RATE_LIMIT_MAX: String(RATE_LIMIT),
       RATE_LIMIT_WINDOW_MS: '60000',

@@ -1,25 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { startApp, type AppProcess } from './support/app-process.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
 import {
-  eventually,
-  postJson,
-  SseClient,
-  type ReceivedEvent,
-} from './support/sse-client.js';
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
+import {
+  conversationState,
+  expectCancelledOnRequest,
+  untilIdle,
+} from './support/conversation-state.js';
+import type { SseClient } from './support/sse-client.js';
 import {
   ConversationStreams,
+  LONG_MESSAGE,
   postMessage,
+  storedEvents,
 } from './support/conversation-streams.js';
 
-/** A user message long enough that its echoed reply streams for a while. */
-const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
-/** One that streams for several seconds. */
+/** A user message whose echoed reply streams for several seconds. */
 const HUGE = Array.from({ length: 1_800 }, (_, i) => `w${i}`).join(' ');
-
-/** Events that belong to the conversation's stream (not the per-subscriber `ready`/`reset`). */
-const stored = (events: ReceivedEvent[]) =>
-  events.filter((e) => e.event !== 'ready' && e.event !== 'reset');
 
 describe('two instances sharing one Redis (e2e, mock provider)', () => {
   let redis: RedisServer;
@@ -37,25 +37,13 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       'the final message event',
     );
 
-  /** Waits until no reply runs in the conversation (as seen from `app`). */
-  const idle = (app: AppProcess, id: string) =>
-    eventually(
-      async () => {
-        const state = (await fetch(
-          `${app.url}/server/conversations/${id}`,
-        ).then((r) => r.json())) as { activeMessageId?: string };
-        return state.activeMessageId === undefined;
-      },
-      15_000,
-      'the reply to end',
-    );
   /** The end of a reply, replayed once it no longer runs. */
   const eventuallyEnded = async (
     id: string,
     messageId: string,
     from: string,
   ) => {
-    await idle(one, id);
+    await untilIdle(one, id);
     const replay = await open(one, id, { lastEventId: from });
     return JSON.parse((await replay.waitForEnd(messageId)).data) as Record<
       string,
@@ -66,9 +54,7 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
   beforeAll(async () => {
     redis = await startRedisServer();
     env = {
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `e2e-${randomUUID()}:`,
+      ...redisEnv(redis, 'e2e'),
       MOCK_DELAY_MS: '3',
       CANCEL_GRACE_MS: '300',
       REDIS_PRESENCE_TTL_MS: '1000',
@@ -91,14 +77,14 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
     const sent = await send(one, id, 'Hello from instance one');
     expect(sent.status).toBe(202);
     await Promise.all([local, remote, remote2].map((c) => waitForLast(c)));
-    const reference = stored(local.events);
+    const reference = storedEvents(local.events);
     expect(reference.map((e) => e.event)).toEqual([
       ...reference.slice(0, -2).map(() => 'delta'),
       'done',
       'message',
     ]);
     for (const client of [remote, remote2])
-      expect(stored(client.events)).toEqual(reference);
+      expect(storedEvents(client.events)).toEqual(reference);
     const text = reference
       .filter((e) => e.event === 'delta')
       .map((e) => (JSON.parse(e.data) as { text: string }).text)
@@ -111,7 +97,11 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       const id = `resume-${randomUUID()}`;
       const reference = await open(one, id);
       const leaving = await open(one, id);
-      const sent = await send(one, id, `round ${round}: ${LONG.slice(0, 300)}`);
+      const sent = await send(
+        one,
+        id,
+        `round ${round}: ${LONG_MESSAGE.slice(0, 300)}`,
+      );
       expect(sent.status).toBe(202);
       const dropAfter = 1 + Math.floor(Math.random() * 40);
       await leaving.waitFor(
@@ -127,10 +117,10 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
         id: lastEventId,
       });
       await Promise.all([waitForLast(reference), waitForLast(resumed)]);
-      const all = stored(reference.events);
+      const all = storedEvents(reference.events);
       const missed = all.slice(all.findIndex((e) => e.id === lastEventId) + 1);
-      expect(stored(resumed.events)).toEqual(missed);
-      expect([...stored(leaving.events), ...missed]).toEqual(all);
+      expect(storedEvents(resumed.events)).toEqual(missed);
+      expect([...storedEvents(leaving.events), ...missed]).toEqual(all);
     }
   });
 
@@ -140,16 +130,14 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
     const first = await send(one, id, 'first');
     await watcher.waitForEnd(first.body.messageId, 15_000);
     // The reply is stored and the conversation released just after its last event.
-    await idle(two, id);
+    await untilIdle(two, id);
     const second = await send(two, id, 'second');
     expect(second.status).toBe(202);
     const done = await watcher.waitForEnd(second.body.messageId, 15_000);
     expect((JSON.parse(done.data) as { text: string }).text).toContain(
       'This is turn 2 of our conversation (3 messages seen)',
     );
-    const conversation = (await fetch(
-      `${one.url}/server/conversations/${id}`,
-    ).then((r) => r.json())) as { turns: { role: string; content: string }[] };
+    const conversation = await conversationState(one, id);
     expect(conversation.turns.map((t) => t.role)).toEqual([
       'user',
       'assistant',
@@ -161,7 +149,7 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
   it('refuses a second reply on one instance while the other runs one (409), and stops it on a cancel posted to either', async () => {
     const id = `cancel-${randomUUID()}`;
     const watcher = await open(two, id);
-    const running = await send(one, id, LONG);
+    const running = await send(one, id, LONG_MESSAGE);
     expect(running.status).toBe(202);
     await watcher.waitFor((c) => c.ofType('delta').length > 0, 10_000);
     const refused = await send(two, id, 'me too');
@@ -170,22 +158,11 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
       code: 'generation_in_progress',
       details: { activeMessageId: running.body.messageId },
     });
-    const state = (await fetch(`${two.url}/server/conversations/${id}`).then(
-      (r) => r.json(),
-    )) as { activeMessageId?: string };
+    const state = await conversationState(two, id);
     expect(state.activeMessageId).toBe(running.body.messageId);
-    const cancel = await postJson(
-      `${two.url}/server/conversations/${id}/cancel`,
-      {},
-    );
-    expect(cancel.status).toBe(202);
-    const done = await watcher.waitForEnd(running.body.messageId);
-    expect(JSON.parse(done.data)).toMatchObject({
-      finishReason: 'cancelled',
-      cancelReason: 'requested',
-    });
+    await expectCancelledOnRequest(two, id, watcher, running.body.messageId);
     // The claim is released by the instance that ran the reply.
-    await idle(two, id);
+    await untilIdle(two, id);
     const next = await send(two, id, 'now my turn');
     expect(next.status).toBe(202);
     await watcher.waitForEnd(next.body.messageId, 15_000);
@@ -194,13 +171,11 @@ describe('two instances sharing one Redis (e2e, mock provider)', () => {
   it('stops a reply when its last listener, connected to the other instance, leaves', async () => {
     const id = `listeners-${randomUUID()}`;
     const watcher = await open(two, id);
-    const running = await send(one, id, LONG);
+    const running = await send(one, id, LONG_MESSAGE);
     await watcher.waitFor((c) => c.ofType('delta').length > 0, 10_000);
     await watcher.close();
-    await idle(one, id);
-    const conversation = (await fetch(
-      `${one.url}/server/conversations/${id}`,
-    ).then((r) => r.json())) as { turns: { status?: string }[] };
+    await untilIdle(one, id);
+    const conversation = await conversationState(one, id);
     expect(conversation.turns.at(-1)?.status).toBe('cancelled');
     // Reconnecting afterwards shows how it ended.
     const late = await open(one, id, { lastEventId: watcher.lastEventId });

@@ -1,11 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { FakeOpenAi } from './fakes/fake-openai.js';
 import { startApp, type AppProcess } from './support/app-process.js';
 import {
   writeCatalogue,
   type CatalogueFile,
 } from './support/catalogue-file.js';
-import { startRedisServer, type RedisServer } from './support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from './support/redis-server.js';
 import { eventually, postJson } from './support/sse-client.js';
 
 const RPM = 3;
@@ -42,9 +45,7 @@ describe('per-deployment rpm shared by two instances through Redis (e2e)', () =>
     const env = {
       MODELS_FILE: file.path,
       OPENAI_API_KEY: upstream.apiKey,
-      EVENT_BUS: 'redis',
-      REDIS_URL: redis.url,
-      REDIS_KEY_PREFIX: `e2e-${randomUUID()}:`,
+      ...redisEnv(redis, 'e2e'),
       LLM_MAX_RETRIES: '0',
     };
     [one, two] = await Promise.all([startApp(env), startApp(env)]);

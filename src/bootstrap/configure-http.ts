@@ -5,11 +5,11 @@ import helmet from 'helmet';
 import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
-import type { AppConfig } from '../config/app-config.service.js';
 import { isEventStreamPath } from '../chat/sse/event-stream-route.decorator.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 import { allowedHostsMiddleware } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
+import type { HttpSettings } from './http.settings.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
 import { limitConnections } from './limit-connections.js';
 
@@ -21,26 +21,14 @@ import { limitConnections } from './limit-connections.js';
  */
 export function configureHttp(
   app: NestExpressApplication,
-  config: AppConfig,
+  settings: HttpSettings,
 ): void {
   answerClientErrorsAsJson(app.getHttpServer());
-  limitConnections(app.getHttpServer(), {
-    maxConnections: config.get('MAX_CONNECTIONS', { infer: true }),
-    headersTimeoutMs: config.get('HTTP_HEADERS_TIMEOUT_MS', { infer: true }),
-    keepAliveTimeoutMs: config.get('HTTP_KEEP_ALIVE_TIMEOUT_MS', {
-      infer: true,
-    }),
-    requestTimeoutMs: config.get('HTTP_REQUEST_TIMEOUT_MS', { infer: true }),
-  });
-  app.set('trust proxy', config.get('TRUST_PROXY_HOPS', { infer: true }));
+  limitConnections(app.getHttpServer(), settings.connections);
+  app.set('trust proxy', settings.trustProxyHops);
   app.disable('x-powered-by');
-  app.use(
-    allowedHostsMiddleware(
-      config.get('ALLOWED_HOSTS', { infer: true }) ?? '',
-      config.get('HOST', { infer: true }),
-    ),
-  );
-  const cors = parseCorsOrigins(config.get('CORS_ORIGINS', { infer: true }));
+  app.use(allowedHostsMiddleware(settings.allowedHosts, settings.host));
+  const cors = parseCorsOrigins(settings.corsOrigins);
   const documentHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
@@ -116,9 +104,7 @@ export function configureHttp(
       ? compress(request, response, next)
       : next(),
   );
-  app.useBodyParser('json', {
-    limit: config.get('BODY_LIMIT_BYTES', { infer: true }),
-  });
+  app.useBodyParser('json', { limit: settings.bodyLimitBytes });
   app.useGlobalPipes(
     new StrictValidationPipe({
       whitelist: true,

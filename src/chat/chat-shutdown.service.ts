@@ -5,10 +5,9 @@ import {
   type OnModuleDestroy,
   Inject,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
-import type { AppConfig } from '../config/app-config.service.js';
+import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { GenerationRunner } from './generation-runner.service.js';
 import { StreamRegistry } from './sse/stream-registry.js';
 
@@ -31,9 +30,9 @@ export class ChatShutdown
     private readonly lifecycle: AppLifecycle,
     private readonly runner: GenerationRunner,
     private readonly streams: StreamRegistry,
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(CHAT_SETTINGS) settings: ChatSettings,
   ) {
-    this.graceMs = config.get('SHUTDOWN_GRACE_MS', { infer: true });
+    this.graceMs = settings.shutdownGraceMs;
   }
 
   onModuleDestroy(): void {

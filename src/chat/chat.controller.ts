@@ -12,7 +12,6 @@ import {
   Req,
   Inject,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -36,9 +35,9 @@ import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
-import type { AppConfig } from '../config/app-config.service.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation.js';
 import { ChatService } from './chat.service.js';
+import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { CancelGenerationDto } from './dto/cancel-generation.dto.js';
 import { ConversationDto } from './dto/conversation.dto.js';
@@ -73,12 +72,9 @@ export class ChatController {
     private readonly chat: ChatService,
     private readonly streams: EventStreamService,
     private readonly access: ConversationAccess,
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(CHAT_SETTINGS) settings: ChatSettings,
   ) {
-    configureEventStreams(
-      ChatController,
-      config.get('SSE_MAX_PENDING_CHARS', { infer: true }),
-    );
+    configureEventStreams(ChatController, settings.maxPendingChars);
   }
 
   @Post('send')

@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config.service.js';
-import { envOf } from '../config/settings.js';
+import { fromEnv, settingsProvider } from '../config/settings.js';
 import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
@@ -9,6 +7,10 @@ import { RedisModule } from '../redis/redis.module.js';
 import { GlobalStreamCounts } from './sse/stream-counts/global-stream-counts.js';
 import { STREAM_COUNTS_FACTORIES } from './sse/stream-counts/stream-counts.factories.js';
 import { StreamRegistry } from './sse/stream-registry.js';
+import {
+  STREAM_REGISTRY_SETTINGS,
+  streamRegistrySettings,
+} from './stream-registry.settings.js';
 
 /**
  * The open streams of both APIs (`/server/events` and streamed `/v1`
@@ -17,13 +19,14 @@ import { StreamRegistry } from './sse/stream-registry.js';
 @Module({
   imports: [RedisModule, MetricsModule],
   providers: [
+    settingsProvider(STREAM_REGISTRY_SETTINGS, streamRegistrySettings),
     StreamRegistry,
-    {
-      provide: GlobalStreamCounts,
-      inject: [ConfigService, RedisConnector],
-      useFactory: (config: AppConfig, redis: RedisConnector) =>
-        STREAM_COUNTS_FACTORIES[stateBackend(envOf(config))](config, redis),
-    },
+    fromEnv(
+      GlobalStreamCounts,
+      [RedisConnector],
+      (env, redis: RedisConnector) =>
+        STREAM_COUNTS_FACTORIES[stateBackend(env)](env, redis),
+    ),
   ],
   exports: [StreamRegistry],
 })

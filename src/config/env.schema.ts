@@ -14,9 +14,13 @@ import {
   MinLength,
   ValidateIf,
 } from 'class-validator';
+import {
+  LLM_PROVIDERS,
+  type LlmProviderName,
+} from '../llm/providers/provider-registry.js';
 
-export const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
-export type LlmProviderName = (typeof LLM_PROVIDERS)[number];
+// Derived from the provider definitions: a new provider is a line there.
+export { LLM_PROVIDERS, type LlmProviderName };
 
 export const EVENT_BUSES = ['memory', 'redis'] as const;
 export type EventBusName = (typeof EVENT_BUSES)[number];

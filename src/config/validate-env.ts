@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { perProvider } from '../llm/providers/provider-registry.js';
 import {
   EnvironmentVariables,
   LLM_PROVIDERS,
@@ -10,12 +11,9 @@ import {
 export const PROVIDER_CREDENTIALS: Record<
   LlmProviderName,
   readonly (keyof EnvironmentVariables)[]
-> = {
-  mock: [],
-  ernie: ['ERNIE_API_KEY', 'ERNIE_SECRET_KEY'],
-  qianfan: ['QIANFAN_API_KEY'],
-  openai: ['OPENAI_API_KEY'],
-};
+> = perProvider(({ credentials }) =>
+  credentials.requires.flatMap((field) => credentials[field] ?? []),
+);
 
 /**
  * Validates the raw environment and returns it typed, with defaults applied.

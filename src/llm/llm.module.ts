@@ -7,10 +7,6 @@ import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { loadCatalogue } from './catalogue/catalogue-loader.js';
 import { ModelCatalogue } from './catalogue/model-catalogue.js';
-import {
-  CATALOGUE_ENV_KEYS,
-  type CatalogueEnv,
-} from './catalogue/provider-defaults.js';
 import { LlmProvider } from './llm-provider.js';
 import { AccessTokenStore } from './token-store/access-token-store.js';
 import { ACCESS_TOKEN_STORE_FACTORIES } from './token-store/access-token-store.factories.js';
@@ -37,12 +33,11 @@ import { ModelRouter } from './routing/model-router.js';
       retryBaseMs: env.LLM_RETRY_BASE_MS,
       retryMaxMs: env.LLM_RETRY_MAX_MS,
     })),
-    settingsProvider(ModelCatalogue, (env): ModelCatalogue => {
-      const picked = Object.fromEntries(
-        CATALOGUE_ENV_KEYS.map((key) => [key, env[key]]),
-      ) as CatalogueEnv;
-      return new ModelCatalogue(loadCatalogue(picked, process.env));
-    }),
+    settingsProvider(
+      ModelCatalogue,
+      (env): ModelCatalogue =>
+        new ModelCatalogue(loadCatalogue(env, process.env)),
+    ),
     fromEnv(
       DeploymentLimiter,
       [RedisConnector],

@@ -1,9 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import type { AppConfig } from '../config/app-config.service.js';
-import { envOf, type Env } from '../config/settings.js';
 import { RedisConnections } from './redis-connections.js';
 import { parseRedisNodes, type RedisTopology } from './redis-topology.js';
+import { REDIS_SETTINGS, type RedisSettings } from './redis.settings.js';
 
 /**
  * Opens the instance's Redis connections on first use, once, for every part
@@ -15,11 +13,9 @@ import { parseRedisNodes, type RedisTopology } from './redis-topology.js';
 export class RedisConnector implements OnApplicationShutdown {
   private opening?: Promise<RedisConnections>;
 
-  private readonly env: Env;
-
-  constructor(@Inject(ConfigService) config: AppConfig) {
-    this.env = envOf(config);
-  }
+  constructor(
+    @Inject(REDIS_SETTINGS) private readonly settings: RedisSettings,
+  ) {}
 
   connections(): Promise<RedisConnections> {
     this.opening ??= this.open();
@@ -34,20 +30,20 @@ export class RedisConnector implements OnApplicationShutdown {
   private open(): Promise<RedisConnections> {
     return RedisConnections.open({
       topology: this.topology(),
-      keyPrefix: this.env.REDIS_KEY_PREFIX,
-      minReplicas: this.env.REDIS_MIN_REPLICAS,
-      replicaAckTimeoutMs: this.env.REDIS_REPLICA_ACK_TIMEOUT_MS,
+      keyPrefix: this.settings.keyPrefix,
+      minReplicas: this.settings.minReplicas,
+      replicaAckTimeoutMs: this.settings.replicaAckTimeoutMs,
     });
   }
 
   /** Validation requires one of the three whenever a Redis implementation is chosen. */
   private topology(): RedisTopology {
-    const env = this.env;
+    const settings = this.settings;
     const credentials = {
-      username: env.REDIS_USERNAME,
-      password: env.REDIS_PASSWORD,
+      username: settings.username,
+      password: settings.password,
     };
-    const cluster = env.REDIS_CLUSTER_NODES;
+    const cluster = settings.clusterNodes;
     if (cluster) {
       return {
         kind: 'cluster',
@@ -55,17 +51,17 @@ export class RedisConnector implements OnApplicationShutdown {
         credentials,
       };
     }
-    const sentinels = env.REDIS_SENTINELS;
+    const sentinels = settings.sentinels;
     if (sentinels) {
       return {
         kind: 'sentinel',
         sentinels: parseRedisNodes(sentinels, 'REDIS_SENTINELS'),
-        name: env.REDIS_SENTINEL_NAME,
-        sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
+        name: settings.sentinelName,
+        sentinelPassword: settings.sentinelPassword,
         credentials,
       };
     }
-    const url = env.REDIS_URL;
+    const url = settings.url;
     if (!url) throw new Error('REDIS_URL is not set');
     return { kind: 'server', url };
   }

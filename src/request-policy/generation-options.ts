@@ -7,23 +7,11 @@ import type {
 } from '../llm/llm.types.js';
 import type { GenerationOptionsDto } from './dto/generation-options.dto.js';
 import { invalidField } from './invalid-field.js';
-import {
-  OPENAI_PARAMETERS,
-  refusalOf,
-  type OpenAiParameter,
-} from './parameter-fates.js';
+import { OPENAI_ONLY_PARAMETERS } from './parameter-fate.js';
+import { OPENAI_PARAMETERS, refusalOf } from './parameter-fates.js';
 
 /** Parameters only OpenAI itself takes, passed on under their own names. */
-const PASSTHROUGH = [
-  'logit_bias',
-  'reasoning_effort',
-  'verbosity',
-  'prediction',
-  'web_search_options',
-  'metadata',
-  'store',
-  'service_tier',
-] as const satisfies readonly OpenAiParameter[];
+const PASSTHROUGH = OPENAI_ONLY_PARAMETERS;
 
 export type GenerationOptions = Omit<
   LlmRequest,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { startApp, type AppProcess } from '../support/app-process.js';
 import {
@@ -9,7 +8,11 @@ import {
   waitForReply,
 } from '../support/browser.js';
 import { send } from '../support/chat-helpers.js';
-import { startRedisServer, type RedisServer } from '../support/redis-server.js';
+import {
+  redisEnv,
+  startRedisServer,
+  type RedisServer,
+} from '../support/redis-server.js';
 
 /** A message whose echoed reply streams for many seconds. */
 const HUGE = Array.from({ length: 1_500 }, (_, i) => `w${i}`).join(' ');
@@ -27,9 +30,7 @@ describe(
     beforeAll(async () => {
       redis = await startRedisServer();
       env = {
-        EVENT_BUS: 'redis',
-        REDIS_URL: redis.url,
-        REDIS_KEY_PREFIX: `browser-lost-${randomUUID()}:`,
+        ...redisEnv(redis, 'browser-lost'),
         MOCK_DELAY_MS: '20',
         GENERATION_LEASE_MS: '1500',
         RATE_LIMIT_MAX: '100000',

@@ -5,15 +5,16 @@ import {
   mockReply,
   openChat,
   recordConnectionStates,
-  recordReplyRenders,
   sendMessage,
   squash,
-  UI_TIMEOUT_MS,
   waitForConnection,
   waitForReply,
 } from '../support/browser.js';
-import { eventually } from '../support/sse-client.js';
-import { startCuttableProxy } from './cuttable-proxy.js';
+import { startCuttableProxy } from '../support/cuttable-proxy.js';
+import {
+  cutDuringReply,
+  expectDrawnIntact,
+} from '../support/reply-through-cut.js';
 
 const ENV = {
   MOCK_DELAY_MS: '30',
@@ -76,35 +77,8 @@ describe(
       const proxy = await startCuttableProxy(app!.port);
       try {
         const { page } = await openChat(context, proxy.url);
-        const renders = await recordReplyRenders(page);
-        const states = await recordConnectionStates(page);
         const text = `Count with me: ${Array.from({ length: 200 }, (_, i) => `n${i}`).join(' ')}`;
-        const pending = await sendMessage(page, text);
-        await pending.filter({ hasText: 'n5' }).waitFor();
-
-        const cutAt = renders.length;
-        proxy.cut();
-        await eventually(
-          () => states.includes('reconnecting'),
-          UI_TIMEOUT_MS,
-          'the page to notice the cut',
-        );
-        await waitForConnection(page, 'live');
-        const reply = await waitForReply(pending);
-
-        const expected = squash(mockReply(text));
-        expect(squash(await reply.locator('.content').innerText())).toBe(
-          expected,
-        );
-        const drawn = renders.map(squash).filter(Boolean);
-        // Words kept arriving after the reconnection, each drawing extending the last.
-        expect(
-          drawn.slice(cutAt).filter((t) => t !== expected).length,
-        ).toBeGreaterThan(1);
-        for (const [index, shown] of drawn.entries()) {
-          expect(expected.startsWith(shown), shown).toBe(true);
-          if (index > 0) expect(shown.startsWith(drawn[index - 1])).toBe(true);
-        }
+        await expectDrawnIntact(await cutDuringReply(page, proxy, text), text);
       } finally {
         await proxy.close();
       }

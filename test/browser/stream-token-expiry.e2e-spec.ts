@@ -11,18 +11,20 @@ import {
 } from '../support/api-key-page.js';
 import {
   launchBrowser,
-  mockReply,
   openChat,
-  recordConnectionStates,
-  recordReplyRenders,
-  sendMessage,
-  squash,
   UI_TIMEOUT_MS,
   waitForConnection,
-  waitForReply,
 } from '../support/browser.js';
+import {
+  startCuttableProxy,
+  type CuttableProxy,
+} from '../support/cuttable-proxy.js';
+import {
+  cutDuringReply,
+  expectDrawnIntact,
+  type ReplyThroughCut,
+} from '../support/reply-through-cut.js';
 import { eventually } from '../support/sse-client.js';
-import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy.js';
 
 const ENV = {
   ...KEYED_ENV,
@@ -56,6 +58,16 @@ describe(
       await app?.stop();
     });
 
+    /** The URLs of the page's event streams the server refused with 401. */
+    function recordRefusedStreams(page: Page): string[] {
+      const refused: string[] = [];
+      page.on('response', (response) => {
+        if (isEventStream(response.request()) && response.status() === 401)
+          refused.push(response.url());
+      });
+      return refused;
+    }
+
     type LivePage = Awaited<ReturnType<typeof liveWithExpiredToken>>;
 
     /** A page with the key, live through the proxy, once the server no longer accepts its stream token. */
@@ -77,41 +89,12 @@ describe(
       return { ...chat, tokens, issued: tokens.length };
     }
 
-    /** Cuts the stream in the middle of a long reply; resolves the reply once it completed, and what was drawn of it. */
-    async function cutDuringReply(page: Page) {
-      const renders = await recordReplyRenders(page);
-      const states = await recordConnectionStates(page);
-      const pending = await sendMessage(page, COUNT);
-      await pending.filter({ hasText: 'n5' }).waitFor();
-      const cutAt = renders.length;
-      proxy.cut();
-      await eventually(
-        () => states.includes('reconnecting'),
-        UI_TIMEOUT_MS,
-        'the page to notice the cut',
-      );
-      await waitForConnection(page, 'live');
-      const reply = await waitForReply(pending);
-      return { reply, renders, cutAt };
-    }
-
+    /** The reply came whole through the cut, and the page resumed with a fresh token. */
     async function expectResumedIntact(
-      { reply, renders, cutAt }: Awaited<ReturnType<typeof cutDuringReply>>,
+      cut: ReplyThroughCut,
       { requests, tokens, issued }: LivePage,
     ) {
-      const expected = squash(mockReply(COUNT));
-      expect(squash(await reply.locator('.content').innerText())).toBe(
-        expected,
-      );
-      const drawn = renders.map(squash).filter(Boolean);
-      // Words kept arriving after the reconnection, each drawing extending the last.
-      expect(
-        drawn.slice(cutAt).filter((t) => t !== expected).length,
-      ).toBeGreaterThan(1);
-      for (const [index, shown] of drawn.entries()) {
-        expect(expected.startsWith(shown), shown).toBe(true);
-        if (index > 0) expect(shown.startsWith(drawn[index - 1])).toBe(true);
-      }
+      await expectDrawnIntact(cut, COUNT);
 
       // The page reopened its stream with a fresh token, resuming where it was.
       await eventually(
@@ -131,13 +114,9 @@ describe(
     it('reconnects with a fresh token before the browser would present the expired one', async () => {
       const live = await liveWithExpiredToken();
       const { page, errors } = live;
-      const refused: string[] = [];
-      page.on('response', (response) => {
-        if (isEventStream(response.request()) && response.status() === 401)
-          refused.push(response.url());
-      });
+      const refused = recordRefusedStreams(page);
 
-      await expectResumedIntact(await cutDuringReply(page), live);
+      await expectResumedIntact(await cutDuringReply(page, proxy, COUNT), live);
       expect(refused).toEqual([]);
       expect(errors).toEqual([]);
     });
@@ -157,13 +136,9 @@ describe(
         }),
       );
       const { page, errors } = live;
-      const refused: string[] = [];
-      page.on('response', (response) => {
-        if (isEventStream(response.request()) && response.status() === 401)
-          refused.push(response.url());
-      });
+      const refused = recordRefusedStreams(page);
 
-      await expectResumedIntact(await cutDuringReply(page), live);
+      await expectResumedIntact(await cutDuringReply(page, proxy, COUNT), live);
       expect(refused.length).toBeGreaterThan(0);
       expect(await page.locator('.notice-error').count()).toBe(0);
       expect(errors).toEqual([]);

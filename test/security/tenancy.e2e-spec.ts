@@ -32,6 +32,20 @@ async function call(
   };
 }
 
+const sendAs = (
+  app: AppProcess,
+  key: string,
+  conversationId: string,
+  content: string,
+) =>
+  call(app, 'POST', '/server/send', key, {
+    conversationId,
+    messages: user(content),
+  });
+
+const cancelAs = (app: AppProcess, key: string, conversationId: string) =>
+  call(app, 'POST', `/server/conversations/${conversationId}/cancel`, key, {});
+
 /**
  * Issue #14, finding 1: with keys A and B, B must not read, stream, resume,
  * cancel, delete or post to A's conversation, nor see or stop A's replies in
@@ -65,6 +79,11 @@ describe.each([
   };
   const ready = (client: SseClient) =>
     client.waitFor((c) => c.ofType('ready').length > 0, 10_000, 'ready');
+  const readyStream = async (key: string, query: string) => {
+    const client = await stream(key, query);
+    await ready(client);
+    return client;
+  };
 
   beforeAll(async () => {
     if (withRedis) redis = await startRedisServer();
@@ -80,12 +99,8 @@ describe.each([
 
   it("answers key B 404 conversation_not_found for all six operations on A's conversation", async () => {
     const id = freshId('demo');
-    const watcher = await stream(KEY_A, `?conversationId=${id}`);
-    await ready(watcher);
-    const first = await call(app, 'POST', '/server/send', KEY_A, {
-      conversationId: id,
-      messages: user('secret plans'),
-    });
+    const watcher = await readyStream(KEY_A, `?conversationId=${id}`);
+    const first = await sendAs(app, KEY_A, id, 'secret plans');
     expect(first.status).toBe(202);
     const { messageId } = first.body as unknown as Accepted;
     await watcher.waitForEnd(messageId, 20_000);
@@ -117,19 +132,10 @@ describe.each([
     expect(resumedByQuery.response.status).toBe(404);
 
     // A reply is running while B tries to stop it.
-    const running = await call(app, 'POST', '/server/send', KEY_A, {
-      conversationId: id,
-      messages: user('a long answer please'),
-    });
+    const running = await sendAs(app, KEY_A, id, 'a long answer please');
     expect(running.status).toBe(202);
     const runningId = (running.body as unknown as Accepted).messageId;
-    const cancel = await call(
-      app,
-      'POST',
-      `/server/conversations/${id}/cancel`,
-      KEY_B,
-      {},
-    );
+    const cancel = await cancelAs(app, KEY_B, id);
     expect(cancel).toMatchObject({ status: 404, body: notFound });
     const overwrite = await call(app, 'POST', '/server/send', KEY_B, {
       conversationId: id,
@@ -161,12 +167,8 @@ describe.each([
 
   it("does not let B subscribe first to an id A then posts to (the id is B's, A's post 404s)", async () => {
     const id = freshId('squat');
-    const squatter = await stream(KEY_B, `?conversationId=${id}`);
-    await ready(squatter);
-    const posted = await call(app, 'POST', '/server/send', KEY_A, {
-      conversationId: id,
-      messages: user('hello'),
-    });
+    const squatter = await readyStream(KEY_B, `?conversationId=${id}`);
+    const posted = await sendAs(app, KEY_A, id, 'hello');
     expect(posted).toMatchObject({
       status: 404,
       body: { code: 'conversation_not_found' },
@@ -187,13 +189,7 @@ describe.each([
     expect(posted.status).toBe(202);
     const { messageId } = posted.body as unknown as Accepted;
     await a.waitFor((c) => c.ofType('delta').length > 0, 10_000, 'a delta');
-    const cancel = await call(
-      app,
-      'POST',
-      '/server/conversations/default/cancel',
-      KEY_B,
-      {},
-    );
+    const cancel = await cancelAs(app, KEY_B, 'default');
     expect(cancel.status).toBe(202);
     const end = JSON.parse((await a.waitForEnd(messageId, 30_000)).data) as {
       finishReason: string;
@@ -205,8 +201,7 @@ describe.each([
 
   it("refuses a token B minted without a conversation on A's conversation, and B's token for A's id opens nothing", async () => {
     const id = freshId('tokened');
-    const owner = await stream(KEY_A, `?conversationId=${id}`);
-    await ready(owner);
+    await readyStream(KEY_A, `?conversationId=${id}`);
     const unbound = await call(app, 'POST', '/server/stream-tokens', KEY_B, {});
     expect(unbound.status).toBe(200);
     expect(unbound.body?.conversationId).toBe('default');
@@ -228,28 +223,17 @@ describe.each([
 
   it('lets an admin key read, stream and cancel any conversation, but not delete it', async () => {
     const id = freshId('audited');
-    const owner = await stream(KEY_A, `?conversationId=${id}`);
-    await ready(owner);
-    const running = await call(app, 'POST', '/server/send', KEY_A, {
-      conversationId: id,
-      messages: user('keep talking'),
-    });
+    const owner = await readyStream(KEY_A, `?conversationId=${id}`);
+    const running = await sendAs(app, KEY_A, id, 'keep talking');
     const { messageId } = running.body as unknown as Accepted;
-    const admin = await stream(ADMIN, `?conversationId=${id}`);
-    await ready(admin);
+    const admin = await readyStream(ADMIN, `?conversationId=${id}`);
     expect(
       (await call(app, 'GET', `/server/conversations/${id}`, ADMIN)).status,
     ).toBe(200);
     expect(
       (await call(app, 'DELETE', `/server/conversations/${id}`, ADMIN)).status,
     ).toBe(404);
-    const cancel = await call(
-      app,
-      'POST',
-      `/server/conversations/${id}/cancel`,
-      ADMIN,
-      {},
-    );
+    const cancel = await cancelAs(app, ADMIN, id);
     expect(cancel.status).toBe(202);
     const end = JSON.parse(
       (await owner.waitForEnd(messageId, 30_000)).data,
@@ -265,10 +249,7 @@ describe.each([
     'keeps ownership across a restart (Redis mode)',
     async () => {
       const id = freshId('durable');
-      const created = await call(app, 'POST', '/server/send', KEY_A, {
-        conversationId: id,
-        messages: user('remember me'),
-      });
+      const created = await sendAs(app, KEY_A, id, 'remember me');
       expect(created.status).toBe(202);
       await app.stop();
       app = await startApp(env());
@@ -286,12 +267,8 @@ describe.each([
     'lets no event through to another key while Redis is down (the stream only says to reconnect)',
     async () => {
       const id = freshId('outage');
-      const owner = await stream(KEY_A, `?conversationId=${id}`);
-      await ready(owner);
-      const sent = await call(app, 'POST', '/server/send', KEY_A, {
-        conversationId: id,
-        messages: user('during the outage'),
-      });
+      const owner = await readyStream(KEY_A, `?conversationId=${id}`);
+      const sent = await sendAs(app, KEY_A, id, 'during the outage');
       await owner.waitForEnd((sent.body as unknown as Accepted).messageId);
       await redis!.stop('SIGKILL');
       const intruder = await stream(KEY_B, `?conversationId=${id}`, '0-0');
@@ -331,16 +308,10 @@ describe('an evicted conversation id taken by another key', () => {
     const first = await open(KEY_A, id);
     const second = await open(KEY_A, `${id}-next`);
     try {
-      const mine = await call(app, 'POST', '/server/send', KEY_A, {
-        conversationId: id,
-        messages: user('first owner'),
-      });
+      const mine = await sendAs(app, KEY_A, id, 'first owner');
       await first.waitForEnd((mine.body as unknown as Accepted).messageId);
       // MAX_CONVERSATIONS=1: the next conversation evicts the first.
-      const next = await call(app, 'POST', '/server/send', KEY_A, {
-        conversationId: `${id}-next`,
-        messages: user('evicts the first'),
-      });
+      const next = await sendAs(app, KEY_A, `${id}-next`, 'evicts the first');
       await second.waitForEnd((next.body as unknown as Accepted).messageId);
       expect(
         (await call(app, 'GET', `/server/conversations/${id}`, KEY_A)).status,
@@ -348,10 +319,7 @@ describe('an evicted conversation id taken by another key', () => {
 
       const taken = await open(KEY_B, id);
       try {
-        const theirs = await call(app, 'POST', '/server/send', KEY_B, {
-          conversationId: id,
-          messages: user('second owner'),
-        });
+        const theirs = await sendAs(app, KEY_B, id, 'second owner');
         expect(theirs.status).toBe(202);
         const { messageId } = theirs.body as unknown as Accepted;
         await taken.waitForEnd(messageId);

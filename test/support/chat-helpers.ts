@@ -70,6 +70,21 @@ export async function replyOf(
   };
 }
 
+/** Sends one user message to a conversation and waits for its reply on `client`. */
+export async function ask(
+  app: AppProcess,
+  client: SseClient,
+  conversationId: string,
+  content: string,
+): Promise<ReplyEnd & { deltas: string[] }> {
+  const { messageId } = await send(
+    app,
+    [{ role: 'user', content }],
+    conversationId,
+  );
+  return replyOf(client, messageId);
+}
+
 /**
  * Waits for the end of a reply and for the unnamed `message` event published
  * right after its `done`; returns both with the texts of its deltas.

@@ -1,6 +1,21 @@
 import type { AppProcess } from './app-process.js';
 import type { Accepted } from './chat-helpers.js';
-import { postJson, SseClient, type SseOpenOptions } from './sse-client.js';
+import {
+  postJson,
+  SseClient,
+  type ReceivedEvent,
+  type SseOpenOptions,
+} from './sse-client.js';
+
+/** A user message whose echoed reply (mock model) streams for a while. */
+export const LONG_MESSAGE = Array.from(
+  { length: 150 },
+  (_, i) => `word${i}`,
+).join(' ');
+
+/** Events that belong to the conversation's stream (not the per-subscriber `ready`/`reset`). */
+export const storedEvents = (events: ReceivedEvent[]) =>
+  events.filter((e) => e.event !== 'ready' && e.event !== 'reset');
 
 /** Posts one user message to a conversation; the caller checks the status. */
 export const postMessage = (

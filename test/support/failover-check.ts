@@ -1,14 +1,11 @@
 import type { AppProcess } from './app-process.js';
+import {
+  conversationState,
+  type ConversationState,
+} from './conversation-state.js';
+import { LONG_MESSAGE } from './conversation-streams.js';
 import { ResumingSubscriber } from './resuming-subscriber.js';
 import { eventually, postJson } from './sse-client.js';
-
-/** A user message whose echoed reply streams for a while. */
-const LONG = Array.from({ length: 150 }, (_, i) => `word${i}`).join(' ');
-
-interface ConversationState {
-  activeMessageId?: string;
-  turns: { role: string; content: string; status?: string }[];
-}
 
 export interface FailoverOutcome {
   accepted: string[];
@@ -33,10 +30,7 @@ export async function postThroughFailover(
   conversationId: string,
   failover: () => Promise<void>,
 ): Promise<FailoverOutcome> {
-  const state = async (app: AppProcess) =>
-    (await fetch(`${app.url}/server/conversations/${conversationId}`).then(
-      (r) => r.json(),
-    )) as ConversationState;
+  const state = (app: AppProcess) => conversationState(app, conversationId);
   const idle = () =>
     eventually(
       async () =>
@@ -56,7 +50,7 @@ export async function postThroughFailover(
     const post = () =>
       postJson<{ messageId: string }>(`${poster.url}/server/send`, {
         conversationId,
-        messages: [{ role: 'user', content: `${i}: ${LONG}` }],
+        messages: [{ role: 'user', content: `${i}: ${LONG_MESSAGE}` }],
       });
     // A client tries again after a 503, as long as the failover lasts.
     let sent = await post();

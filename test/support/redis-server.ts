@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -33,6 +34,16 @@ export interface RedisServer {
   /** The server's own directory (its cluster or sentinel state lives there). */
   dir: string;
 }
+
+/**
+ * The settings that put an app's shared state on `redis`, under a key
+ * prefix of its own (`label-<uuid>:`), so specs sharing a server never meet.
+ */
+export const redisEnv = (redis: RedisServer, label: string) => ({
+  EVENT_BUS: 'redis',
+  REDIS_URL: redis.url,
+  REDIS_KEY_PREFIX: `${label}-${randomUUID()}:`,
+});
 
 /**
  * A real `redis-server` for tests: loopback only, on a free port, with no

@@ -1,9 +1,8 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Observable } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
-import type { AppConfig } from '../../config/app-config.service.js';
+import { CHAT_SETTINGS, type ChatSettings } from '../chat.settings.js';
 import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
 import { SseFrame } from './nest-sse-adapter.js';
 import { OpenStream, type StreamHost } from './open-stream.js';
@@ -53,10 +52,10 @@ export class EventStreamService {
     private readonly bus: ChatEventBus,
     private readonly registry: StreamRegistry,
     private readonly lifecycle: AppLifecycle,
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(CHAT_SETTINGS) settings: ChatSettings,
   ) {
-    this.heartbeatMs = config.get('SSE_HEARTBEAT_MS', { infer: true });
-    this.retryMs = config.get('SSE_RETRY_MS', { infer: true });
+    this.heartbeatMs = settings.heartbeatMs;
+    this.retryMs = settings.retryMs;
     lifecycle.closing$.subscribe(() => this.closeAll());
   }
 

@@ -1,11 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, Inject, Optional } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { HttpErrors } from '../../common/errors/http-errors.js';
-import type { AppConfig } from '../../config/app-config.service.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { SlotLease, type SlotCounts } from './slot-lease.js';
 import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
+import {
+  STREAM_REGISTRY_SETTINGS,
+  type StreamRegistrySettings,
+} from '../stream-registry.settings.js';
 
 /** The response of a stream, as far as the registry needs it. */
 export type StreamConnection = Pick<
@@ -44,13 +46,13 @@ export class StreamRegistry {
   private readonly maxPerKey: number;
 
   constructor(
-    @Inject(ConfigService) config: AppConfig,
+    @Inject(STREAM_REGISTRY_SETTINGS) settings: StreamRegistrySettings,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() private readonly shared?: GlobalStreamCounts,
   ) {
-    this.maxStreams = config.get('SSE_MAX_STREAMS', { infer: true });
-    this.maxPerIp = config.get('SSE_MAX_STREAMS_PER_IP', { infer: true });
-    this.maxPerKey = config.get('MAX_STREAMS_PER_KEY', { infer: true });
+    this.maxStreams = settings.maxStreams;
+    this.maxPerIp = settings.maxPerIp;
+    this.maxPerKey = settings.maxPerKey;
     metrics?.trackOpenStreams(() => this.total);
   }
 

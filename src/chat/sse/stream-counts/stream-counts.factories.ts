@@ -1,5 +1,5 @@
-import type { AppConfig } from '../../../config/app-config.service.js';
 import type { EventBusName } from '../../../config/env.schema.js';
+import type { Env } from '../../../config/settings.js';
 import type { RedisConnector } from '../../../redis/redis-connector.js';
 import {
   ProcessStreamCounts,
@@ -11,13 +11,13 @@ import { RedisStreamCounts } from './redis-stream-counts.js';
 export const STREAM_COUNTS_FACTORIES: Record<
   EventBusName,
   (
-    config: AppConfig,
+    env: Env,
     redis: RedisConnector,
   ) => GlobalStreamCounts | Promise<GlobalStreamCounts>
 > = {
   memory: () => new ProcessStreamCounts(),
-  redis: async (config, redis) =>
+  redis: async (env, redis) =>
     new RedisStreamCounts(await redis.connections(), {
-      ttlMs: config.get('REDIS_PRESENCE_TTL_MS', { infer: true }),
+      ttlMs: env.REDIS_PRESENCE_TTL_MS,
     }),
 };

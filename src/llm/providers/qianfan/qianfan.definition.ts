@@ -1,0 +1,45 @@
+import {
+  GATEWAY_FATES,
+  refuseOpenAiOnly,
+} from '../../../request-policy/parameter-fate.js';
+import { joinUrl } from '../http/fetch-upstream.js';
+import { OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider.js';
+import { required, type ProviderDefinition } from '../provider-definition.js';
+
+/** Baidu's Qianfan v2 API: OpenAI's protocol, with turns that must alternate. */
+export const qianfanProvider: ProviderDefinition<'qianfan'> = {
+  name: 'qianfan',
+  defaults: (env) => ({
+    upstreamModel: env.QIANFAN_MODEL,
+    baseUrl: env.QIANFAN_BASE_URL,
+    authBaseUrl: env.QIANFAN_BASE_URL,
+    maxInputChars: env.QIANFAN_MAX_INPUT_CHARS,
+    delayMs: 0,
+  }),
+  credentials: {
+    apiKeyEnv: 'QIANFAN_API_KEY',
+    appIdEnv: 'QIANFAN_APP_ID',
+    requires: ['apiKeyEnv'],
+  },
+  fates: {
+    ...GATEWAY_FATES,
+    ...refuseOpenAiOnly('Qianfan v2 has no such parameter'),
+    max_tokens: { fate: 'map', to: 'max_completion_tokens' },
+  },
+  create: (deployment, { policy }) => {
+    const appId = deployment.credentials.appId;
+    return new OpenAiCompatibleProvider({
+      name: 'qianfan',
+      label: 'the Qianfan API',
+      apiKey: required(deployment, 'apiKey'),
+      baseURL: joinUrl(deployment.baseUrl, '/v2'),
+      model: deployment.upstreamModel,
+      defaultHeaders: appId ? { appid: appId } : undefined,
+      connectTimeoutMs: policy.connectTimeoutMs,
+      alternatingTurns: true,
+      maxInputChars: deployment.maxInputChars,
+      // Qianfan v2 documents only the newer name (its fates map to it).
+      maxTokensField: 'max_completion_tokens',
+    });
+  },
+};
