@@ -5,9 +5,7 @@ import {
   PARAMETER_FATES,
   refusalOf,
 } from './parameter-fates.js';
-
-/** The parameter table's column order (env.schema's LLM_PROVIDERS needs reflect-metadata). */
-const LLM_PROVIDERS = ['mock', 'ernie', 'qianfan', 'openai'] as const;
+import { LLM_PROVIDERS } from '../llm/providers/provider-registry.js';
 
 describe('PARAMETER_FATES', () => {
   it('refuses by value where a provider takes the parameter but not every value', () => {
@@ -39,6 +37,10 @@ describe('PARAMETER_FATES', () => {
     const readme = readFileSync(
       new URL('../../docs/openai-api.md', import.meta.url),
       'utf8',
+    );
+    // A column for every provider of the registry, in its order.
+    expect(readme).toContain(
+      `| parameter | ${LLM_PROVIDERS.map((p) => `\`${p}\``).join(' | ')} |`,
     );
     for (const parameter of OPENAI_PARAMETERS) {
       const cells = LLM_PROVIDERS.map((provider) =>
