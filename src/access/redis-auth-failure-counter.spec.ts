@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import {
-  startRedisServer,
-  type RedisServer,
-} from '../../test/support/redis-server.js';
-import { RedisConnections } from '../redis/redis-connections.js';
+import { useRedisConnections } from '../../test/support/redis-connections.js';
 import { RedisAuthFailureCounter } from './redis-auth-failure-counter.js';
 
 describe('RedisAuthFailureCounter (real redis-server)', () => {
-  let server: RedisServer;
-  const opened: RedisConnections[] = [];
+  const redisServer = useRedisConnections({
+    keyPrefix: 'auth-failures-spec:',
+    failoverRetryMs: 0,
+  });
   const instance = async (windowMs = 60_000) => {
-    const redis = await RedisConnections.open({
-      url: server.url,
-      keyPrefix: 'auth-failures-spec:',
-      failoverRetryMs: 0,
-    });
-    opened.push(redis);
+    const redis = await redisServer.open();
     return new RedisAuthFailureCounter(redis, windowMs);
   };
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(opened.map((redis) => redis.close()));
-    await server.dispose();
-  });
 
   it('counts the failures of all instances in one window per address', async () => {
     const [a, b] = await Promise.all([instance(), instance()]);
@@ -61,11 +46,11 @@ describe('RedisAuthFailureCounter (real redis-server)', () => {
     const counter = await instance();
     const address = `10.1.1.1-${randomUUID()}`;
     expect((await counter.recordFailure(address)).failures).toBe(1);
-    await server.stop();
+    await redisServer.server().stop();
     // The limit still holds, per instance.
     expect((await counter.recordFailure(address)).failures).toBe(1);
     expect((await counter.recordFailure(address)).failures).toBe(2);
-    await server.start();
+    await redisServer.server().start();
     const deadline = Date.now() + 10_000;
     let failures = 0;
     while (Date.now() < deadline) {

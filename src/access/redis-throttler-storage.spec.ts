@@ -1,31 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import {
-  startRedisServer,
-  type RedisServer,
-} from '../../test/support/redis-server.js';
-import { RedisConnections } from '../redis/redis-connections.js';
+import { useRedisConnections } from '../../test/support/redis-connections.js';
 import { RedisThrottlerStorage } from './redis-throttler-storage.js';
 
 describe('RedisThrottlerStorage (real redis-server)', () => {
-  let server: RedisServer;
-  const opened: RedisConnections[] = [];
+  const redisServer = useRedisConnections({
+    keyPrefix: 'throttle-spec:',
+    failoverRetryMs: 0,
+  });
   const instance = async () => {
-    const redis = await RedisConnections.open({
-      url: server.url,
-      keyPrefix: 'throttle-spec:',
-      failoverRetryMs: 0,
-    });
-    opened.push(redis);
+    const redis = await redisServer.open();
     return new RedisThrottlerStorage(redis);
   };
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(opened.map((redis) => redis.close()));
-    await server.dispose();
-  });
 
   it('counts the hits of all instances in one sliding window', async () => {
     const [a, b] = await Promise.all([instance(), instance()]);
@@ -68,12 +53,12 @@ describe('RedisThrottlerStorage (real redis-server)', () => {
     const key = `default|key:${randomUUID()}`;
     const hit = () => storage.increment(key, 60_000, 2, 60_000, 'default');
     expect((await hit()).totalHits).toBe(1);
-    await server.stop();
+    await redisServer.server().stop();
     // The limit still holds, per instance.
     expect((await hit()).isBlocked).toBe(false);
     expect((await hit()).isBlocked).toBe(false);
     expect((await hit()).isBlocked).toBe(true);
-    await server.start();
+    await redisServer.server().start();
     const deadline = Date.now() + 10_000;
     let record = await hit();
     // Back on an empty Redis: the count starts again there.

@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  startRedisServer,
-  type RedisServer,
-} from '../../../test/support/redis-server.js';
-import { RedisConnections } from '../../redis/redis-connections.js';
+import { useRedisConnections } from '../../../test/support/redis-connections.js';
 import type { Turn } from '../conversation.js';
 import { RedisConversationStore } from './redis-conversation-store.js';
 
@@ -14,25 +10,14 @@ const turn = (content: string, role: Turn['role'] = 'user'): Turn => ({
 });
 
 describe('RedisConversationStore (real redis-server)', () => {
-  let server: RedisServer;
-  const connections: RedisConnections[] = [];
+  const redisServer = useRedisConnections({
+    keyPrefix: 'store-spec:',
+  });
   const store = async (maxTurns = 4) => {
-    const redis = await RedisConnections.open({
-      url: server.url,
-      keyPrefix: 'store-spec:',
-    });
-    connections.push(redis);
+    const redis = await redisServer.open();
     return new RedisConversationStore(redis, { maxTurns, ttlMs: 60_000 });
   };
   const id = () => `conv-${randomUUID()}`;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.close()));
-    await server.dispose();
-  });
 
   it('shares history between instances, keeping the newest turns', async () => {
     const [a, b] = await Promise.all([store(), store()]);
@@ -90,15 +75,16 @@ describe('RedisConversationStore (real redis-server)', () => {
   });
 
   it('renews the expiry of a conversation on each use', async () => {
+    const direct = await redisServer.open();
     const a = await store();
     const conv = id();
     await a.append(conv, [turn('hello')]);
     const key = `store-spec:conv:{${conv}}:meta`;
-    const ttl = await connections[0].command.pttl(key);
+    const ttl = await direct.command.pttl(key);
     expect(ttl).toBeGreaterThan(50_000);
-    await connections[0].command.pexpire(key, 5_000);
+    await direct.command.pexpire(key, 5_000);
     await a.get(conv);
-    expect(await connections[0].command.pttl(key)).toBeGreaterThan(50_000);
+    expect(await direct.command.pttl(key)).toBeGreaterThan(50_000);
   });
 
   it('keeps the first owner across instances, with the history and its expiry', async () => {
@@ -120,13 +106,11 @@ describe('RedisConversationStore (real redis-server)', () => {
   });
 
   it('gives a conversation stored before owners existed to the anonymous principal', async () => {
+    const direct = await redisServer.open();
     const a = await store();
     const conv = id();
     await a.append(conv, [turn('old')]);
-    await connections[0].command.hdel(
-      'store-spec:conversation:' + conv,
-      'owner',
-    );
+    await direct.command.hdel('store-spec:conversation:' + conv, 'owner');
     expect(await a.ownerOf(conv)).toBe('anonymous');
     expect(await a.claimOwner(conv, 'k_new')).toBe('anonymous');
   });

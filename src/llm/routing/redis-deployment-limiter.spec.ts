@@ -1,9 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  startRedisServer,
-  type RedisServer,
-} from '../../../test/support/redis-server.js';
-import { RedisConnections } from '../../redis/redis-connections.js';
+import { useRedisConnections } from '../../../test/support/redis-connections.js';
 import type { Deployment } from '../catalogue/deployment.js';
 import type { QuotaDecision } from './deployment-limiter.js';
 import { RedisDeploymentLimiter } from './redis-deployment-limiter.js';
@@ -14,29 +10,19 @@ const granted = (decision: QuotaDecision) => {
 };
 
 describe('RedisDeploymentLimiter (real redis-server)', () => {
-  let server: RedisServer;
-  const connections: RedisConnections[] = [];
+  const redisServer = useRedisConnections({
+    keyPrefix: 'quota-spec:',
+  });
   let now = 0;
   /** A limiter of its own instance: its own connection to the same Redis. */
   const instance = async () => {
-    const redis = await RedisConnections.open({
-      url: server.url,
-      keyPrefix: 'quota-spec:',
-    });
-    connections.push(redis);
+    const redis = await redisServer.open();
     return new RedisDeploymentLimiter(redis, () => now);
   };
   const deployment = (limits: Deployment['limits']) =>
     ({ name: `d-${randomUUID()}`, limits }) as Deployment;
 
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
   beforeEach(() => (now = 1_000_000 * 60_000));
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.close()));
-    await server.dispose();
-  });
 
   it('shares rpm between instances, and starts again with the next minute', async () => {
     const [a, b] = await Promise.all([instance(), instance()]);

@@ -1,33 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  startRedisServer,
-  type RedisServer,
-} from '../../../../test/support/redis-server.js';
-import { RedisConnections } from '../../../redis/redis-connections.js';
+import { useRedisConnections } from '../../../../test/support/redis-connections.js';
 import type { CachedToken } from '../access-token-store.js';
 import { RedisAccessTokenStore } from './redis-access-token-store.js';
 
 describe('RedisAccessTokenStore (real redis-server)', () => {
-  let server: RedisServer;
-  const connections: RedisConnections[] = [];
+  const redisServer = useRedisConnections({
+    keyPrefix: 'token-spec:',
+  });
   const store = async (lockTtlMs?: number) => {
-    const redis = await RedisConnections.open({
-      url: server.url,
-      keyPrefix: 'token-spec:',
-    });
-    connections.push(redis);
+    const redis = await redisServer.open();
     return new RedisAccessTokenStore(redis, { lockTtlMs });
   };
   let keys = 0;
   const key = () => `ernie:${++keys}`;
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.close()));
-    await server.dispose();
-  });
 
   it('stores a token until it expires, shared by instances', async () => {
     const [a, b] = await Promise.all([store(), store()]);
@@ -68,6 +53,7 @@ describe('RedisAccessTokenStore (real redis-server)', () => {
   });
 
   it('lets a waiting instance refresh when the lock holder fails', async () => {
+    const direct = await redisServer.open();
     const [a, b] = await Promise.all([store(), store()]);
     const k = key();
     let attempts = 0;
@@ -85,7 +71,7 @@ describe('RedisAccessTokenStore (real redis-server)', () => {
     const first = a.singleFlight(k, failing);
     // b arrives while a holds the lock.
     await expect
-      .poll(() => connections[0].command.exists(`token-spec:token-lock:${k}`))
+      .poll(() => direct.command.exists(`token-spec:token-lock:${k}`))
       .toBe(1);
     const second = b.singleFlight(k, working);
     await expect(first).rejects.toThrow('token service down');
@@ -94,15 +80,11 @@ describe('RedisAccessTokenStore (real redis-server)', () => {
   });
 
   it('does not wait for ever on the lock of an instance that died', async () => {
+    const direct = await redisServer.open();
     const [a, b] = await Promise.all([store(300), store(300)]);
     const k = key();
     // A lock left behind by a holder that crashed.
-    await connections[0].command.set(
-      `token-spec:token-lock:${k}`,
-      'dead',
-      'PX',
-      300,
-    );
+    await direct.command.set(`token-spec:token-lock:${k}`, 'dead', 'PX', 300);
     const started = Date.now();
     const token = await a.singleFlight(k, async () => {
       const fresh = { token: 'after-crash', expiresAt: Date.now() + 60_000 };
