@@ -14,26 +14,21 @@ import { cacheValidationMetadata } from './validation-metadata-cache.js';
  * where unknown fields are refused, a `__proto__` or `constructor` field
  * would pass the whitelist unnoticed.
  *
- * It also spares parsed values the walks that only other parsers need:
+ * It also spares parsed values two walks that only other parsers need:
  * bodies are parsed as JSON only (`configureHttp` installs no other body
  * parser) and queries by Node's `querystring`, and neither can produce a
- * sparse array or a binary value, which Nest's pipe looks for in every value
- * (`closeArrayGaps`, `findNestedBinaryValues`); where the check above has
- * refused the reserved keys, there are none for `stripProtoKeys` to delete.
- * The three walks were about 2 % of the CPU of a POST (bench/analysis.md).
+ * sparse array, which Nest's pipe closes in every value (`closeArrayGaps`);
+ * where the check above has refused the reserved keys, there are none for
+ * `stripProtoKeys` to delete. Both are decided from the value each is given,
+ * so nothing depends on the order in which Nest calls them. (Nest's third
+ * walk, `findNestedBinaryValues`, runs on the instance built from the value,
+ * which cannot be told apart without state carried between the calls: it is
+ * left to run.)
  */
 export class StrictValidationPipe extends ValidationPipe {
   private readonly parsedValues = new WeakSet<object>();
 
   private readonly refusesReservedKeys: boolean;
-
-  /**
-   * Set by `closeArrayGaps` and read by `stripProtoKeys` and
-   * `findNestedBinaryValues`, which Nest calls after it in the same
-   * synchronous step of `transform` (on the value, then on the instance built
-   * from it): no other request can run in between.
-   */
-  private parsedValueInFlight = false;
 
   /**
    * `customValuesAreParsed`: the custom parameter decorators this pipe
@@ -78,27 +73,20 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   protected override closeArrayGaps(value: unknown): void {
-    this.parsedValueInFlight =
-      typeof value === 'object' &&
-      value !== null &&
-      this.parsedValues.has(value);
-    if (!this.parsedValueInFlight) super.closeArrayGaps(value);
+    if (!this.isParsed(value)) super.closeArrayGaps(value);
   }
 
   protected override stripProtoKeys(value: unknown): void {
-    if (!(this.parsedValueInFlight && this.refusesReservedKeys)) {
+    if (!(this.refusesReservedKeys && this.isParsed(value))) {
       super.stripProtoKeys(value);
     }
   }
 
-  protected override findNestedBinaryValues(
-    object: unknown,
-    metadataCache?: Map<unknown, unknown[]>,
-  ) {
-    if (this.parsedValueInFlight) {
-      this.parsedValueInFlight = false;
-      return [];
-    }
-    return super.findNestedBinaryValues(object, metadataCache);
+  private isParsed(value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      this.parsedValues.has(value)
+    );
   }
 }
