@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { StreamRegistryModule } from '../chat/stream-registry.module.js';
+import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
+import { settingsProvider } from '../config/settings.js';
+import { LlmModule } from '../llm/llm.module.js';
+import { InFlightReplies } from './in-flight-replies.js';
+import { ReplyRunner } from './reply-runner.js';
+import { StreamingShutdown } from './streaming-shutdown.service.js';
+import { STREAMING_SETTINGS, streamingSettings } from './streaming.settings.js';
+
+/**
+ * The streaming core under both front doors: reply runs (one fold of the
+ * model's chunks, one in-flight registry) and the shutdown drain.
+ */
+@Module({
+  imports: [LlmModule, LifecycleModule, StreamRegistryModule],
+  providers: [
+    settingsProvider(STREAMING_SETTINGS, streamingSettings),
+    InFlightReplies,
+    ReplyRunner,
+    StreamingShutdown,
+  ],
+  exports: [ReplyRunner, InFlightReplies],
+})
+export class StreamingModule {}

@@ -1,0 +1,13 @@
+import type { Env } from '../config/settings.js';
+
+/** What the streaming core reads from the environment. */
+export interface StreamingSettings {
+  /** How long running replies and open streams get to finish at shutdown (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
+}
+
+export const STREAMING_SETTINGS = Symbol('STREAMING_SETTINGS');
+
+export const streamingSettings = (env: Env): StreamingSettings => ({
+  shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+});
