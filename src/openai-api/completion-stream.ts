@@ -42,6 +42,11 @@ export class CompletionStream {
     this.response.end();
   }
 
+  /** Ends a stream whose format closes with its own last event, not `[DONE]` (the Responses API). */
+  end(): void {
+    if (!this.closed) this.response.end();
+  }
+
   /** An error after the stream began: one `data: {"error":…}` event, then the end. */
   async fail(error: unknown): Promise<void> {
     if (this.closed) return;

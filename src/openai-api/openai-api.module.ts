@@ -6,18 +6,20 @@ import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { OpenAiApiController } from './openai-api.controller.js';
+import { ResponsesModule } from './responses/responses.module.js';
 import {
   OPENAI_API_SETTINGS,
   openAiApiSettings,
 } from './openai-api.settings.js';
 
-/** `/v1`: the OpenAI-compatible API (chat completions, models). */
+/** `/v1`: the OpenAI-compatible API (chat completions, responses, models). */
 @Module({
   imports: [
     StreamRegistryModule,
     RequestPolicyModule,
     LlmModule,
     LifecycleModule,
+    ResponsesModule,
   ],
   controllers: [OpenAiApiController],
   providers: [

@@ -21,7 +21,6 @@ describe('ResponseEventFormat', () => {
   it('streams a text reply with OpenAI events in OpenAI order, numbered from 0', () => {
     const { format, events } = stream();
     const all = [
-      ...events.start(),
       ...events.text('Hel'),
       ...events.text('lo'),
       ...events.finish({
@@ -105,6 +104,8 @@ describe('ResponseEventFormat', () => {
       }).events,
     ];
     expect(types(all)).toEqual([
+      'response.created',
+      'response.in_progress',
       'response.output_item.added',
       'response.function_call_arguments.delta',
       'response.function_call_arguments.delta',
@@ -112,7 +113,7 @@ describe('ResponseEventFormat', () => {
       'response.output_item.done',
       'response.completed',
     ]);
-    expect(all[0]).toMatchObject({
+    expect(all[2]).toMatchObject({
       item: {
         type: 'function_call',
         call_id: 'call_1',
@@ -121,11 +122,11 @@ describe('ResponseEventFormat', () => {
         status: 'in_progress',
       },
     });
-    expect(all[3]).toMatchObject({
+    expect(all[5]).toMatchObject({
       name: 'get_weather',
       arguments: CALL.arguments,
     });
-    expect(all[5]).toMatchObject({
+    expect(all[7]).toMatchObject({
       response: {
         output: [
           {
@@ -181,6 +182,8 @@ describe('ResponseEventFormat', () => {
       model: 'm',
     });
     expect(types(end)).toEqual([
+      'response.created',
+      'response.in_progress',
       'response.output_item.added',
       'response.content_part.added',
       'response.output_text.done',
@@ -196,7 +199,6 @@ describe('ResponseEventFormat', () => {
 
   it('ends a failed reply with an error event, then response.failed carrying the error', () => {
     const { events } = stream();
-    events.start();
     events.text('Par');
     const failed = events.fail({
       code: 'upstream_unavailable',

@@ -119,6 +119,7 @@ type OpenItem =
  */
 export class ResponseEventFormat {
   private sequence = 0;
+  private started = false;
   private readonly items: OpenItem[] = [];
   private message?: Extract<OpenItem, { kind: 'message' }>;
   private readonly callsByIndex = new Map<
@@ -128,8 +129,14 @@ export class ResponseEventFormat {
 
   constructor(private readonly format: ResponseFormat) {}
 
-  /** `response.created` then `response.in_progress`: the response, no output yet. */
-  start(): ResponseEvent[] {
+  /**
+   * `response.created` then `response.in_progress` before the first event
+   * of the stream, whichever it is: a stream opens only with the model's
+   * first output, so that a call failing before it gets an HTTP status.
+   */
+  private opening(): ResponseEvent[] {
+    if (this.started) return [];
+    this.started = true;
     const response = this.format.response('in_progress', []);
     return [
       this.event({ type: 'response.created', response }),
@@ -138,7 +145,8 @@ export class ResponseEventFormat {
   }
 
   text(delta: string): ResponseEvent[] {
-    const events = this.message ? [] : this.openMessage();
+    const events = this.opening();
+    if (!this.message) events.push(...this.openMessage());
     const message = this.message!;
     events.push(
       this.event({
@@ -155,7 +163,7 @@ export class ResponseEventFormat {
 
   toolCall(delta: LlmToolCallDelta): ResponseEvent[] {
     let open = this.callsByIndex.get(delta.index);
-    const events: ResponseEvent[] = [];
+    const events = this.opening();
     if (!open) {
       const outputIndex = this.items.length;
       const call = {
@@ -198,7 +206,7 @@ export class ResponseEventFormat {
     response: ResponseObjectDto;
   } {
     const status = itemStatus(outcome.finishReason);
-    const events: ResponseEvent[] = [];
+    const events = this.opening();
     if (this.items.length === 0) events.push(...this.openMessage());
     const output = this.items.map((open): OutputItemDto => {
       if (open.kind === 'message') {
@@ -272,6 +280,7 @@ export class ResponseEventFormat {
         : this.format.callItem(open.outputIndex, open.call, 'incomplete'),
     );
     return [
+      ...this.opening(),
       this.event({
         type: 'error',
         code: error.code,

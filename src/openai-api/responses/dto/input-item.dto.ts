@@ -70,6 +70,9 @@ export class InputMessageItemDto {
   content: ResponseContent;
 }
 
+/** `input` sent as a string: one user message. */
+export class TextInputDto extends InputMessageItemDto {}
+
 /** A call the model made, replayed by a client that keeps its own history. */
 export class FunctionCallItemDto {
   @ApiProperty({ enum: ['function_call'] })
@@ -159,9 +162,7 @@ const ITEM_CLASSES = {
  */
 export function toInputItems(value: unknown): unknown {
   if (typeof value === 'string') {
-    return [
-      plainToInstance(InputMessageItemDto, { role: 'user', content: value }),
-    ];
+    return [plainToInstance(TextInputDto, { role: 'user', content: value })];
   }
   if (!Array.isArray(value)) return value;
   return value.map((item: unknown) => {

@@ -1,0 +1,158 @@
+import {
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  clientIdentityOf,
+  principalOrAnonymous,
+} from '../../access/principal.js';
+import { OpenAiErrorDto } from '../dto/openai-error.dto.js';
+import { OpenAiBody } from '../openai-body.decorator.js';
+import { CreateResponseDto } from './dto/create-response.dto.js';
+import {
+  DeletedResponseDto,
+  ResponseObjectDto,
+} from './dto/response-object.dto.js';
+import { RESPONSES_DESCRIPTION } from './responses.description.js';
+import { ResponsesService } from './responses.service.js';
+
+const NOT_FOUND =
+  "response_not_found: unknown, expired, deleted, or another API key's (the same answer)";
+
+@ApiTags('openai')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({
+  type: OpenAiErrorDto,
+  description: 'missing_api_key, invalid_api_key (when API_KEYS is set)',
+})
+@ApiTooManyRequestsResponse({
+  type: OpenAiErrorDto,
+  description:
+    'rate_limit_exceeded (with Retry-After), too_many_streams_per_client',
+})
+@Controller('v1/responses')
+export class ResponsesController {
+  constructor(private readonly responses: ResponsesService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'OpenAI Responses API: create a response (streaming or not)',
+    description: RESPONSES_DESCRIPTION,
+  })
+  @ApiBody({ type: CreateResponseDto })
+  @ApiOkResponse({
+    description:
+      '`application/json`: a `response` (stream false). `text/event-stream`: the typed events (stream true).',
+    content: {
+      'application/json': {
+        schema: { $ref: getSchemaPath(ResponseObjectDto) },
+      },
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example:
+          'event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{…"status":"in_progress"…}}\n\n' +
+          'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":4,' +
+          '"item_id":"msg_…_0","output_index":0,"content_index":0,"delta":"Hello","logprobs":[]}\n\n' +
+          'event: response.completed\ndata: {"type":"response.completed","sequence_number":9,"response":{…"status":"completed","usage":{…}}}\n\n',
+      },
+    },
+  })
+  @ApiBadRequestResponse({
+    type: OpenAiErrorDto,
+    description:
+      'invalid_request_error: validation_failed (with `param`: a refused parameter, a built-in tool type, ' +
+      'an unsupported item type…), invalid_json, upstream_bad_request, context_length_exceeded',
+  })
+  @ApiNotFoundResponse({
+    type: OpenAiErrorDto,
+    description: `model_not_found; ${NOT_FOUND} for previous_response_id`,
+  })
+  @ApiBadGatewayResponse({
+    type: OpenAiErrorDto,
+    description: 'upstream_auth, upstream_protocol',
+  })
+  @ApiServiceUnavailableResponse({
+    type: OpenAiErrorDto,
+    description:
+      'upstream_rate_limited, upstream_unavailable (Retry-After when known), shutting_down',
+  })
+  @ApiGatewayTimeoutResponse({
+    type: OpenAiErrorDto,
+    description: 'upstream_timeout',
+  })
+  async create(
+    @OpenAiBody() body: CreateResponseDto,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const principal = principalOrAnonymous(request);
+    const prepared = await this.responses.prepare(body, principal);
+    const clientGone = new AbortController();
+    response.once('close', () => {
+      if (!response.writableFinished) clientGone.abort();
+    });
+    if (body.stream) {
+      await this.responses.stream(
+        prepared,
+        principal,
+        clientIdentityOf(request),
+        response,
+        clientGone.signal,
+      );
+      return;
+    }
+    response.json(
+      await this.responses.create(prepared, principal, clientGone.signal),
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A stored response (`store`, the default)' })
+  @ApiParam({ name: 'id', example: 'resp_0123456789abcdef0123456789abcdef' })
+  @ApiOkResponse({ type: ResponseObjectDto })
+  @ApiNotFoundResponse({ type: OpenAiErrorDto, description: NOT_FOUND })
+  read(
+    @Param('id') id: string,
+    @Req() request: Request,
+  ): Promise<ResponseObjectDto> {
+    return this.responses.read(id, principalOrAnonymous(request));
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Deletes a stored response of this API key' })
+  @ApiParam({ name: 'id', example: 'resp_0123456789abcdef0123456789abcdef' })
+  @ApiOkResponse({ type: DeletedResponseDto })
+  @ApiNotFoundResponse({ type: OpenAiErrorDto, description: NOT_FOUND })
+  async delete(
+    @Param('id') id: string,
+    @Req() request: Request,
+  ): Promise<DeletedResponseDto> {
+    await this.responses.delete(id, principalOrAnonymous(request));
+    return { id, object: 'response', deleted: true };
+  }
+}
