@@ -13,7 +13,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * A request that changes something (any POST or DELETE, with or without a
  * body) must also be one that a page of another site cannot send without a
  * CORS preflight, which the server only grants to CORS_ORIGINS: so it needs
- * `Content-Type: application/json` or an `X-Requested-With` header.
+ * `Content-Type: application/json`, an `X-Requested-With` header, or an
+ * `Authorization` header (no more safelisted than the others: the official
+ * OpenAI SDKs send `DELETE /v1/responses/{id}` with only their bearer key).
  */
 @Injectable()
 export class RequireJsonMiddleware implements NestMiddleware {
@@ -24,7 +26,8 @@ export class RequireJsonMiddleware implements NestMiddleware {
     const needsPreflight =
       !SAFE_METHODS.has(request.method) &&
       !JSON_TYPE.test(request.headers['content-type'] ?? '') &&
-      request.headers['x-requested-with'] === undefined;
+      request.headers['x-requested-with'] === undefined &&
+      request.headers.authorization === undefined;
     const notJson =
       hasBody && !request.is(['application/json', 'application/*+json']);
     if (notJson || needsPreflight) {
