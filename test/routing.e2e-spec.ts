@@ -150,14 +150,31 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
     expect(gptA.chatRequests.length + gptB.chatRequests.length).toBe(6);
   });
 
-  it('refuses an unknown model with 404 model_not_found on both APIs', async () => {
-    await expect(ask('no-such-model')).rejects.toBeInstanceOf(NotFoundError);
+  it('refuses an unknown model with 404 model_not_found on both APIs, in OpenAI’s words everywhere', async () => {
+    const message =
+      "The model 'no-such-model' does not exist or you do not have access to it.";
+    const chat = await ask('no-such-model').catch((error: unknown) => error);
+    expect(chat).toBeInstanceOf(NotFoundError);
+    expect(chat).toMatchObject({
+      code: 'model_not_found',
+      param: 'model',
+      error: { message },
+    });
+    const retrieved = await client.models
+      .retrieve('no-such-model')
+      .catch((error: unknown) => error);
+    expect(retrieved).toBeInstanceOf(NotFoundError);
+    expect(retrieved).toMatchObject({
+      code: 'model_not_found',
+      param: null,
+      error: { message },
+    });
     const sent = await postJson(`${app.url}/server/send`, {
       model: 'no-such-model',
       messages: [{ role: 'user', content: 'Hi' }],
     });
     expect(sent.status).toBe(404);
-    expect(sent.body).toMatchObject({ code: 'model_not_found' });
+    expect(sent.body).toMatchObject({ code: 'model_not_found', message });
     expect(ernie.chatRequests.length + gptA.chatRequests.length).toBe(0);
   });
 

@@ -145,7 +145,9 @@ export class ChatCompletionsService
             ({ finishReason, usage } = chunk);
             continue;
           }
-          if (!out.started) await out.send(format.roleChunk());
+          if (!out.started) {
+            await out.send(format.roleChunk(chunk.type === 'tool_call'));
+          }
           if (chunk.type === 'tool_call') {
             await out.send(format.toolCallChunk(chunk));
           } else if (chunk.text) {

@@ -34,3 +34,17 @@ describe('CompletionFormat.contentFrame', () => {
     expect(format.contentFrame('x')).toBe(framed(format, 'x'));
   });
 });
+
+describe('CompletionFormat.roleChunk', () => {
+  it('opens a text reply with content "" and a tool call with content null, as OpenAI does', () => {
+    const format = new CompletionFormat('m-1');
+    expect(format.roleChunk().choices[0].delta).toEqual({
+      role: 'assistant',
+      content: '',
+    });
+    expect(format.roleChunk(true).choices[0].delta).toEqual({
+      role: 'assistant',
+      content: null,
+    });
+  });
+});

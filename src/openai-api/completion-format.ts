@@ -84,9 +84,16 @@ export class CompletionFormat {
     };
   }
 
-  /** The first chunk: the role, and no text yet (as OpenAI sends it). */
-  roleChunk(): ChatCompletionChunkDto {
-    return this.chunk({ role: 'assistant', content: '' }, null);
+  /**
+   * The first chunk: the role, and no text yet, as OpenAI sends it: `""`
+   * before text, `null` before a tool call (a client that reads `""` as a
+   * text part would otherwise record an empty one before the call).
+   */
+  roleChunk(opensToolCall = false): ChatCompletionChunkDto {
+    return this.chunk(
+      { role: 'assistant', content: opensToolCall ? null : '' },
+      null,
+    );
   }
 
   contentChunk(text: string): ChatCompletionChunkDto {

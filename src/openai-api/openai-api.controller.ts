@@ -26,8 +26,10 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { clientIdentityOf } from '../access/principal.js';
-import { AppError } from '../common/errors/app-error.js';
-import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
+import {
+  ModelCatalogue,
+  unknownModel,
+} from '../llm/catalogue/model-catalogue.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { ChatCompletionChunkDto } from './dto/chat-completion-chunk.dto.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
@@ -149,11 +151,7 @@ export class OpenAiApiController {
   @ApiNotFoundResponse({ type: OpenAiErrorDto, description: 'model_not_found' })
   getModel(@Param('model') model: string): ModelDto {
     if (!this.catalogue.has(model)) {
-      throw new AppError(
-        'model_not_found',
-        `The model '${model.slice(0, 100)}' does not exist; GET /v1/models lists the models served.`,
-        404,
-      );
+      throw unknownModel(model);
     }
     return this.modelEntry(model);
   }

@@ -4,6 +4,7 @@ import {
   type ValidationPipeOptions,
 } from '@nestjs/common';
 import { HttpErrors } from '../errors/http-errors.js';
+import { absentNulls } from './absent-nulls.js';
 import { findShapeViolation } from './json-shape.js';
 import { cacheValidationMetadata } from './validation-metadata-cache.js';
 
@@ -24,6 +25,9 @@ import { cacheValidationMetadata } from './validation-metadata-cache.js';
  * walk, `findNestedBinaryValues`, runs on the instance built from the value,
  * which cannot be told apart without state carried between the calls: it is
  * left to run.)
+ *
+ * What the client sent comes out with `null` in an optional field read as
+ * the field not given (`absentNulls`), for every route and API alike.
  */
 export class StrictValidationPipe extends ValidationPipe {
   private readonly parsedValues = new WeakSet<object>();
@@ -69,7 +73,8 @@ export class StrictValidationPipe extends ValidationPipe {
     if (fromParser && typeof value === 'object' && value !== null) {
       this.parsedValues.add(value);
     }
-    return super.transform(value, metadata);
+    const validated: unknown = await super.transform(value, metadata);
+    return fromClient ? absentNulls(validated) : validated;
   }
 
   protected override closeArrayGaps(value: unknown): void {

@@ -27,6 +27,8 @@ describe('ModelCatalogue', () => {
       expect.objectContaining({
         code: 'model_not_found',
         status: 404,
+        message:
+          "The model 'claude' does not exist or you do not have access to it.",
         details: {
           errors: [expect.objectContaining({ field: 'model' })],
         },

@@ -59,10 +59,7 @@ export class ModelCatalogue {
     if (anyNameMeansDefault && !this.data.fromFile) {
       return this.data.defaultModel;
     }
-    const message = `model '${requested.slice(0, 100)}' is not served; GET /v1/models lists the models served`;
-    throw new AppError('model_not_found', message, 404, {
-      errors: [{ field: 'model', rule: 'isServedModel', message }],
-    });
+    throw unknownModel(requested, { field: 'model' });
   }
 
   /** The model's deployments (unknown: none). */
@@ -95,4 +92,23 @@ export class ModelCatalogue {
       };
     });
   }
+}
+
+/**
+ * The one answer for a model that is not served, on every route, in
+ * OpenAI's words and code. `field`: the request field that named it (a
+ * validation error for that field, which `/v1` reports as `param`); absent
+ * for a model named by the path (`GET /v1/models/:model`).
+ */
+export function unknownModel(
+  model: string,
+  { field }: { field?: string } = {},
+): AppError {
+  const message = `The model '${model.slice(0, 100)}' does not exist or you do not have access to it.`;
+  return new AppError(
+    'model_not_found',
+    message,
+    404,
+    field ? { errors: [{ field, rule: 'isServedModel', message }] } : undefined,
+  );
 }

@@ -9,8 +9,13 @@ export class ChunkDeltaDto {
   })
   role?: 'assistant';
 
-  @ApiPropertyOptional({ example: 'Hel' })
-  content?: string;
+  @ApiPropertyOptional({
+    example: 'Hel',
+    nullable: true,
+    description:
+      'null in the first chunk of a reply that opens with a tool call.',
+  })
+  content?: string | null;
 
   @ApiPropertyOptional({
     type: 'array',

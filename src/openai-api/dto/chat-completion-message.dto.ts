@@ -35,7 +35,7 @@ export type CompletionRole = (typeof COMPLETION_ROLES)[number];
 const callsWithoutContent = (message: ChatCompletionMessageDto): boolean =>
   message.role === 'assistant' &&
   message.content == null &&
-  (message.tool_calls !== undefined || message.function_call !== undefined);
+  (message.tool_calls != null || message.function_call != null);
 
 export class ChatCompletionMessageDto {
   @ApiProperty({

@@ -51,6 +51,58 @@ describe('MockProvider', () => {
     ).toBeUndefined();
   });
 
+  it('fills every required property of the tool, each with a value of its type', () => {
+    const call = MockProvider.toolCallFor({
+      ...ask,
+      tools: [
+        {
+          name: 'book',
+          parameters: {
+            type: 'object',
+            properties: {
+              city: { type: 'string' },
+              nights: { type: 'integer', minimum: 1 },
+              late: { type: 'boolean' },
+            },
+            required: ['city', 'nights', 'late'],
+          },
+        },
+      ],
+    });
+    expect(JSON.parse(call!.arguments)).toEqual({
+      city: 'Paris',
+      nights: 5,
+      late: false,
+    });
+  });
+
+  it('answers JSON that fits the schema when asked for it, deterministically', async () => {
+    const request: LlmRequest = {
+      ...ask,
+      responseFormat: {
+        type: 'json_schema',
+        json_schema: {
+          name: 'w',
+          schema: {
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+          },
+        },
+      },
+    };
+    const text = async () =>
+      (await collectChunks(mock.stream(request, never()))).text;
+    expect(JSON.parse(await text())).toEqual({ city: 'Paris' });
+    expect(await text()).toBe(await text());
+    const asObject = await collectChunks(
+      mock.stream({ ...ask, responseFormat: { type: 'json_object' } }, never()),
+    );
+    expect(JSON.parse(asObject.text)).toEqual({
+      reply: MockProvider.replyTo(ask),
+    });
+  });
+
   it('answers a tool result with text that uses it', async () => {
     const got = await collectChunks(
       mock.stream(

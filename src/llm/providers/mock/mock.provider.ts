@@ -12,6 +12,7 @@ import type {
   LlmToolCall,
   LlmUsage,
 } from '../../llm.types.js';
+import { jsonFor } from './mock-json.js';
 import { limitReply } from './mock-reply-limits.js';
 
 export interface MockProviderOptions {
@@ -28,7 +29,10 @@ const ERROR_DIRECTIVE = /^\/mock-error\s+([a-z_]+)\s*$/;
  * the last user message and counts the turns. Streamed word by word with
  * `delayMs` between deltas, so that a person sees it type. It honours `stop`
  * and the token limit (one word is one token), and calls a tool when tools
- * are given (see `toolCallFor`), then answers with the tool's result.
+ * are given (see `toolCallFor`), then answers with the tool's result. Asked
+ * for JSON (`responseFormat`, whichever API it came through), it answers a
+ * JSON value that fits the schema (`jsonFor`), so structured-output clients
+ * can be tried offline.
  */
 export class MockProvider extends LlmProvider {
   readonly name = 'mock';
@@ -45,7 +49,13 @@ export class MockProvider extends LlmProvider {
     const call = MockProvider.toolCallFor(request);
     const { pieces, finishReason } = call
       ? { pieces: splitArguments(call.arguments), finishReason: 'tool_calls' }
-      : limitReply(splitIntoDeltas(MockProvider.replyTo(request)), request);
+      : limitReply(
+          splitIntoDeltas(
+            MockProvider.structuredReplyTo(request) ??
+              MockProvider.replyTo(request),
+          ),
+          request,
+        );
     let first = true;
     for (const piece of pieces) {
       if (this.options.delayMs > 0) {
@@ -94,10 +104,29 @@ export class MockProvider extends LlmProvider {
   }
 
   /**
+   * The JSON text the mock answers when asked for JSON, undefined otherwise:
+   * a value of the `json_schema` format's schema, or for `json_object` an
+   * object holding the text reply. Made from the last user message (or the
+   * tool result being answered), so the same question gets the same value.
+   */
+  static structuredReplyTo(request: LlmRequest): string | undefined {
+    const format = request.responseFormat;
+    if (format?.type === 'json_object') {
+      return JSON.stringify({ reply: MockProvider.replyTo(request) });
+    }
+    if (format?.type !== 'json_schema') return undefined;
+    const last = request.messages.at(-1);
+    const prompt =
+      last?.role === 'tool' ? last.content : lastUserMessage(request.messages);
+    return JSON.stringify(jsonFor(format.json_schema.schema ?? {}, prompt));
+  }
+
+  /**
    * The call the mock makes: with tools, unless `tool_choice` is `none` or
    * the last message is already a tool result, it calls the named tool (or
-   * the first), passing the last user message as the first property its
-   * parameters' schema declares (`input` when none).
+   * the first), with arguments made from the last user message that fit its
+   * parameters' schema (`jsonFor`: every required property, or the first
+   * property when none is required; `{"input": …}` without a schema).
    */
   static toolCallFor(request: LlmRequest): LlmToolCall | undefined {
     const choice = request.toolChoice;
@@ -107,16 +136,21 @@ export class MockProvider extends LlmProvider {
       (typeof choice === 'object'
         ? request.tools.find((t) => t.name === choice.name)
         : undefined) ?? request.tools[0];
+    const prompt = lastUserMessage(request.messages);
     const properties = tool.parameters?.properties;
-    const key =
-      (properties && typeof properties === 'object'
-        ? Object.keys(properties)[0]
-        : undefined) ?? 'input';
+    const hasProperties =
+      typeof properties === 'object' &&
+      properties !== null &&
+      Object.keys(properties).length > 0;
     const userTurns = request.messages.filter((m) => m.role === 'user').length;
     return {
       id: `call_mock_${userTurns}`,
       name: tool.name,
-      arguments: JSON.stringify({ [key]: lastUserMessage(request.messages) }),
+      arguments: JSON.stringify(
+        hasProperties
+          ? jsonFor({ type: 'object', ...tool.parameters }, prompt)
+          : { input: prompt },
+      ),
     };
   }
 
