@@ -21,7 +21,7 @@ async function bootstrap(): Promise<void> {
     // by itself after printing a stack trace.
     abortOnError: false,
     autoFlushLogs: false,
-    // By the time the server closes, ChatShutdown has ended every stream and
+    // By the time the server closes, StreamingShutdown has ended every stream and
     // waited for it to flush. Connections still open then (kept alive, or a
     // page retrying while we drain) are closed rather than waited for.
     forceCloseConnections: true,
