@@ -36,7 +36,12 @@ const RESPONSE = Symbol('sseResponse');
 /** One for the process: it uncorks every response written in a turn at once. */
 const corker = new ResponseCorker();
 
-type SseStreamWithResponse = SseStream & { [RESPONSE]?: CorkableResponse };
+type SseStreamWithResponse = SseStream & { [RESPONSE]?: HttpResponse };
+
+/** A response as far as the writer needs it: its connection, corked around a turn's writes. */
+interface HttpResponse {
+  socket: CorkableResponse | null;
+}
 
 /**
  * The only hooks into Nest's `@Sse()` internals, kept here so that a Nest
@@ -56,6 +61,13 @@ type SseStreamWithResponse = SseStream & { [RESPONSE]?: CorkableResponse };
  * is given; remembering it there costs one property per stream, where the
  * response's `pipe` event and a `data` listener on the stream cost two
  * listeners and their closures per connection.
+ *
+ * The connection is corked, not the response: since Node 22 a corked
+ * `ServerResponse` keeps chunked writes in its own buffer, and `end()`
+ * sends the terminating chunk before flushing that buffer, so a stream
+ * ended in the turn it was written (the `shutdown` event, a short stream)
+ * lost its last events on Node 24. Corking the socket is what
+ * `response.cork()` did on Node 20, on both.
  */
 export function installSseFrameWriter(): void {
   const proto = SseStream.prototype as unknown as {
@@ -80,8 +92,8 @@ export function installSseFrameWriter(): void {
         return;
       }
       const accepted = this.write(message.data, 'utf-8');
-      const response = this[RESPONSE];
-      if (response) corker.written(response);
+      const socket = this[RESPONSE]?.socket;
+      if (socket) corker.written(socket);
       if (accepted) process.nextTick(callback);
       else this.once('drain', callback);
     } satisfies WriteMessage,
@@ -91,12 +103,8 @@ export function installSseFrameWriter(): void {
 
 function isCorkable(
   destination: NodeJS.WritableStream,
-): destination is NodeJS.WritableStream & CorkableResponse {
-  const candidate = destination as Partial<CorkableResponse>;
-  return (
-    typeof candidate.cork === 'function' &&
-    typeof candidate.uncork === 'function'
-  );
+): destination is NodeJS.WritableStream & HttpResponse {
+  return 'socket' in destination;
 }
 
 /**
