@@ -9,9 +9,11 @@ import { setupSwagger } from './bootstrap/setup-swagger.js';
 import type { AppConfig } from './config/app-config.service.js';
 import { loadEnvironment } from './config/load-environment.js';
 import { envOf } from './config/settings.js';
+import { installSeams } from './seams/install-seams.js';
 
 async function bootstrap(): Promise<void> {
   loadEnvironment();
+  installSeams();
   const { AppModule } = await import('./app.module.js');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
