@@ -9,9 +9,11 @@ import { setupSwagger } from './bootstrap/setup-swagger.js';
 import type { AppConfig } from './config/app-config.service.js';
 import { loadEnvironment } from './config/load-environment.js';
 import { envOf } from './config/settings.js';
+import { installSeams } from './seams/install-seams.js';
 
 async function bootstrap(): Promise<void> {
   loadEnvironment();
+  installSeams();
   const { AppModule } = await import('./app.module.js');
   const app = await NestFactory.create<NestExpressApplication>(AppModule, {
     bufferLogs: true,
@@ -21,7 +23,7 @@ async function bootstrap(): Promise<void> {
     // by itself after printing a stack trace.
     abortOnError: false,
     autoFlushLogs: false,
-    // By the time the server closes, ChatShutdown has ended every stream and
+    // By the time the server closes, StreamingShutdown has ended every stream and
     // waited for it to flush. Connections still open then (kept alive, or a
     // page retrying while we drain) are closed rather than waited for.
     forceCloseConnections: true,

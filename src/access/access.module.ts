@@ -9,7 +9,7 @@ import { ConfigService } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from '../config/app-config.service.js';
-import { isEventStreamHandler } from '../chat/sse/event-stream-route.decorator.js';
+import { isEventStreamHandler } from '../streaming/event-stream-route.decorator.js';
 import {
   envOf,
   fromEnv,

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
-import { isEventStreamPath } from '../chat/sse/event-stream-route.decorator.js';
+import { EventStreamRoutes } from '../streaming/event-stream-routes.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
 import { allowedHostsMiddleware } from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
@@ -23,6 +23,8 @@ export function configureHttp(
   app: NestExpressApplication,
   settings: HttpSettings,
 ): void {
+  const eventStreams = app.get(EventStreamRoutes);
+  const isEventStreamPath = (path: string) => eventStreams.has(path);
   answerClientErrorsAsJson(app.getHttpServer());
   limitConnections(app.getHttpServer(), settings.connections);
   app.set('trust proxy', settings.trustProxyHops);

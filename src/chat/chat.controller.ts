@@ -10,7 +10,6 @@ import {
   Post,
   Query,
   Req,
-  Inject,
 } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -37,7 +36,6 @@ import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation.js';
 import { ChatService } from './chat.service.js';
-import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationAccess } from './conversation-access.service.js';
 import { CancelGenerationDto } from './dto/cancel-generation.dto.js';
 import { ConversationDto } from './dto/conversation.dto.js';
@@ -45,12 +43,9 @@ import { EVENT_ID_PATTERN, EventsQueryDto } from './dto/events-query.dto.js';
 import { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 import { EVENT_STREAM_DESCRIPTION } from './sse/event-stream.description.js';
-import {
-  configureEventStreams,
-  EventStreamRoute,
-} from './sse/event-stream-route.decorator.js';
+import { EventStreamRoute } from '../streaming/event-stream-route.decorator.js';
 import { EventStreamService } from './sse/event-stream.service.js';
-import type { SseFrame } from './sse/nest-sse-adapter.js';
+import type { SseFrame } from '../streaming/sse-frame.js';
 
 const PREFIX = 'server';
 
@@ -72,10 +67,7 @@ export class ChatController {
     private readonly chat: ChatService,
     private readonly streams: EventStreamService,
     private readonly access: ConversationAccess,
-    @Inject(CHAT_SETTINGS) settings: ChatSettings,
-  ) {
-    configureEventStreams(ChatController, settings.maxPendingChars);
-  }
+  ) {}
 
   @Post('send')
   @HttpCode(HttpStatus.ACCEPTED)

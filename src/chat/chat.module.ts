@@ -9,7 +9,7 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
-import { ChatShutdown } from './chat-shutdown.service.js';
+import { StreamingModule } from '../streaming/streaming.module.js';
 import { ChatController } from './chat.controller.js';
 import { ChatService } from './chat.service.js';
 import { CHAT_SETTINGS, chatSettings } from './chat.settings.js';
@@ -22,6 +22,7 @@ import { StreamRegistryModule } from './stream-registry.module.js';
 
 @Module({
   imports: [
+    StreamingModule,
     RequestPolicyModule,
     LlmModule,
     BusModule,
@@ -36,7 +37,6 @@ import { StreamRegistryModule } from './stream-registry.module.js';
     settingsProvider(CHAT_SETTINGS, chatSettings),
     ChatService,
     ConversationAccess,
-    ChatShutdown,
     GenerationRunner,
     EventStreamService,
     fromEnv(GenerationLeases, [RedisConnector], (env, redis: RedisConnector) =>

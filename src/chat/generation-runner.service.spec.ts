@@ -5,6 +5,8 @@ import { MemoryChatEventBus } from '../bus/memory/memory-chat-event-bus.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { MemoryConversationStore } from '../conversations/memory/memory-conversation-store.js';
 import { LlmService } from '../llm/llm.service.js';
+import { InFlightReplies } from '../streaming/in-flight-replies.js';
+import { ReplyRunner } from '../streaming/reply-runner.js';
 import type { LlmChunk } from '../llm/llm.types.js';
 import { CHAT_SETTINGS } from './chat.settings.js';
 import { GenerationRunner } from './generation-runner.service.js';
@@ -34,6 +36,8 @@ async function setUp() {
   const module = await Test.createTestingModule({
     providers: [
       GenerationRunner,
+      ReplyRunner,
+      InFlightReplies,
       { provide: LlmService, useValue: llm },
       { provide: ChatEventBus, useValue: bus },
       { provide: ConversationStore, useValue: store },
@@ -43,7 +47,12 @@ async function setUp() {
       },
     ],
   }).compile();
-  return { runner: module.get(GenerationRunner), bus, store };
+  return {
+    runner: module.get(GenerationRunner),
+    replies: module.get(InFlightReplies),
+    bus,
+    store,
+  };
 }
 
 const job = (conversationId: string) => ({
@@ -57,7 +66,7 @@ describe('GenerationRunner', () => {
   afterEach(() => vi.useRealTimers());
 
   it('has stored the reply and freed the conversation when `done` goes out', async () => {
-    const { runner, bus, store } = await setUp();
+    const { runner, replies, bus, store } = await setUp();
     await store.append('c1', [{ role: 'user', content: 'hi', createdAt: '' }]);
     await store.claimGeneration('c1', 'm1', 60_000);
     const seenAtDone: { turns: number; active?: string }[] = [];
@@ -72,7 +81,7 @@ describe('GenerationRunner', () => {
       }
     });
     runner.start(job('c1'));
-    await runner.drain(5_000);
+    await replies.drain(5_000);
     await vi.waitFor(() => expect(seenAtDone).toHaveLength(1));
     expect(seenAtDone[0]).toEqual({ turns: 2, active: undefined });
     expect(events.map((e) => e.type)).toEqual([

@@ -22,10 +22,14 @@ import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
-import { LlmService } from '../llm/llm.service.js';
-import { ToolCallAccumulator } from '../llm/tool-call-accumulator.js';
-import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
+import type { LlmRequest } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import {
+  ReplyFailure,
+  type ReplyResult,
+  type ReplySink,
+} from '../streaming/reply.js';
+import { ReplyRunner } from '../streaming/reply-runner.js';
 import {
   GenerationLeases,
   ProcessGenerationLeases,
@@ -55,12 +59,6 @@ interface Ending {
   events: ChatEventInput[];
 }
 
-interface Running {
-  job: GenerationJob;
-  cancel(reason: CancelReason): void;
-  finished: Promise<void>;
-}
-
 /**
  * Runs generations in the background, one per accepted POST: reads the
  * provider's deltas through `LlmService` and publishes them on the bus, then
@@ -76,13 +74,12 @@ interface Running {
 @Injectable()
 export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationRunner.name);
-  private readonly running = new Map<string, Running>();
   private readonly cancelGraceMs: number;
   private readonly leases: GenerationLeases;
   private reaping?: Subscription;
 
   constructor(
-    private readonly llm: LlmService,
+    private readonly replies: ReplyRunner,
     private readonly bus: ChatEventBus,
     private readonly store: ConversationStore,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
@@ -103,71 +100,66 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     this.reaping?.unsubscribe();
   }
 
-  get activeCount(): number {
-    return this.running.size;
-  }
-
   start(job: GenerationJob): void {
-    const controller = new AbortController();
+    const stop = new AbortController();
     let reason: CancelReason | undefined;
-    const running: Running = {
-      job,
-      cancel: (why) => {
-        reason ??= why;
-        controller.abort();
-      },
-      finished: Promise.resolve(),
+    const cancel = (why: CancelReason) => {
+      reason ??= why;
+      stop.abort(why);
     };
-    this.running.set(job.messageId, running);
-    running.finished = this.run(
-      job,
-      controller.signal,
-      running,
-      () => reason,
-    ).finally(() => this.running.delete(job.messageId));
+    void this.run(job, stop.signal, cancel, () => reason);
   }
 
   /**
-   * Lets running generations finish until the deadline, then stops the rest.
-   * Resolves once every generation has published its final event.
+   * One reply run, its deltas published on the bus; its end (stored, then
+   * published) is part of the run, so the shutdown drain waits for it.
    */
-  async drain(deadlineMs: number): Promise<void> {
-    const all = () =>
-      Promise.all([...this.running.values()].map((r) => r.finished));
-    const waited = await Promise.race([
-      all().then(() => true),
-      new Promise<boolean>((resolve) =>
-        setTimeout(() => resolve(false), deadlineMs).unref(),
-      ),
-    ]);
-    if (waited) return;
-    for (const running of this.running.values()) running.cancel('shutdown');
-    await all();
-  }
-
   private async run(
     job: GenerationJob,
     signal: AbortSignal,
-    running: Running,
+    cancel: (reason: CancelReason) => void,
     cancelReason: () => CancelReason | undefined,
   ): Promise<void> {
     const { messageId } = job;
-    const watchers = this.watch(job, running);
-    const lease = this.leases.hold(job, () => running.cancel('lease_lost'));
-    const publish = (event: ChatEventInput) => this.publish(job, event);
-    const reply = { text: '' };
-    let ending: Ending;
-    try {
-      ending = await this.streamReply(job, signal, reply, publish);
-    } catch (raw) {
-      ending = this.failedEnding(raw, cancelReason(), messageId, reply.text);
-    } finally {
+    const watchers = this.watch(job, cancel);
+    const lease = this.leases.hold(job, () => cancel('lease_lost'));
+    const end = async (text: string, ending: Ending) => {
       watchers.unsubscribe();
+      // Another instance has ended it for everyone, stored it and released it.
+      if (cancelReason() === 'lease_lost') return;
+      await this.finish(job, text, ending);
+      await lease.release();
+    };
+    const sink: ReplySink = {
+      text: (text) =>
+        text.length === 0
+          ? undefined
+          : this.publish(job, { type: 'delta', data: { messageId, text } }),
+      toolCall: ({ type: _type, ...fragment }) =>
+        this.publish(job, {
+          type: 'tool_call',
+          data: { messageId, ...fragment },
+        }),
+      end: (reply) => end(reply.text, completeEnding(messageId, reply)),
+      fail: (failure) =>
+        end(
+          failure.partial.text,
+          this.failedEnding(
+            failure.error,
+            cancelReason() ??
+              (failure.stopped
+                ? (failure.stopReason as CancelReason)
+                : undefined),
+            messageId,
+            failure.partial.text,
+          ),
+        ),
+    };
+    try {
+      await this.replies.start(job.request, sink, { signal });
+    } catch (error) {
+      if (!(error instanceof ReplyFailure)) this.logger.error(error);
     }
-    // Another instance has ended it for everyone, stored it and released it.
-    if (cancelReason() === 'lease_lost') return;
-    await this.finish(job, reply.text, ending);
-    await lease.release();
   }
 
   /** Ends a reply whose instance died, as that instance would have on an error. */
@@ -227,49 +219,6 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     return this.bus.publish(job.channel ?? job.conversationId, event);
   }
 
-  /** Publishes the deltas; returns the events that end a complete reply. */
-  private async streamReply(
-    job: GenerationJob,
-    signal: AbortSignal,
-    reply: { text: string },
-    publish: (event: ChatEventInput) => Promise<unknown>,
-  ): Promise<Ending> {
-    const { messageId } = job;
-    let finishReason = 'stop';
-    let usage: LlmUsage | undefined;
-    const toolCalls = new ToolCallAccumulator();
-    let model: string | undefined;
-    for await (const chunk of this.llm.stream(job.request, signal)) {
-      if (chunk.type === 'route') {
-        model = chunk.model;
-      } else if (chunk.type === 'delta') {
-        if (chunk.text.length === 0) continue;
-        reply.text += chunk.text;
-        await publish({ type: 'delta', data: { messageId, text: chunk.text } });
-      } else if (chunk.type === 'tool_call') {
-        toolCalls.add(chunk);
-        const { type: _type, ...fragment } = chunk;
-        await publish({ type: 'tool_call', data: { messageId, ...fragment } });
-      } else {
-        finishReason = chunk.finishReason;
-        usage = chunk.usage;
-      }
-    }
-    const text = reply.text;
-    const calls = toolCalls.calls;
-    const done = { messageId, text, finishReason, usage, model };
-    return {
-      status: 'complete',
-      events: [
-        {
-          type: 'done',
-          data: calls.length > 0 ? { ...done, toolCalls: calls } : done,
-        },
-        { type: 'message', data: text },
-      ],
-    };
-  }
-
   /** The end of a reply that was stopped or failed, keeping the text already sent. */
   private failedEnding(
     raw: unknown,
@@ -311,7 +260,10 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Cancellation from any instance, and from the last listener leaving. */
-  private watch(job: GenerationJob, running: Running): Subscription {
+  private watch(
+    job: GenerationJob,
+    cancel: (reason: CancelReason) => void,
+  ): Subscription {
     const { messageId } = job;
     const channel = job.channel ?? job.conversationId;
     const watchers = new Subscription();
@@ -323,7 +275,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
             (request) => !request.messageId || request.messageId === messageId,
           ),
         )
-        .subscribe(() => running.cancel('requested')),
+        .subscribe(() => cancel('requested')),
     );
     watchers.add(
       this.bus
@@ -338,7 +290,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
             listening ? EMPTY : timer(this.cancelGraceMs),
           ),
         )
-        .subscribe(() => running.cancel('no_listeners')),
+        .subscribe(() => cancel('no_listeners')),
     );
     return watchers;
   }
@@ -418,6 +370,22 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
       ).unref();
     }
   }
+}
+
+/** The end of a complete reply: `done` with the whole reply, then its text for the original page. */
+function completeEnding(messageId: string, reply: ReplyResult): Ending {
+  const { text, finishReason, usage, model, toolCalls } = reply;
+  const done = { messageId, text, finishReason, usage, model };
+  return {
+    status: 'complete',
+    events: [
+      {
+        type: 'done',
+        data: toolCalls.length > 0 ? { ...done, toolCalls } : done,
+      },
+      { type: 'message', data: text },
+    ],
+  };
 }
 
 /** The end of a failed reply: an `error` event keeping the text sent, then the whole reply for the original page. */

@@ -5,12 +5,11 @@ import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { loadCatalogue } from '../llm/catalogue/catalogue-loader.js';
 import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import type { CatalogueEnv } from '../llm/catalogue/provider-defaults.js';
-import { LlmService } from '../llm/llm.service.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import { REQUEST_POLICY_SETTINGS } from '../request-policy/request-policy.settings.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import type { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
-import { OPENAI_API_SETTINGS } from './openai-api.settings.js';
+import { ReplyRunner } from '../streaming/reply-runner.js';
 
 const CATALOGUE_ENV = { LLM_PROVIDER: 'mock' };
 
@@ -19,7 +18,7 @@ async function service(): Promise<ChatCompletionsService> {
     providers: [
       ChatCompletionsService,
       ChatRequestPolicy,
-      { provide: LlmService, useValue: { model: 'm' } },
+      { provide: ReplyRunner, useValue: { defaultModel: 'm' } },
       {
         provide: ModelCatalogue,
         useValue: new ModelCatalogue(
@@ -36,7 +35,6 @@ async function service(): Promise<ChatCompletionsService> {
           systemPrompt: 'Server rules.',
         },
       },
-      { provide: OPENAI_API_SETTINGS, useValue: { shutdownGraceMs: 1_000 } },
     ],
   }).compile();
   return moduleRef.get(ChatCompletionsService);

@@ -1,20 +1,17 @@
 import { Module } from '@nestjs/common';
 import { StreamRegistryModule } from '../chat/stream-registry.module.js';
 import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
-import { settingsProvider } from '../config/settings.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
+import { StreamingModule } from '../streaming/streaming.module.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
 import { OpenAiApiController } from './openai-api.controller.js';
 import { ResponsesModule } from './responses/responses.module.js';
-import {
-  OPENAI_API_SETTINGS,
-  openAiApiSettings,
-} from './openai-api.settings.js';
 
-/** `/v1`: the OpenAI-compatible API (chat completions, responses, models). */
+/** `/v1`: the OpenAI-compatible API (chat completions, responses, models), formats over the streaming core. */
 @Module({
   imports: [
+    StreamingModule,
     StreamRegistryModule,
     RequestPolicyModule,
     LlmModule,
@@ -22,9 +19,6 @@ import {
     ResponsesModule,
   ],
   controllers: [OpenAiApiController],
-  providers: [
-    settingsProvider(OPENAI_API_SETTINGS, openAiApiSettings),
-    ChatCompletionsService,
-  ],
+  providers: [ChatCompletionsService],
 })
 export class OpenAiApiModule {}

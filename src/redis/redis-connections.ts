@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import type { EventEmitter } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
 import { AppError } from '../common/errors/app-error.js';
+import { shardedSubscriberEvents } from '../seams/ioredis-cluster.seam.js';
 import { conversationKey } from './redis-keys.js';
 import {
   createRedisClients,
@@ -292,9 +292,6 @@ export class RedisConnections {
     this.subscriber.on('-node', moved);
     // ioredis 6 tells only the cluster's subscriber group, not the cluster,
     // that the server unsubscribed a moved shard channel.
-    const group = (
-      this.subscriber as unknown as { subscriberGroupEmitter?: EventEmitter }
-    ).subscriberGroupEmitter;
-    group?.on('moved', moved);
+    shardedSubscriberEvents(this.subscriber)?.on('moved', moved);
   }
 }

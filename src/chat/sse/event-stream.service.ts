@@ -4,7 +4,7 @@ import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import { CHAT_SETTINGS, type ChatSettings } from '../chat.settings.js';
 import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
-import { SseFrame } from './nest-sse-adapter.js';
+import { SseFrame } from '../../streaming/sse-frame.js';
 import { OpenStream, type StreamHost } from './open-stream.js';
 import {
   StreamRegistry,

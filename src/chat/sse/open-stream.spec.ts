@@ -1,7 +1,7 @@
 import { Observable, Subject, type Subscriber } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { chatEvent, type ChatEvent } from '../../bus/chat-event.js';
-import type { SseFrame } from './nest-sse-adapter.js';
+import type { SseFrame } from '../../streaming/sse-frame.js';
 import { OpenStream, type StreamHost } from './open-stream.js';
 
 function setUp() {

@@ -1,6 +1,6 @@
 import type { Observer, Subscriber, Unsubscribable } from 'rxjs';
 import type { ChatEvent } from '../../bus/chat-event.js';
-import { SseFrame } from './nest-sse-adapter.js';
+import { SseFrame } from '../../streaming/sse-frame.js';
 import type { StreamRequest } from './event-stream.service.js';
 import type { StreamLease } from './stream-registry.js';
 

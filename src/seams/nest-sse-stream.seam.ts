@@ -1,20 +1,10 @@
-import { Sse } from '@nestjs/common';
+// The one import of a framework's unexported path, kept in this folder.
 import { SseStream } from '@nestjs/core/router/sse-stream.js';
-import { ResponseCorker, type CorkableResponse } from './response-corker.js';
-
-/**
- * An event already framed as SSE bytes (`frameSse()`), which the route's
- * Observable emits. `data` is the frame itself: Nest passes an object with
- * string data through as it is, and counts its length against the route's
- * pending limit (SSE_MAX_PENDING_CHARS) as it did for the event's fields.
- */
-export class SseFrame {
-  constructor(
-    readonly data: string,
-    /** The event's name, for filtering: `ping` for the heartbeat comment. */
-    readonly event?: string,
-  ) {}
-}
+import {
+  ResponseCorker,
+  type CorkableResponse,
+} from '../streaming/response-corker.js';
+import { SseFrame } from '../streaming/sse-frame.js';
 
 type WriteMessage = (
   this: SseStream,
@@ -36,11 +26,22 @@ const RESPONSE = Symbol('sseResponse');
 /** One for the process: it uncorks every response written in a turn at once. */
 const corker = new ResponseCorker();
 
-type SseStreamWithResponse = SseStream & { [RESPONSE]?: CorkableResponse };
+type SseStreamWithResponse = SseStream & { [RESPONSE]?: HttpResponse };
+
+/** A response as far as the writer needs it: its connection, corked around a turn's writes. */
+interface HttpResponse {
+  socket: CorkableResponse | null;
+}
 
 /**
  * The only hooks into Nest's `@Sse()` internals, kept here so that a Nest
- * upgrade that breaks them fails `nest-sse-adapter.spec.ts`, not production.
+ * upgrade that breaks them fails `nest-sse-stream.seam.spec.ts`, not
+ * production. Installed once, from `installSeams()` in `main.ts`.
+ *
+ * When it can go: once Nest's `SseStream` writes a message whose data is
+ * already a frame as it is (or takes a writer), and corks its destination
+ * around a burst itself; the spec's byte-for-byte and one-write cases then
+ * pass without it.
  *
  * Nest's `SseStream.writeMessage()` formats every message it is given, per
  * subscriber: two regular expressions, a split, a map and a join over data
@@ -56,6 +57,13 @@ type SseStreamWithResponse = SseStream & { [RESPONSE]?: CorkableResponse };
  * is given; remembering it there costs one property per stream, where the
  * response's `pipe` event and a `data` listener on the stream cost two
  * listeners and their closures per connection.
+ *
+ * The connection is corked, not the response: since Node 22 a corked
+ * `ServerResponse` keeps chunked writes in its own buffer, and `end()`
+ * sends the terminating chunk before flushing that buffer, so a stream
+ * ended in the turn it was written (the `shutdown` event, a short stream)
+ * lost its last events on Node 24. Corking the socket is what
+ * `response.cork()` did on Node 20, on both.
  */
 export function installSseFrameWriter(): void {
   const proto = SseStream.prototype as unknown as {
@@ -80,8 +88,8 @@ export function installSseFrameWriter(): void {
         return;
       }
       const accepted = this.write(message.data, 'utf-8');
-      const response = this[RESPONSE];
-      if (response) corker.written(response);
+      const socket = this[RESPONSE]?.socket;
+      if (socket) corker.written(socket);
       if (accepted) process.nextTick(callback);
       else this.once('drain', callback);
     } satisfies WriteMessage,
@@ -91,26 +99,6 @@ export function installSseFrameWriter(): void {
 
 function isCorkable(
   destination: NodeJS.WritableStream,
-): destination is NodeJS.WritableStream & CorkableResponse {
-  const candidate = destination as Partial<CorkableResponse>;
-  return (
-    typeof candidate.cork === 'function' &&
-    typeof candidate.uncork === 'function'
-  );
-}
-
-/**
- * Declares an `@Sse()` route's options from validated config, through
- * Nest's public decorator, before Nest registers the routes (which it does
- * once every controller is built). Used by the event-stream route only.
- */
-export function declareSseRoute(
-  prototype: object,
-  method: string,
-  path: string,
-  maxPendingDataLength: number,
-): void {
-  const descriptor = Object.getOwnPropertyDescriptor(prototype, method);
-  if (!descriptor) throw new Error(`No handler ${method} to declare`);
-  Sse(path, { maxPendingDataLength })(prototype, method, descriptor);
+): destination is NodeJS.WritableStream & HttpResponse {
+  return 'socket' in destination;
 }

@@ -9,12 +9,13 @@ import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { Observable, of } from 'rxjs';
-import { frameSse } from '../../bus/chat-event.js';
-import {
-  configureEventStreams,
-  EventStreamRoute,
-} from './event-stream-route.decorator.js';
-import { SseFrame } from './nest-sse-adapter.js';
+import { DiscoveryModule } from '@nestjs/core';
+import { frameSse } from '../bus/chat-event.js';
+import { EventStreamRoute } from '../streaming/event-stream-route.decorator.js';
+import { EventStreamRoutes } from '../streaming/event-stream-routes.js';
+import { SseFrame } from '../streaming/sse-frame.js';
+import { STREAMING_SETTINGS } from '../streaming/streaming.settings.js';
+import { installSeams } from './install-seams.js';
 
 const FRAMES = [
   frameSse({ event: 'ready', id: '1-0', retry: 2000, data: '{"a":1}' }),
@@ -24,10 +25,6 @@ const FRAMES = [
 
 @Controller('t')
 class FramesController {
-  constructor() {
-    configureEventStreams(FramesController, 1024);
-  }
-
   @EventStreamRoute({
     prefix: 't',
     path: 'events',
@@ -115,8 +112,14 @@ describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
   let url: string;
 
   beforeAll(async () => {
+    installSeams();
     const moduleRef = await Test.createTestingModule({
+      imports: [DiscoveryModule],
       controllers: [FramesController],
+      providers: [
+        EventStreamRoutes,
+        { provide: STREAMING_SETTINGS, useValue: { maxPendingChars: 1024 } },
+      ],
     }).compile();
     app = moduleRef.createNestApplication({ logger });
     await app.listen(0, '127.0.0.1');
@@ -141,7 +144,7 @@ describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
     expect(burstWrites()).toBeLessThanOrEqual(2);
   });
 
-  it('drops a client that does not read past the pending limit given by configureEventStreams', async () => {
+  it('drops a client that does not read past the pending limit declared by EventStreamRoutes', async () => {
     const { port } = new URL(url);
     const socket = connect(Number(port), '127.0.0.1');
     try {
