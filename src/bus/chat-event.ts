@@ -3,6 +3,8 @@
  * exist, what each carries, and how one is framed as Server-Sent Events.
  * The README's event reference describes the same map.
  */
+import { frameSse } from '../streaming/sse-framing.js';
+
 export interface ChatEventMap {
   /** First event of every stream: the subscriber's position. */
   ready: { conversationId: string };
@@ -39,37 +41,6 @@ export interface ChatEvent {
   readonly data: string;
   readonly frame: string;
 }
-
-export interface SseFields {
-  /** Absent: an unnamed event, dispatched as `message`. */
-  event?: string;
-  id?: string;
-  retry?: number;
-  data: string;
-}
-
-const LINE_BREAK = /\r\n|\r|\n/;
-const FIELD_BREAKS = /[\r\n]/g;
-
-/**
- * The SSE bytes of one event, field for field as Nest's `SseStream` wrote
- * them before (test/sse-framing.e2e-spec.ts): `event:`, `id:`, `retry:`,
- * then one `data:` line per line of the data (CR, LF and CRLF all end a
- * line), then a blank line.
- */
-export function frameSse({ event, id, retry, data }: SseFields): string {
-  let frame = event === undefined ? '' : `event: ${field(event)}\n`;
-  if (id !== undefined) frame += `id: ${field(id)}\n`;
-  if (retry !== undefined) frame += `retry: ${retry}\n`;
-  if (!LINE_BREAK.test(data)) return `${frame}data: ${data}\n\n`;
-  for (const line of data.split(LINE_BREAK)) frame += `data: ${line}\n`;
-  return `${frame}\n`;
-}
-
-/** A comment line, which every client ignores: the heartbeat. */
-export const PING_FRAME = ': ping\n\n';
-
-const field = (value: string) => value.replace(FIELD_BREAKS, '');
 
 /** Serialises an event's data exactly once. */
 export function serialiseData(input: ChatEventInput): string {
@@ -116,3 +87,10 @@ export function controlEvent(
   const data = reason ? { conversationId, reason } : { conversationId };
   return chatEvent(conversationId, id, type, JSON.stringify(data));
 }
+
+// The framing lives in the streaming core; re-exported for the bus and its senders.
+export {
+  frameSse,
+  PING_FRAME,
+  type SseFields,
+} from '../streaming/sse-framing.js';

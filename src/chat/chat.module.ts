@@ -18,7 +18,7 @@ import { GenerationRunner } from './generation-runner.service.js';
 import { EventStreamService } from './sse/event-stream.service.js';
 import { GENERATION_LEASES_FACTORIES } from './generation-leases/generation-leases.factories.js';
 import { GenerationLeases } from './generation-leases/generation-leases.js';
-import { StreamRegistryModule } from './stream-registry.module.js';
+import { StreamRegistryModule } from '../streaming/slots/stream-registry.module.js';
 
 @Module({
   imports: [

@@ -1,5 +1,5 @@
 import { Test } from '@nestjs/testing';
-import { StreamRegistry } from '../chat/sse/stream-registry.js';
+import { StreamRegistry } from '../streaming/slots/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { loadCatalogue } from '../llm/catalogue/catalogue-loader.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ClientIdentity } from '../access/principal.js';
-import { StreamRegistry } from '../chat/sse/stream-registry.js';
+import { StreamRegistry } from '../streaming/slots/stream-registry.js';
 import { AppError } from '../common/errors/app-error.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';

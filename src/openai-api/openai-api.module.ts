@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { StreamRegistryModule } from '../chat/stream-registry.module.js';
+import { StreamRegistryModule } from '../streaming/slots/stream-registry.module.js';
 import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';

@@ -10,7 +10,7 @@ import { connect, type Socket } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { Observable, of } from 'rxjs';
 import { DiscoveryModule } from '@nestjs/core';
-import { frameSse } from '../bus/chat-event.js';
+import { frameSse, PING_FRAME } from '../streaming/sse-framing.js';
 import { EventStreamRoute } from '../streaming/event-stream-route.decorator.js';
 import { EventStreamRoutes } from '../streaming/event-stream-routes.js';
 import { SseFrame } from '../streaming/sse-frame.js';
@@ -20,7 +20,7 @@ import { installSeams } from './install-seams.js';
 const FRAMES = [
   frameSse({ event: 'ready', id: '1-0', retry: 2000, data: '{"a":1}' }),
   frameSse({ id: '1-1', data: 'two\nlines' }),
-  ': ping\n\n',
+  PING_FRAME,
 ];
 
 @Controller('t')
@@ -133,13 +133,13 @@ describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
     const response = await fetch(`${url}/t/events`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/event-stream');
-    // Nest's SseStream opens the body with a blank line.
-    expect(await response.text()).toBe(`\n${FRAMES.join('')}`);
+    // The body starts with the first field: no blank line before it (#25).
+    expect(await response.text()).toBe(FRAMES.join(''));
   });
 
   it('sends a burst of frames written in one turn in one socket write, not one per frame', async () => {
     const response = await fetch(`${url}/t/burst`);
-    expect(await response.text()).toBe(`\n${BURST.join('')}`);
+    expect(await response.text()).toBe(BURST.join(''));
     // The headers may leave on their own; the frames and the end together.
     expect(burstWrites()).toBeLessThanOrEqual(2);
   });

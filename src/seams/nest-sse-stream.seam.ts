@@ -31,7 +31,13 @@ type SseStreamWithResponse = SseStream & { [RESPONSE]?: HttpResponse };
 /** A response as far as the writer needs it: its connection, corked around a turn's writes. */
 interface HttpResponse {
   socket: CorkableResponse | null;
+  write: (chunk: unknown, ...rest: never[]) => boolean;
 }
+
+type CommitHeaders = (this: SseStreamWithResponse) => void;
+
+/** What Nest's `commitHeaders()` writes after the headers: a blank line. */
+const OPENING_LINE = '\n';
 
 /**
  * The only hooks into Nest's `@Sse()` internals, kept here so that a Nest
@@ -64,15 +70,37 @@ interface HttpResponse {
  * ended in the turn it was written (the `shutdown` event, a short stream)
  * lost its last events on Node 24. Corking the socket is what
  * `response.cork()` did on Node 20, on both.
+ *
+ * Nest opens the body with a blank line after the headers; a stream starts
+ * with its first field instead (issue #25: `fetch-event-source` fires an
+ * empty `onmessage` on it). The headers are flushed as before.
  */
 export function installSseFrameWriter(): void {
   const proto = SseStream.prototype as unknown as {
     writeMessage: WriteMessage & { [FRAMES]?: true };
     pipe: Pipe;
+    commitHeaders: CommitHeaders;
   };
   if (proto.writeMessage[FRAMES]) return;
   const format = proto.writeMessage;
   const pipe = proto.pipe;
+  const commitHeaders = proto.commitHeaders;
+  proto.commitHeaders = function commitHeadersOnly(this) {
+    const response = this[RESPONSE];
+    if (!response || this.headersCommitted) {
+      commitHeaders.call(this);
+      return;
+    }
+    const write = response.write;
+    response.write = function skipOpeningLine(this: unknown, chunk, ...rest) {
+      return chunk === OPENING_LINE ? true : write.call(this, chunk, ...rest);
+    };
+    try {
+      commitHeaders.call(this);
+    } finally {
+      response.write = write;
+    }
+  } satisfies CommitHeaders;
   proto.pipe = function pipeIntoResponse(
     this: SseStreamWithResponse,
     destination,

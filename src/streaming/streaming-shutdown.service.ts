@@ -6,7 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { StreamRegistry } from '../chat/sse/stream-registry.js';
+import { StreamRegistry } from '../streaming/slots/stream-registry.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { InFlightReplies } from './in-flight-replies.js';
 import {

@@ -5,23 +5,14 @@ import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import { CHAT_SETTINGS, type ChatSettings } from '../chat.settings.js';
 import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
 import { SseFrame } from '../../streaming/sse-frame.js';
-import { OpenStream, type StreamHost } from './open-stream.js';
 import {
-  StreamRegistry,
-  type StreamClient,
-  type StreamConnection,
-} from './stream-registry.js';
+  OpenStream,
+  type StreamHost,
+  type StreamRequest,
+} from './open-stream.js';
+import { StreamRegistry } from '../../streaming/slots/stream-registry.js';
 
-export interface StreamRequest {
-  conversationId: string;
-  /** The bus channel, when not the conversation id (a key's default conversation). */
-  channel?: string;
-  lastEventId?: string;
-  /** Who opens it, for the per-client limit (API key, or IP address when open). */
-  client: StreamClient;
-  /** The HTTP response carrying the stream: shutdown waits for it to flush. */
-  connection?: StreamConnection;
-}
+export type { StreamRequest } from './open-stream.js';
 
 const PING = new SseFrame(PING_FRAME, 'ping');
 

@@ -1,8 +1,23 @@
 import type { Observer, Subscriber, Unsubscribable } from 'rxjs';
 import type { ChatEvent } from '../../bus/chat-event.js';
 import { SseFrame } from '../../streaming/sse-frame.js';
-import type { StreamRequest } from './event-stream.service.js';
-import type { StreamLease } from './stream-registry.js';
+import type {
+  StreamClient,
+  StreamConnection,
+  StreamLease,
+} from '../../streaming/slots/stream-registry.js';
+
+/** What a subscriber asked for: which conversation, from where, and who. */
+export interface StreamRequest {
+  conversationId: string;
+  /** The bus channel, when not the conversation id (a key's default conversation). */
+  channel?: string;
+  lastEventId?: string;
+  /** Who opens it, for the per-client limit (API key, or IP address when open). */
+  client: StreamClient;
+  /** The HTTP response carrying the stream: shutdown waits for it to flush. */
+  connection?: StreamConnection;
+}
 
 /** What an open stream asks of the service that opened it. */
 export interface StreamHost {

@@ -1,4 +1,15 @@
-import type { StreamConnection, StreamLease } from './stream-registry.js';
+import type { ServerResponse } from 'node:http';
+
+/** The response of a stream, as far as the registry needs it. */
+export type StreamConnection = Pick<
+  ServerResponse,
+  'once' | 'writableFinished' | 'destroyed'
+>;
+
+/** A claimed stream slot; `release()` is idempotent. */
+export interface StreamLease {
+  release(): void;
+}
 
 /** Where a lease gives its slot back. */
 export interface SlotCounts {

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
-import { fromEnv, settingsProvider } from '../config/settings.js';
-import { stateBackend } from '../config/state-backend.js';
-import { MetricsModule } from '../metrics/metrics.module.js';
-import { RedisConnector } from '../redis/redis-connector.js';
-import { RedisModule } from '../redis/redis.module.js';
-import { GlobalStreamCounts } from './sse/stream-counts/global-stream-counts.js';
-import { STREAM_COUNTS_FACTORIES } from './sse/stream-counts/stream-counts.factories.js';
-import { StreamRegistry } from './sse/stream-registry.js';
+import { fromEnv, settingsProvider } from '../../config/settings.js';
+import { stateBackend } from '../../config/state-backend.js';
+import { MetricsModule } from '../../metrics/metrics.module.js';
+import { RedisConnector } from '../../redis/redis-connector.js';
+import { RedisModule } from '../../redis/redis.module.js';
+import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
+import { STREAM_COUNTS_FACTORIES } from './stream-counts/stream-counts.factories.js';
+import { StreamRegistry } from './stream-registry.js';
 import {
   STREAM_REGISTRY_SETTINGS,
   streamRegistrySettings,

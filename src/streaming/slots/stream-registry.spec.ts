@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import {
   STREAM_REGISTRY_SETTINGS,
   type StreamRegistrySettings,
-} from '../stream-registry.settings.js';
+} from './stream-registry.settings.js';
 import { StreamRegistry, type StreamConnection } from './stream-registry.js';
 
 const SETTINGS: StreamRegistrySettings = {

@@ -1,24 +1,19 @@
-import type { ServerResponse } from 'node:http';
 import { Injectable, Inject, Optional } from '@nestjs/common';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
-import { SlotLease, type SlotCounts } from './slot-lease.js';
+import {
+  SlotLease,
+  type SlotCounts,
+  type StreamConnection,
+  type StreamLease,
+} from './slot-lease.js';
 import { GlobalStreamCounts } from './stream-counts/global-stream-counts.js';
 import {
   STREAM_REGISTRY_SETTINGS,
   type StreamRegistrySettings,
-} from '../stream-registry.settings.js';
+} from './stream-registry.settings.js';
 
-/** The response of a stream, as far as the registry needs it. */
-export type StreamConnection = Pick<
-  ServerResponse,
-  'once' | 'writableFinished' | 'destroyed'
->;
-
-/** A claimed stream slot; `release()` is idempotent. */
-export interface StreamLease {
-  release(): void;
-}
+export type { StreamConnection, StreamLease } from './slot-lease.js';
 
 /**
  * Who opens a stream: an API key (by its id, when keys are configured) or,

@@ -1,4 +1,4 @@
-import type { Env } from '../config/settings.js';
+import type { Env } from '../../config/settings.js';
 
 /** The caps on open streams, read by the stream registry. */
 export interface StreamRegistrySettings {
