@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConversationAccess } from '../../chat/conversation-access.service.js';
-import { StreamRegistryModule } from '../../chat/stream-registry.module.js';
+import { StreamRegistryModule } from '../../streaming/slots/stream-registry.module.js';
 import { LifecycleModule } from '../../common/lifecycle/lifecycle.module.js';
 import { settingsProvider } from '../../config/settings.js';
 import { ConversationsModule } from '../../conversations/conversations.module.js';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ClientIdentity, Principal } from '../../access/principal.js';
-import { frameSse } from '../../bus/chat-event.js';
-import { StreamRegistry } from '../../chat/sse/stream-registry.js';
+import { frameSse } from '../../streaming/sse-framing.js';
+import { StreamRegistry } from '../../streaming/slots/stream-registry.js';
 import { AppError } from '../../common/errors/app-error.js';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
