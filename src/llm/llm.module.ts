@@ -56,24 +56,29 @@ import { ModelRouter } from './routing/model-router.js';
         DeploymentLimiter,
         { token: MetricsService, optional: true },
       ],
-      (
+      async (
         env,
         catalogue: ModelCatalogue,
         policy: LlmCallPolicy,
         tokenStore: AccessTokenStore,
         limiter: DeploymentLimiter,
         metrics?: MetricsService,
-      ): ModelRouter =>
+      ): Promise<ModelRouter> =>
         new ModelRouter({
           catalogue,
           providers: new Map(
-            catalogue.deployments.map((deployment) => [
-              deployment.name,
-              PROVIDER_FACTORIES[deployment.provider](deployment, {
-                policy,
-                tokenStore,
-              }),
-            ]),
+            await Promise.all(
+              catalogue.deployments.map(
+                async (deployment) =>
+                  [
+                    deployment.name,
+                    await PROVIDER_FACTORIES[deployment.provider](deployment, {
+                      policy,
+                      tokenStore,
+                    }),
+                  ] as const,
+              ),
+            ),
           ),
           balancer: new DeploymentBalancer(),
           breaker: new CircuitBreaker({

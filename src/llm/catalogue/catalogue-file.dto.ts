@@ -16,7 +16,7 @@ import {
 import {
   LLM_PROVIDERS,
   type LlmProviderName,
-} from '../../config/env.schema.js';
+} from '../providers/provider-names.js';
 
 const url = {
   require_tld: false,

@@ -1,5 +1,5 @@
 import { AppError } from '../../common/errors/app-error.js';
-import type { LlmProviderName } from '../../config/env.schema.js';
+import type { LlmProviderName } from '../providers/provider-names.js';
 import type { CatalogueData, Deployment } from './deployment.js';
 
 /** What clients may know of a model: no URLs, no credentials. */
