@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecretRedactor } from '../common/logging/secret-redactor.js';
 import { fromEnv, settingsProvider } from '../config/settings.js';
 import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -55,6 +56,7 @@ import { ModelRouter } from './routing/model-router.js';
         AccessTokenStore,
         DeploymentLimiter,
         { token: MetricsService, optional: true },
+        { token: SecretRedactor, optional: true },
       ],
       async (
         env,
@@ -63,8 +65,14 @@ import { ModelRouter } from './routing/model-router.js';
         tokenStore: AccessTokenStore,
         limiter: DeploymentLimiter,
         metrics?: MetricsService,
-      ): Promise<ModelRouter> =>
-        new ModelRouter({
+        secrets?: SecretRedactor,
+      ): Promise<ModelRouter> => {
+        // A MODELS_FILE may name credential variables of its own.
+        for (const { credentials } of catalogue.deployments) {
+          secrets?.add(credentials.apiKey);
+          secrets?.add(credentials.secretKey);
+        }
+        return new ModelRouter({
           catalogue,
           providers: new Map(
             await Promise.all(
@@ -75,6 +83,7 @@ import { ModelRouter } from './routing/model-router.js';
                     await PROVIDER_FACTORIES[deployment.provider](deployment, {
                       policy,
                       tokenStore,
+                      secrets,
                     }),
                   ] as const,
               ),
@@ -90,7 +99,9 @@ import { ModelRouter } from './routing/model-router.js';
             ? new DeploymentMetrics(metrics.registry)
             : undefined,
           firstTokenTimeoutMs: env.ROUTER_FIRST_TOKEN_TIMEOUT_MS,
-        }),
+          secrets,
+        });
+      },
     ),
     // The router is the provider every caller gets: it chooses a deployment
     // and delegates to that deployment's own provider.

@@ -13,7 +13,7 @@ import { ernieEnv, openAiEnv } from '../support/provider-env.js';
 const LETTERS_ONLY_KEY = 'sk-LettersOnlyQwErTyUiOpAsDfGhJkLzXcVbNmPoIuYtReWq';
 
 /** Every character apart, as a hostile upstream may echo it. */
-const spaced = (text: string) => [...text].join(' ');
+const spaced = (text: string) => Array.from(text).join(' ');
 
 /**
  * Neither the key nor any 10 characters of it in a row, also once spaces,

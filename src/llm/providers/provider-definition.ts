@@ -1,3 +1,4 @@
+import type { SecretRedactor } from '../../common/logging/secret-redactor.js';
 import type { EnvironmentVariables } from '../../config/env.schema.js';
 import type { Deployment } from '../catalogue/deployment.js';
 import type { LlmProvider } from '../llm-provider.js';
@@ -12,6 +13,8 @@ export interface ProviderFactoryContext {
   policy: LlmCallPolicy;
   /** Where access tokens are cached (shared across instances when Redis-backed), keyed per credential. */
   tokenStore: AccessTokenStore;
+  /** Learns the secrets a provider obtains at run time (ERNIE's access tokens). */
+  secrets?: SecretRedactor;
 }
 
 /** The environment a deployment falls back to: each provider reads its own settings. */

@@ -67,7 +67,7 @@ export const ernieProvider: ProviderDefinition<'ernie'> = {
     functions: { fate: 'map', to: 'functions' },
     user: { fate: 'map', to: 'user_id' },
   },
-  create: async (deployment, { policy, tokenStore }) => {
+  create: async (deployment, { policy, tokenStore, secrets }) => {
     const [{ ErnieProvider }, { ErnieAccessTokenSource }] = await Promise.all([
       import('./ernie.provider.js'),
       import('./ernie-access-token-source.js'),
@@ -88,7 +88,7 @@ export const ernieProvider: ProviderDefinition<'ernie'> = {
           authBaseUrl: deployment.authBaseUrl,
         },
         tokenStore,
-        { timeoutMs: policy.connectTimeoutMs },
+        { timeoutMs: policy.connectTimeoutMs, secrets },
       ),
     );
   },

@@ -1,5 +1,5 @@
 import { GATEWAY_FATES, refuseOpenAiOnly } from '../parameter-fate.js';
-import { joinUrl } from '../http/fetch-upstream.js';
+import { joinUrl } from '../http/upstream-request.js';
 import { PROVIDER_CREDENTIALS } from '../provider-credentials.js';
 import { required, type ProviderDefinition } from '../provider-definition.js';
 
