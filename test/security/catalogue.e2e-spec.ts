@@ -111,7 +111,10 @@ describe('the model catalogue (e2e)', () => {
           model,
           provider: 'mock',
         })),
-        fallbacks: { constructor: ['toString'], __proto__: ['constructor'] },
+        // JSON.parse makes `__proto__` a key, as YAML does; a literal would set the prototype.
+        fallbacks: JSON.parse(
+          '{"constructor": ["toString"], "__proto__": ["constructor"]}',
+        ) as Record<string, string[]>,
       });
       app = await startApp({ MODELS_FILE: file.path });
     });
