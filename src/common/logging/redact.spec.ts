@@ -14,6 +14,14 @@ describe('redactUrl', () => {
     ['/x?token=t#frag', '/x?token=[REDACTED]#frag'],
     ['/server/send', '/server/send'],
     ['/x?tokenizer=on', '/x?tokenizer=on'],
+    [
+      '/x?auth=a&Authorization=b&x-api-key=c&password=d&model=m',
+      '/x?auth=[REDACTED]&Authorization=[REDACTED]&x-api-key=[REDACTED]&password=[REDACTED]&model=m',
+    ],
+    [
+      '/x?client%5Fsecret=s&keyword=k',
+      '/x?client%5Fsecret=[REDACTED]&keyword=k',
+    ],
   ])('redacts %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });

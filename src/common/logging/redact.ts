@@ -1,13 +1,48 @@
+/** Credential names, compared lower-case with `-` and `_` removed. */
+const CREDENTIAL_NAMES = new Set([
+  'key',
+  'auth',
+  'authorization',
+  'authorisation',
+  'sig',
+  'pwd',
+  'clientid',
+  'session',
+]);
+/** …and any name ending like one: `access_token`, `x-api-key`, `client_secret`. */
+const CREDENTIAL_ENDING =
+  /(?:token|secret|password|passwd|apikey|signature|credentials?)$/;
+
 /**
- * Query parameters whose values are secrets. ERNIE's access token travels in
- * the query string, and a stream token may too: URLs are redacted before
+ * Whether a query parameter's value is a credential, by its name:
+ * `api_key`, `API-Key`, `token`, `access_token`, `auth`, `password`…
+ * (`tokenizer` is not).
+ */
+export function isCredentialParameter(name: string): boolean {
+  let normalised = name;
+  try {
+    normalised = decodeURIComponent(name);
+  } catch {
+    // A malformed escape: judge the name as written.
+  }
+  normalised = normalised.toLowerCase().replace(/[-_]/g, '');
+  return CREDENTIAL_NAMES.has(normalised) || CREDENTIAL_ENDING.test(normalised);
+}
+
+const QUERY_PARAMETER = /([?&])([^&=#\s"]+)=([^&#\s"]*)/g;
+
+/**
+ * A URL (or text holding URLs) with the values of credential parameters
+ * removed. ERNIE's access token travels in the query string, a stream token
+ * may too, and a client may put its key there: URLs are redacted before
  * they are logged or put in an error.
  */
-const SECRET_PARAMS =
-  /([?&](?:access_token|token|streamToken|stream_token|client_secret|client_id|api_key|apiKey|key)=)[^&#\s"]*/gi;
-
 export function redactUrl(url: string): string {
-  return url.replace(SECRET_PARAMS, '$1[REDACTED]');
+  return url.replace(
+    QUERY_PARAMETER,
+    (whole, separator: string, name: string) =>
+      isCredentialParameter(name) ? `${separator}${name}=[REDACTED]` : whole,
+  );
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
+import { isCredentialParameter } from '../../common/logging/redact.js';
 import {
   LLM_PROVIDERS,
   type LlmProviderName,
@@ -28,10 +29,6 @@ const url = {
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const envName = { message: '$property must name an environment variable' };
 
-/** Query parameters that carry a credential, whatever their case or separator. */
-const CREDENTIAL_PARAMETER =
-  /^(?:api[-_]?key|key|(?:access[-_]?|id[-_]?|refresh[-_]?)?token|auth|authori[sz]ation|pass(?:word|wd)?|pwd|(?:client[-_]?)?secret|signature|sig|credentials?|x[-_]api[-_]key)$/i;
-
 /** Why a URL may not be in the catalogue (it holds a credential), or undefined. */
 export function credentialInUrl(value: string): string | undefined {
   let url: URL;
@@ -42,7 +39,7 @@ export function credentialInUrl(value: string): string | undefined {
   }
   if (url.username || url.password) return 'a user name or password';
   for (const name of url.searchParams.keys()) {
-    if (CREDENTIAL_PARAMETER.test(name)) return `the query parameter ${name}`;
+    if (isCredentialParameter(name)) return `the query parameter ${name}`;
   }
   return undefined;
 }
