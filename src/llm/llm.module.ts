@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SecretRedactor } from '../common/logging/secret-redactor.js';
+import { SecretsModule } from '../common/logging/secrets.module.js';
 import { fromEnv, settingsProvider } from '../config/settings.js';
 import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -23,7 +24,7 @@ import { DeploymentMetrics } from './routing/deployment-metrics.js';
 import { ModelRouter } from './routing/model-router.js';
 
 @Module({
-  imports: [RedisModule, MetricsModule],
+  imports: [RedisModule, MetricsModule, SecretsModule],
   providers: [
     settingsProvider(LLM_CALL_POLICY, (env): LlmCallPolicy => ({
       connectTimeoutMs: env.LLM_CONNECT_TIMEOUT_MS,
@@ -55,8 +56,8 @@ import { ModelRouter } from './routing/model-router.js';
         LLM_CALL_POLICY,
         AccessTokenStore,
         DeploymentLimiter,
+        SecretRedactor,
         { token: MetricsService, optional: true },
-        { token: SecretRedactor, optional: true },
       ],
       async (
         env,
@@ -64,13 +65,13 @@ import { ModelRouter } from './routing/model-router.js';
         policy: LlmCallPolicy,
         tokenStore: AccessTokenStore,
         limiter: DeploymentLimiter,
+        secrets: SecretRedactor,
         metrics?: MetricsService,
-        secrets?: SecretRedactor,
       ): Promise<ModelRouter> => {
         // A MODELS_FILE may name credential variables of its own.
         for (const { credentials } of catalogue.deployments) {
-          secrets?.add(credentials.apiKey);
-          secrets?.add(credentials.secretKey);
+          secrets.add(credentials.apiKey);
+          secrets.add(credentials.secretKey);
         }
         return new ModelRouter({
           catalogue,

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Optional } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
   ApiOkResponse,
@@ -26,7 +26,7 @@ chatgw_generations_started_total{provider="mock"} 3`;
 export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
-    @Optional() private readonly secrets?: SecretRedactor,
+    private readonly secrets: SecretRedactor,
   ) {}
 
   @Get()
@@ -51,6 +51,6 @@ export class MetricsController {
     // Labels come from the configuration (deployment and model names): a
     // secret pasted into one must not be published.
     const text = await this.metrics.render();
-    return this.secrets ? this.secrets.redact(text) : text;
+    return this.secrets.redact(text);
   }
 }

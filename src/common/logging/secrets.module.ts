@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import type { AppConfig } from '../../config/app-config.service.js';
 import { envOf } from '../../config/settings.js';
@@ -6,11 +6,11 @@ import { configuredSecrets } from './configured-secrets.js';
 import { SecretRedactor } from './secret-redactor.js';
 
 /**
- * The process's one `SecretRedactor`, filled with the secrets the
- * environment configures; the logger redacts every line with it, and the
- * LLM module adds the catalogue's keys and each ERNIE access token.
+ * The process's one `SecretRedactor` (one instance, however many modules
+ * import this one), filled with the secrets the environment configures; the
+ * logger redacts every line with it, the LLM module adds the catalogue's
+ * keys and each ERNIE access token, and `/metrics` is redacted with it.
  */
-@Global()
 @Module({
   providers: [
     {
