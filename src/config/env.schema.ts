@@ -17,10 +17,10 @@ import {
 import {
   LLM_PROVIDERS,
   type LlmProviderName,
-} from '../llm/providers/provider-registry.js';
+} from '../llm/providers/provider-names.js';
 
-// Derived from the provider definitions: a new provider is a line there.
-export { LLM_PROVIDERS, type LlmProviderName };
+// For generation-options.ts; everything else imports it from provider-names.
+export type { LlmProviderName };
 
 export const EVENT_BUSES = ['memory', 'redis'] as const;
 export type EventBusName = (typeof EVENT_BUSES)[number];

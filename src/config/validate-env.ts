@@ -1,19 +1,22 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { perProvider } from '../llm/providers/provider-registry.js';
 import {
-  EnvironmentVariables,
+  PROVIDER_CREDENTIALS,
+  type ProviderCredentials,
+} from '../llm/providers/provider-credentials.js';
+import {
   LLM_PROVIDERS,
   type LlmProviderName,
-} from './env.schema.js';
+} from '../llm/providers/provider-names.js';
+import { EnvironmentVariables } from './env.schema.js';
 
-/** Variables without which each provider cannot call its upstream. */
-export const PROVIDER_CREDENTIALS: Record<
-  LlmProviderName,
-  readonly (keyof EnvironmentVariables)[]
-> = perProvider(({ credentials }) =>
-  credentials.requires.flatMap((field) => credentials[field] ?? []),
-);
+/** Variables without which `provider` cannot call its upstream. */
+function requiredCredentials(
+  provider: LlmProviderName,
+): (keyof EnvironmentVariables)[] {
+  const credentials: ProviderCredentials = PROVIDER_CREDENTIALS[provider];
+  return credentials.requires.flatMap((field) => credentials[field] ?? []);
+}
 
 /**
  * Validates the raw environment and returns it typed, with defaults applied.
@@ -68,7 +71,7 @@ function missingCredentials(env: EnvironmentVariables): string[] {
   if (env.MODELS_FILE) return [];
   const provider = env.LLM_PROVIDER;
   if (!(LLM_PROVIDERS as readonly string[]).includes(provider)) return [];
-  const missing = PROVIDER_CREDENTIALS[provider].filter((name) => !env[name]);
+  const missing = requiredCredentials(provider).filter((name) => !env[name]);
   if (missing.length === 0) return [];
   return [
     `  - ${missing.join(', ')}: required when LLM_PROVIDER=${provider} (not set)`,

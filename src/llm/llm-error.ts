@@ -1,5 +1,5 @@
 import { AppError } from '../common/errors/app-error.js';
-import { redactSecrets, safeUpstreamCode } from '../common/logging/redact.js';
+import { passedOnUpstreamCode } from './upstream-codes.js';
 
 /** Stable codes of generation failures, as clients see them in `error` events. */
 export const LLM_ERROR_CODES = [
@@ -18,7 +18,10 @@ export type LlmErrorCode = (typeof LLM_ERROR_CODES)[number];
 export interface LlmErrorOptions {
   /** Safe to try again before any token reached the client. */
   retryable?: boolean;
-  /** The upstream's own error code (e.g. ERNIE 336003), passed on in `details`. */
+  /**
+   * The upstream's own error code (e.g. ERNIE 336003), passed on in
+   * `details` when it is a number or a code the gateway knows.
+   */
   upstreamCode?: string | number;
   /** A delay the upstream asked for (Retry-After), in ms. */
   retryAfterMs?: number;
@@ -26,12 +29,14 @@ export interface LlmErrorOptions {
 }
 
 /**
- * A failed generation. The message is written for the person chatting and
- * must never contain a key, a token or an upstream URL. As a last guard for
- * every provider, the message goes through the secret redactor and an
- * upstream code that is not a number or a plain identifier is dropped: an
- * upstream that echoes its input (credentials included) reaches no event
- * and no log line through an error.
+ * A failed generation. The message is the gateway's own, written for the
+ * person chatting: never an upstream's text, a key, a token or an upstream
+ * URL (the mappers in `providers/http/upstream-errors.ts` choose it from the
+ * upstream's status and code). The upstream's code is kept only when it is
+ * a number or a code the gateway knows (`upstream-codes.ts`): an upstream
+ * that echoes its input (credentials included) reaches no event and no log
+ * line through an error. `ModelRouter` also passes each error through the
+ * configured-secret redactor before it leaves the LLM layer.
  */
 export class LlmError extends AppError {
   declare readonly code: LlmErrorCode;
@@ -44,10 +49,10 @@ export class LlmError extends AppError {
     message: string,
     options: LlmErrorOptions = {},
   ) {
-    const upstreamCode = safeUpstreamCode(options.upstreamCode);
+    const upstreamCode = passedOnUpstreamCode(options.upstreamCode);
     super(
       code,
-      redactSecrets(message),
+      message,
       502,
       upstreamCode === undefined ? undefined : { upstreamCode },
     );
@@ -60,6 +65,21 @@ export class LlmError extends AppError {
         enumerable: false,
       });
     }
+  }
+
+  /**
+   * This error with `redact` applied to its message (this one when nothing
+   * changes); code, retry advice and upstream code are kept.
+   */
+  redactedWith(redact: (text: string) => string): LlmError {
+    const message = redact(this.message);
+    if (message === this.message) return this;
+    return new LlmError(this.code, message, {
+      retryable: this.retryable,
+      upstreamCode: this.upstreamCode,
+      retryAfterMs: this.retryAfterMs,
+      cause: this.cause,
+    });
   }
 
   static cancelled(): LlmError {

@@ -1,4 +1,4 @@
-import type { LlmProviderName } from '../config/env.schema.js';
+import type { LlmProviderName } from './providers/provider-names.js';
 import type { Deployment } from './catalogue/deployment.js';
 import type { LlmProvider } from './llm-provider.js';
 import type { ProviderFactoryContext } from './providers/provider-definition.js';
@@ -13,5 +13,8 @@ export type { ProviderFactoryContext } from './providers/provider-definition.js'
  */
 export const PROVIDER_FACTORIES: Record<
   LlmProviderName,
-  (deployment: Deployment, ctx: ProviderFactoryContext) => LlmProvider
+  (
+    deployment: Deployment,
+    ctx: ProviderFactoryContext,
+  ) => LlmProvider | Promise<LlmProvider>
 > = perProvider((definition) => definition.create);

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SecretRedactor } from '../common/logging/secret-redactor.js';
+import { SecretsModule } from '../common/logging/secrets.module.js';
 import { fromEnv, settingsProvider } from '../config/settings.js';
 import { stateBackend } from '../config/state-backend.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
@@ -22,7 +24,7 @@ import { DeploymentMetrics } from './routing/deployment-metrics.js';
 import { ModelRouter } from './routing/model-router.js';
 
 @Module({
-  imports: [RedisModule, MetricsModule],
+  imports: [RedisModule, MetricsModule, SecretsModule],
   providers: [
     settingsProvider(LLM_CALL_POLICY, (env): LlmCallPolicy => ({
       connectTimeoutMs: env.LLM_CONNECT_TIMEOUT_MS,
@@ -54,26 +56,39 @@ import { ModelRouter } from './routing/model-router.js';
         LLM_CALL_POLICY,
         AccessTokenStore,
         DeploymentLimiter,
+        SecretRedactor,
         { token: MetricsService, optional: true },
       ],
-      (
+      async (
         env,
         catalogue: ModelCatalogue,
         policy: LlmCallPolicy,
         tokenStore: AccessTokenStore,
         limiter: DeploymentLimiter,
+        secrets: SecretRedactor,
         metrics?: MetricsService,
-      ): ModelRouter =>
-        new ModelRouter({
+      ): Promise<ModelRouter> => {
+        // A MODELS_FILE may name credential variables of its own.
+        for (const { credentials } of catalogue.deployments) {
+          secrets.add(credentials.apiKey);
+          secrets.add(credentials.secretKey);
+        }
+        return new ModelRouter({
           catalogue,
           providers: new Map(
-            catalogue.deployments.map((deployment) => [
-              deployment.name,
-              PROVIDER_FACTORIES[deployment.provider](deployment, {
-                policy,
-                tokenStore,
-              }),
-            ]),
+            await Promise.all(
+              catalogue.deployments.map(
+                async (deployment) =>
+                  [
+                    deployment.name,
+                    await PROVIDER_FACTORIES[deployment.provider](deployment, {
+                      policy,
+                      tokenStore,
+                      secrets,
+                    }),
+                  ] as const,
+              ),
+            ),
           ),
           balancer: new DeploymentBalancer(),
           breaker: new CircuitBreaker({
@@ -85,7 +100,9 @@ import { ModelRouter } from './routing/model-router.js';
             ? new DeploymentMetrics(metrics.registry)
             : undefined,
           firstTokenTimeoutMs: env.ROUTER_FIRST_TOKEN_TIMEOUT_MS,
-        }),
+          secrets,
+        });
+      },
     ),
     // The router is the provider every caller gets: it chooses a deployment
     // and delegates to that deployment's own provider.

@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '../access/public.decorator.js';
+import { SecretRedactor } from '../common/logging/secret-redactor.js';
 import { MetricsService } from './metrics.service.js';
 
 const EXAMPLE = `# HELP chatgw_generations_started_total Model calls started.
@@ -23,7 +24,10 @@ chatgw_generations_started_total{provider="mock"} 3`;
 @SkipThrottle()
 @Controller('metrics')
 export class MetricsController {
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(
+    private readonly metrics: MetricsService,
+    private readonly secrets: SecretRedactor,
+  ) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
@@ -43,7 +47,10 @@ export class MetricsController {
       'text/plain': { schema: { type: 'string', example: EXAMPLE } },
     },
   })
-  render(): Promise<string> {
-    return this.metrics.render();
+  async render(): Promise<string> {
+    // Labels come from the configuration (deployment and model names): a
+    // secret pasted into one must not be published.
+    const text = await this.metrics.render();
+    return this.secrets.redact(text);
   }
 }

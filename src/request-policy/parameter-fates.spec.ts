@@ -5,7 +5,7 @@ import {
   PARAMETER_FATES,
   refusalOf,
 } from './parameter-fates.js';
-import { LLM_PROVIDERS } from '../llm/providers/provider-registry.js';
+import { LLM_PROVIDERS } from '../llm/providers/provider-names.js';
 
 describe('PARAMETER_FATES', () => {
   it('refuses by value where a provider takes the parameter but not every value', () => {

@@ -1,17 +1,17 @@
-import type { LlmProviderName } from '../config/env.schema.js';
-import { perProvider } from '../llm/providers/provider-registry.js';
 import {
   OPENAI_PARAMETERS,
   type OpenAiParameter,
   type ParameterFate,
-} from './parameter-fate.js';
+} from '../llm/providers/parameter-fate.js';
+import type { LlmProviderName } from '../llm/providers/provider-names.js';
+import { perProvider } from '../llm/providers/provider-registry.js';
 
 export {
   OPENAI_PARAMETERS,
   type OpenAiParameter,
   type ParameterFate,
   type ValueRefusal,
-} from './parameter-fate.js';
+} from '../llm/providers/parameter-fate.js';
 
 /**
  * The fate of every parameter on every provider, each provider's column

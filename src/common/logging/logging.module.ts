@@ -6,21 +6,30 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppConfig } from '../../config/app-config.service.js';
 import { envOf } from '../../config/settings.js';
 import { REDACTED_PATHS, redactUrl } from './redact.js';
+import { SecretRedactor } from './secret-redactor.js';
+import { SecretsModule } from './secrets.module.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Structured JSON logs with pino (pretty when LOG_PRETTY is set), one request
  * id per request on every line, taken from `X-Request-Id` when the caller
- * sent a sane one and returned in the answer. Secrets are censored.
+ * sent a sane one and returned in the answer. Secrets are censored: the
+ * fields that hold them by path, and every configured secret wherever it
+ * appears in a line (`SecretRedactor`), messages and errors included.
  */
 @Module({
   imports: [
+    SecretsModule,
     LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: AppConfig) => ({
+      imports: [SecretsModule],
+      inject: [ConfigService, SecretRedactor],
+      useFactory: (config: AppConfig, secrets: SecretRedactor) => ({
         pinoHttp: {
           level: envOf(config).LOG_LEVEL,
+          // Each line as written, after serialisation: no field or message
+          // can slip past it.
+          hooks: { streamWrite: (line: string) => secrets.redact(line) },
           transport: envOf(config).LOG_PRETTY
             ? { target: 'pino-pretty', options: { singleLine: true } }
             : undefined,

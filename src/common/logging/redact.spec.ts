@@ -14,11 +14,19 @@ describe('redactUrl', () => {
     ['/x?token=t#frag', '/x?token=[REDACTED]#frag'],
     ['/server/send', '/server/send'],
     ['/x?tokenizer=on', '/x?tokenizer=on'],
+    [
+      '/x?auth=a&Authorization=b&x-api-key=c&password=d&model=m',
+      '/x?auth=[REDACTED]&Authorization=[REDACTED]&x-api-key=[REDACTED]&password=[REDACTED]&model=m',
+    ],
+    [
+      '/x?client%5Fsecret=s&keyword=k',
+      '/x?client%5Fsecret=[REDACTED]&keyword=k',
+    ],
   ])('redacts %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });
 });
-import { redactSecrets, safeUpstreamCode } from './redact.js';
+import { redactSecrets } from './redact.js';
 
 describe('redactSecrets', () => {
   it.each([
@@ -42,19 +50,15 @@ describe('redactSecrets', () => {
     );
   });
 
+  it('keeps plain words after a bare key or secret', () => {
+    const text =
+      'ERNIE rejected the access token; check the API key and secret key.';
+    expect(redactSecrets(text)).toBe(text);
+    expect(redactSecrets('bad key sk-LettersOnly')).toBe('bad key [REDACTED]');
+  });
+
   it('keeps ordinary text, codes and numbers', () => {
     const text = 'context_length_exceeded: 8193 tokens > 8192 (HTTP 400)';
     expect(redactSecrets(text)).toBe(text);
-  });
-});
-
-describe('safeUpstreamCode', () => {
-  it('keeps numbers and plain identifiers, drops anything else', () => {
-    expect(safeUpstreamCode(336003)).toBe(336003);
-    expect(safeUpstreamCode('rate_limit_exceeded')).toBe('rate_limit_exceeded');
-    expect(safeUpstreamCode('http_429')).toBe('http_429');
-    expect(safeUpstreamCode('Xq3vT9kLm2Pz8RbN4wYc7HdA')).toBeUndefined();
-    expect(safeUpstreamCode('invalid client id=x')).toBeUndefined();
-    expect(safeUpstreamCode(undefined)).toBeUndefined();
   });
 });

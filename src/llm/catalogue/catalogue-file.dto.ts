@@ -11,12 +11,15 @@ import {
   Matches,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
+  type ValidationArguments,
 } from 'class-validator';
+import { isCredentialParameter } from '../../common/logging/redact.js';
 import {
   LLM_PROVIDERS,
   type LlmProviderName,
-} from '../../config/env.schema.js';
+} from '../providers/provider-names.js';
 
 const url = {
   require_tld: false,
@@ -25,6 +28,54 @@ const url = {
 };
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 const envName = { message: '$property must name an environment variable' };
+
+/** Why a URL may not be in the catalogue (it holds a credential), or undefined. */
+export function credentialInUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.username || url.password) return 'a user name or password';
+  for (const name of url.searchParams.keys()) {
+    if (isCredentialParameter(name)) return `the query parameter ${name}`;
+  }
+  return undefined;
+}
+
+/**
+ * A URL that carries no credential: the catalogue is a file that is read,
+ * copied and committed, and its URLs are logged. The message names what was
+ * found, never its value.
+ */
+function IsCredentialFreeUrl(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCredentialFreeUrl',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value !== 'string' || credentialInUrl(value) === undefined,
+      defaultMessage: ({ property, value }: ValidationArguments) =>
+        `${property} must not carry credentials (it has ${credentialInUrl(String(value))}); name them with apiKeyEnv and secretKeyEnv`,
+    },
+  });
+}
+
+/** What clients send as `model` and `/v1/models` lists: printable, no spaces. */
+const MODEL_NAME = /^[^\s\p{C}]{1,128}$/u;
+
+/** A model name, refused with the name itself (names are not secrets), escaped. */
+function IsModelName(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isModelName',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && MODEL_NAME.test(value),
+      defaultMessage: ({ value }: ValidationArguments) =>
+        `model must be 1-128 characters without spaces or control characters (got ${JSON.stringify(String(value).slice(0, 64))})`,
+    },
+  });
+}
 
 /**
  * One entry of `deployments:` in MODELS_FILE. Secrets are named, never
@@ -37,8 +88,7 @@ export class DeploymentEntryDto {
   })
   name!: string;
 
-  @IsString()
-  @MinLength(1)
+  @IsModelName()
   model!: string;
 
   @IsIn(LLM_PROVIDERS)
@@ -51,10 +101,12 @@ export class DeploymentEntryDto {
 
   @IsOptional()
   @IsUrl(url)
+  @IsCredentialFreeUrl()
   baseUrl?: string;
 
   @IsOptional()
   @IsUrl(url)
+  @IsCredentialFreeUrl()
   authBaseUrl?: string;
 
   @IsOptional()

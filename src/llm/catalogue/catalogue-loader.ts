@@ -28,7 +28,7 @@ export function loadCatalogue(
 ): CatalogueData {
   if (!env.MODELS_FILE) return singleProviderCatalogue(env, secrets);
   const problems: string[] = [];
-  const file = parseFile(env.MODELS_FILE, readFile);
+  const { file, rawFallbacks } = parseFile(env.MODELS_FILE, readFile);
   const deployments = file.deployments.map((entry, index) =>
     resolveEntry(entry, env, secrets, (field, rule) =>
       problems.push(`${where(index, entry)}.${field}: ${rule}`),
@@ -36,7 +36,7 @@ export function loadCatalogue(
   );
   const models = new Set(deployments.map((d) => d.model));
   problems.push(...duplicateNames(file.deployments));
-  const fallbacks = checkFallbacks(file.fallbacks ?? {}, models, problems);
+  const fallbacks = checkFallbacks(rawFallbacks, models, problems);
   const defaultModel = env.DEFAULT_MODEL ?? deployments[0].model;
   if (!models.has(defaultModel)) {
     problems.push('DEFAULT_MODEL: not a model of the catalogue');
@@ -74,10 +74,11 @@ function singleProviderCatalogue(
   };
 }
 
+/** The file validated, and its `fallbacks` as YAML gave them (model names are keys there). */
 function parseFile(
   path: string,
   readFile: (path: string) => string,
-): CatalogueFileDto {
+): { file: CatalogueFileDto; rawFallbacks: object } {
   let raw: unknown;
   try {
     // YAML 1.2 is a superset of JSON: one parser reads both forms.
@@ -94,7 +95,19 @@ function parseFile(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw catalogueError(path, ['file: must be a mapping with `deployments:`']);
   }
-  const file = plainToInstance(CatalogueFileDto, raw);
+  // class-transformer copies a mapping's keys by assignment and looks up
+  // metadata by each one: a model named `__proto__` or `constructor` as a
+  // key of `fallbacks` crashed it. It checks only that `fallbacks` is a
+  // mapping; checkFallbacks reads the keys from the YAML as parsed.
+  const { fallbacks } = raw as { fallbacks?: unknown };
+  const mapping =
+    typeof fallbacks === 'object' &&
+    fallbacks !== null &&
+    !Array.isArray(fallbacks);
+  const file = plainToInstance(CatalogueFileDto, {
+    ...raw,
+    ...(mapping ? { fallbacks: {} } : {}),
+  });
   const errors = validateSync(file, {
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -103,7 +116,7 @@ function parseFile(
   if (errors.length > 0) {
     throw catalogueError(path, flatten(errors, file));
   }
-  return file;
+  return { file, rawFallbacks: mapping ? fallbacks : {} };
 }
 
 /** class-validator's nested errors as `deployments[1] "name".field: rule` lines. */
@@ -207,12 +220,13 @@ function duplicateNames(entries: DeploymentEntryDto[]): string[] {
 }
 
 function checkFallbacks(
-  raw: Record<string, unknown>,
+  raw: object,
   models: Set<string>,
   problems: string[],
 ): Record<string, string[]> {
-  const fallbacks: Record<string, string[]> = {};
-  for (const [model, list] of Object.entries(raw)) {
+  // No prototype: a model may be named `constructor` or `__proto__`.
+  const fallbacks = Object.create(null) as Record<string, string[]>;
+  for (const [model, list] of Object.entries(raw) as [string, unknown][]) {
     const field = `fallbacks.${model}`;
     if (!models.has(model)) {
       problems.push(`${field}: not a model of the catalogue`);

@@ -1,4 +1,4 @@
-import type { LlmProviderName } from '../../config/env.schema.js';
+import type { LlmProviderName } from '../providers/provider-names.js';
 
 /** Per-deployment limits the gateway enforces before the upstream would refuse. */
 export interface DeploymentLimits {

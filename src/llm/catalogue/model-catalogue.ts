@@ -1,5 +1,5 @@
 import { AppError } from '../../common/errors/app-error.js';
-import type { LlmProviderName } from '../../config/env.schema.js';
+import type { LlmProviderName } from '../providers/provider-names.js';
 import type { CatalogueData, Deployment } from './deployment.js';
 
 /** What clients may know of a model: no URLs, no credentials. */
@@ -18,9 +18,12 @@ export interface ServedModel {
  * order: the model's own, then those of each of its `fallbacks`.
  */
 export class ModelCatalogue {
+  // Maps, not objects: a model may be named `constructor` or `__proto__`.
   private readonly byModel = new Map<string, Deployment[]>();
+  private readonly fallbacks: ReadonlyMap<string, readonly string[]>;
 
   constructor(readonly data: CatalogueData) {
+    this.fallbacks = new Map(Object.entries(data.fallbacks));
     for (const deployment of data.deployments) {
       const list = this.byModel.get(deployment.model) ?? [];
       list.push(deployment);
@@ -69,7 +72,7 @@ export class ModelCatalogue {
 
   /** The model, then its fallbacks, in order. */
   chainOf(model: string): string[] {
-    return [model, ...(this.data.fallbacks[model] ?? [])];
+    return [model, ...(this.fallbacks.get(model) ?? [])];
   }
 
   /** Every provider that may serve a request for `model`, fallbacks included. */
@@ -87,7 +90,7 @@ export class ModelCatalogue {
         id,
         providers: [...new Set(deployments.map((d) => d.provider))],
         deployments: deployments.length,
-        fallbacks: this.data.fallbacks[id] ?? [],
+        fallbacks: [...(this.fallbacks.get(id) ?? [])],
         default: id === this.data.defaultModel,
       };
     });

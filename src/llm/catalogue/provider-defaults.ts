@@ -1,18 +1,14 @@
-import type { LlmProviderName } from '../../config/env.schema.js';
-import type { Env } from '../../config/settings.js';
+import type {
+  CatalogueEnv,
+  ProviderSettings,
+} from '../providers/provider-definition.js';
+import type { LlmProviderName } from '../providers/provider-names.js';
 import { perProvider } from '../providers/provider-registry.js';
 
-/** The environment a deployment falls back to: each provider reads its own settings. */
-export type CatalogueEnv = Env;
-
-/** A deployment's settings as its provider's environment variables give them. */
-export interface ProviderSettings {
-  upstreamModel: string;
-  baseUrl: string;
-  authBaseUrl: string;
-  maxInputChars: number;
-  delayMs: number;
-}
+export type {
+  CatalogueEnv,
+  ProviderSettings,
+} from '../providers/provider-definition.js';
 
 /** A provider's settings and the variables holding its credentials. */
 export interface ProviderDefaults extends ProviderSettings {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { SecretRedactor } from '../../common/logging/secret-redactor.js';
 import type { Deployment } from '../catalogue/deployment.js';
 import type { ModelCatalogue } from '../catalogue/model-catalogue.js';
 import { LlmError } from '../llm-error.js';
@@ -26,6 +27,8 @@ export interface RouterParts {
   metrics?: DeploymentMetrics;
   /** Longest wait for a deployment's first output before trying the next (0: none). */
   firstTokenTimeoutMs?: number;
+  /** Removes the configured secrets from each error before it leaves the LLM layer. */
+  secrets?: SecretRedactor;
 }
 
 export interface DeploymentStatus {
@@ -237,11 +240,13 @@ export class ModelRouter extends LlmProvider {
       metrics?.finished(deployment, Date.now() - startedAt, usage);
       return 'done';
     } catch (raw) {
-      const error = deadline.expired
-        ? LlmError.timeout(`no first token, ${deadline.ms / 1000} s`)
-        : signal.aborted
-          ? LlmError.cancelled()
-          : toLlmError(raw);
+      const error = (
+        deadline.expired
+          ? LlmError.timeout(`no first token, ${deadline.ms / 1000} s`)
+          : signal.aborted
+            ? LlmError.cancelled()
+            : toLlmError(raw)
+      ).redactedWith((text) => this.parts.secrets?.redact(text) ?? text);
       if (error.code === 'cancelled') throw error;
       metrics?.failed(deployment, error.code, Date.now() - startedAt);
       if (error.retryable) {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import {
   LLM_PROVIDERS,
   type LlmProviderName,
-} from '../../config/env.schema.js';
+} from '../../llm/providers/provider-names.js';
 
 /** A model of the catalogue as clients may see it: no URLs, no credentials. */
 export class ServedModelDto {

@@ -5,8 +5,12 @@ import type {
   AccessTokenStore,
   CachedToken,
 } from '../../token-store/access-token-store.js';
-import { fetchUpstream, joinUrl } from '../http/fetch-upstream.js';
-import { httpStatusError } from '../http/http-status-error.js';
+import { joinUrl, requestUpstream } from '../http/upstream-request.js';
+import {
+  isSuccess,
+  readBodyJson,
+  upstreamErrorFrom,
+} from '../http/upstream-response.js';
 
 export interface ErnieCredentials {
   apiKey: string;
@@ -20,6 +24,8 @@ export interface AccessTokenSourceOptions {
   timeoutMs: number;
   /** Clock, replaceable in tests. */
   now?: () => number;
+  /** Told each token in use, so that no log line or error can show it. */
+  secrets?: { add(secret: string): void };
 }
 
 /** Refresh this share of a token's lifetime before it runs out… */
@@ -59,12 +65,17 @@ export class ErnieAccessTokenSource {
   /** A usable token, from the cache or freshly issued. */
   async get(signal: AbortSignal): Promise<string> {
     const cached = await this.store.get(this.key);
-    if (this.usable(cached)) return cached.token;
-    const fresh = await untilAborted(
-      this.store.singleFlight(this.key, () => this.refresh()),
-      signal,
-    );
-    return fresh.token;
+    const token = this.usable(cached)
+      ? cached.token
+      : (
+          await untilAborted(
+            this.store.singleFlight(this.key, () => this.refresh()),
+            signal,
+          )
+        ).token;
+    // Also a token another instance obtained (a shared store).
+    this.options.secrets?.add(token);
+    return token;
   }
 
   /**
@@ -100,14 +111,14 @@ export class ErnieAccessTokenSource {
     }).toString();
     const what = 'the ERNIE token service';
     const signal = AbortSignal.timeout(this.options.timeoutMs);
-    const response = await fetchUpstream(
+    const response = await requestUpstream(
       url.toString(),
       { method: 'POST', headers: { Accept: 'application/json' } },
       { signal, connectTimeoutMs: this.options.timeoutMs, what },
     ).catch((error: unknown) => {
       throw signal.aborted ? LlmError.timeout(`${what} did not answer`) : error;
     });
-    const body = (await response.json().catch(() => {
+    const body = (await readBodyJson(response).catch(() => {
       if (signal.aborted) throw LlmError.timeout(`${what} did not answer`);
       return undefined;
     })) as
@@ -142,8 +153,7 @@ export class ErnieAccessTokenSource {
       );
       throw refused;
     }
-    if (!response.ok)
-      throw httpStatusError(response.status, response.headers, what);
+    if (!isSuccess(response)) throw upstreamErrorFrom(response, body, what);
     throw new LlmError(
       'upstream_protocol',
       'The ERNIE token service answered without a token.',

@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { collectChunks } from '../../../../test/support/collect-chunks.js';
+import type { UpstreamResponse } from '../http/upstream-request.js';
 import { readErnieResponse } from './ernie-response-reader.js';
 
 const SSE = { 'Content-Type': 'text/event-stream' };
@@ -18,8 +21,21 @@ function streamOf(...parts: string[]): ReadableStream<Uint8Array> {
   });
 }
 
+/** What undici's `request` answers (status, headers, a Node body), built from a WHATWG `Response`. */
+function upstreamResponseOf(response: Response): UpstreamResponse {
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: response.body
+      ? Readable.fromWeb(response.body as NodeWebStream<Uint8Array>)
+      : Readable.from([]),
+  } as unknown as UpstreamResponse;
+}
+
 const read = (body: BodyInit, init: ResponseInit) =>
-  collectChunks(readErnieResponse(new Response(body, init)));
+  collectChunks(
+    readErnieResponse(upstreamResponseOf(new Response(body, init))),
+  );
 
 describe('readErnieResponse', () => {
   const usage = { prompt_tokens: 3, completion_tokens: 5, total_tokens: 8 };

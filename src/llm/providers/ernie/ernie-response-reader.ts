@@ -1,21 +1,24 @@
 import { LlmError } from '../../llm-error.js';
 import type { LlmChunk, LlmUsage } from '../../llm.types.js';
-import { httpStatusError } from '../http/http-status-error.js';
 import {
   readServerSentEvents,
   ServerSentEventsError,
 } from '../http/server-sent-events.js';
+import { faultIn, mapUpstreamFault } from '../http/upstream-errors.js';
+import type { UpstreamResponse } from '../http/upstream-request.js';
+import {
+  contentTypeOf,
+  isSuccess,
+  parseJson,
+  readBodyJson,
+  upstreamErrorFrom,
+} from '../http/upstream-response.js';
 import { ernieFinishReason, fromErnieReply } from './ernie-chunk.mapper.js';
-import { mapErnieError } from './ernie-error.mapper.js';
-import type {
-  ErnieErrorBody,
-  ErnieReplyChunk,
-  ErnieUsage,
-} from './ernie-wire.types.js';
+import type { ErnieReplyChunk, ErnieUsage } from './ernie-wire.types.js';
 
 const WHAT = 'the ERNIE chat API';
-/** Bound on non-stream bodies and on stray lines kept from a stream. */
-const MAX_BODY_CHARS = 64 * 1024;
+/** Bound on the stray lines kept from a stream. */
+const MAX_STRAY_CHARS = 64 * 1024;
 
 /**
  * Reads ERNIE's answer to a chat request as the gateway's chunks. ERNIE may
@@ -25,11 +28,13 @@ const MAX_BODY_CHARS = 64 * 1024;
  * true; there is no `[DONE]`. Errors are thrown as `LlmError`.
  */
 export async function* readErnieResponse(
-  response: Response,
+  response: UpstreamResponse,
 ): AsyncGenerator<LlmChunk> {
-  const type = (response.headers.get('content-type') ?? '').toLowerCase();
   try {
-    if (type.includes('text/event-stream') && response.ok) {
+    if (
+      contentTypeOf(response).includes('text/event-stream') &&
+      isSuccess(response)
+    ) {
       yield* readEventStream(response);
     } else {
       yield* readWholeBody(response);
@@ -39,13 +44,14 @@ export async function* readErnieResponse(
   }
 }
 
-async function* readEventStream(response: Response): AsyncGenerator<LlmChunk> {
-  if (!response.body) throw protocolError('an empty stream');
+async function* readEventStream(
+  response: UpstreamResponse,
+): AsyncGenerator<LlmChunk> {
   let usage: LlmUsage | undefined;
   let stray = '';
   const events = readServerSentEvents(response.body, {
     onStrayLine: (line) => {
-      if (stray.length < MAX_BODY_CHARS) stray += `${line}\n`;
+      if (stray.length < MAX_STRAY_CHARS) stray += `${line}\n`;
     },
   });
   for await (const event of events) {
@@ -68,11 +74,13 @@ async function* readEventStream(response: Response): AsyncGenerator<LlmChunk> {
   );
 }
 
-async function* readWholeBody(response: Response): AsyncGenerator<LlmChunk> {
-  const body = parseJson(await readLimited(response));
-  throwIfError(body);
-  if (!response.ok)
-    throw httpStatusError(response.status, response.headers, WHAT);
+async function* readWholeBody(
+  response: UpstreamResponse,
+): AsyncGenerator<LlmChunk> {
+  const body = await readBodyJson(response);
+  if (faultIn(body) || !isSuccess(response)) {
+    throw upstreamErrorFrom(response, body, WHAT);
+  }
   if (
     isObject(body) &&
     (typeof body.result === 'string' || isObject(body.function_call))
@@ -89,23 +97,6 @@ async function* readWholeBody(response: Response): AsyncGenerator<LlmChunk> {
   throw protocolError('neither a stream nor a reply');
 }
 
-async function readLimited(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < MAX_BODY_CHARS) {
-      const { done, value } = await reader.read();
-      if (done) return text + decoder.decode();
-      text += decoder.decode(value, { stream: true });
-    }
-    return text;
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-}
-
 function toUsage(usage: ErnieUsage | undefined): LlmUsage | undefined {
   if (!isObject(usage)) return undefined;
   const prompt = Number(usage.prompt_tokens ?? 0);
@@ -119,30 +110,14 @@ function toUsage(usage: ErnieUsage | undefined): LlmUsage | undefined {
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Throws the mapped error when `value` is ERNIE's `{error_code, error_msg}`. */
+/** Throws the mapped error when `value` is an error body (ERNIE's `{error_code, error_msg}`). */
 function throwIfError(value: unknown): void {
-  if (!isObject(value)) return;
-  const { error_code: code, error_msg: message } =
-    value as Partial<ErnieErrorBody> & Record<string, unknown>;
-  // Accept the code as a number or a numeric string: the docs show both.
-  const numeric = typeof code === 'string' ? Number(code) : code;
-  if (typeof numeric !== 'number' || !Number.isInteger(numeric)) return;
-  throw mapErnieError(
-    numeric,
-    typeof message === 'string' ? message : undefined,
-  );
+  const fault = faultIn(value);
+  if (fault) throw mapUpstreamFault(fault, WHAT);
 }
 
 function protocolError(what: string): LlmError {

@@ -3,10 +3,9 @@ import {
   refuse,
   refuseOpenAiOnly,
   type ParameterFate,
-} from '../../../request-policy/parameter-fate.js';
+} from '../parameter-fate.js';
+import { PROVIDER_CREDENTIALS } from '../provider-credentials.js';
 import { required, type ProviderDefinition } from '../provider-definition.js';
-import { ErnieAccessTokenSource } from './ernie-access-token-source.js';
-import { ErnieProvider } from './ernie.provider.js';
 
 const maxTokensOnErnie: ParameterFate = {
   fate: 'map',
@@ -23,11 +22,7 @@ export const ernieProvider: ProviderDefinition<'ernie'> = {
     maxInputChars: env.ERNIE_MAX_INPUT_CHARS,
     delayMs: 0,
   }),
-  credentials: {
-    apiKeyEnv: 'ERNIE_API_KEY',
-    secretKeyEnv: 'ERNIE_SECRET_KEY',
-    requires: ['apiKeyEnv', 'secretKeyEnv'],
-  },
+  credentials: PROVIDER_CREDENTIALS.ernie,
   fates: {
     ...GATEWAY_FATES,
     ...refuseOpenAiOnly('ERNIE has no such parameter'),
@@ -72,8 +67,12 @@ export const ernieProvider: ProviderDefinition<'ernie'> = {
     functions: { fate: 'map', to: 'functions' },
     user: { fate: 'map', to: 'user_id' },
   },
-  create: (deployment, { policy, tokenStore }) =>
-    new ErnieProvider(
+  create: async (deployment, { policy, tokenStore, secrets }) => {
+    const [{ ErnieProvider }, { ErnieAccessTokenSource }] = await Promise.all([
+      import('./ernie.provider.js'),
+      import('./ernie-access-token-source.js'),
+    ]);
+    return new ErnieProvider(
       {
         baseUrl: deployment.baseUrl,
         modelEndpoint: deployment.upstreamModel,
@@ -89,7 +88,8 @@ export const ernieProvider: ProviderDefinition<'ernie'> = {
           authBaseUrl: deployment.authBaseUrl,
         },
         tokenStore,
-        { timeoutMs: policy.connectTimeoutMs },
+        { timeoutMs: policy.connectTimeoutMs, secrets },
       ),
-    ),
+    );
+  },
 };

@@ -2,9 +2,9 @@ import { Logger } from '@nestjs/common';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
 import type { LlmChunk, LlmRequest } from '../../llm.types.js';
-import { fetchUpstream, joinUrl } from '../http/fetch-upstream.js';
+import { TOKEN_REJECTED_CODES } from '../http/upstream-errors.js';
+import { joinUrl, requestUpstream } from '../http/upstream-request.js';
 import type { ErnieAccessTokenSource } from './ernie-access-token-source.js';
-import { TOKEN_REJECTED_CODES } from './ernie-error.mapper.js';
 import { toErnieChatBody } from './ernie-request.mapper.js';
 import { readErnieResponse } from './ernie-response-reader.js';
 import type { ErnieChatBody } from './ernie-wire.types.js';
@@ -81,7 +81,7 @@ export class ErnieProvider extends LlmProvider {
   ): AsyncGenerator<LlmChunk> {
     const url = new URL(joinUrl(this.options.baseUrl, this.chatPath));
     url.searchParams.set('access_token', token);
-    const response = await fetchUpstream(
+    const response = await requestUpstream(
       url.toString(),
       {
         method: 'POST',

@@ -12,8 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LlmError } from '../../llm-error.js';
-import { fetchUpstream } from './fetch-upstream.js';
 import { createUpstreamAgent, requestUpstream } from './upstream-request.js';
+import {
+  headersOf,
+  readBodyText,
+  upstreamErrorOf,
+} from './upstream-response.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -269,56 +273,63 @@ describe('requestUpstream', () => {
   });
 });
 
-describe('fetchUpstream', () => {
+describe('the upstream-response reader', () => {
   let server: TestServer;
 
   beforeAll(async () => {
     server = await new TestServer(createHttpServer()).listen('http');
   });
+  beforeEach(() => server.reset());
   afterAll(() => server.close());
 
-  it('answers a WHATWG Response with the status, headers and body', async () => {
+  const post = () =>
+    requestUpstream(server.url, { method: 'POST', headers: {} }, options());
+
+  it('gives the headers as WHATWG Headers, repeated ones included', async () => {
     server.handler = (_req, res) => {
       res.writeHead(503, { 'Retry-After': '2', 'Set-Cookie': ['a=1', 'b=2'] });
       res.end('down');
     };
-    const response = await fetchUpstream(
-      server.url,
-      { method: 'POST', headers: {} },
-      options(),
-    );
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('2');
-    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
-    expect(await response.text()).toBe('down');
+    const response = await post();
+    const headers = headersOf(response);
+    expect(headers.get('retry-after')).toBe('2');
+    expect(headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    expect(await readBodyText(response)).toBe('down');
   });
 
-  it('gives no body for a 204', async () => {
-    server.handler = (_req, res) => {
-      res.writeHead(204);
-      res.end();
-    };
-    const response = await fetchUpstream(
-      server.url,
-      { method: 'POST', headers: {} },
-      options(),
-    );
-    expect(response.status).toBe(204);
-    expect(response.body).toBeNull();
-  });
-
-  it('closes the request when the body is cancelled', async () => {
+  it('reads at most the cap, then closes the connection', async () => {
     server.handler = (_req, res) => {
       res.writeHead(200);
-      res.write('part');
+      res.write('x'.repeat(4096));
     };
-    const response = await fetchUpstream(
-      server.url,
-      { method: 'POST', headers: {} },
-      options(),
-    );
-    await response.body!.cancel();
+    const response = await post();
+    expect(await readBodyText(response, 1000)).toBe('x'.repeat(1000));
     await vi.waitFor(() => expect(server.closedEarly).toBe(true));
+  });
+
+  it('maps a refusal by the code in its body, and by its status without one', async () => {
+    server.handler = (_req, res) => {
+      res.writeHead(429, {
+        'Content-Type': 'application/json',
+        'retry-after-ms': '1500',
+      });
+      res.end(JSON.stringify({ error: { code: 'insufficient_quota' } }));
+    };
+    expect(await upstreamErrorOf(await post(), what)).toMatchObject({
+      code: 'upstream_rate_limited',
+      retryable: false,
+      retryAfterMs: 1500,
+      details: { upstreamCode: 'insufficient_quota' },
+    });
+    server.handler = (_req, res) => {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html>502 Bad Gateway</html>');
+    };
+    expect(await upstreamErrorOf(await post(), what)).toMatchObject({
+      code: 'upstream_unavailable',
+      retryable: true,
+      details: { upstreamCode: 'http_502' },
+    });
   });
 });
 

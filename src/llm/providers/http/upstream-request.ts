@@ -116,39 +116,9 @@ export async function requestUpstream(
   }
 }
 
-/** The response's headers as WHATWG `Headers`, for error mapping (Retry-After). */
-export function headersOf(response: UpstreamResponse): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (Array.isArray(value)) {
-      for (const item of value) headers.append(name, item);
-    } else if (value !== undefined) {
-      headers.append(name, value);
-    }
-  }
-  return headers;
-}
-
-/**
- * The body as a WHATWG stream, for readers that take a `Response`; cancelling
- * it closes the connection. Node 20's `Readable.toWeb` throws on an undici
- * body that is cancelled while data is pending.
- */
-export function webBodyOf(
-  response: UpstreamResponse,
-): ReadableStream<Uint8Array> {
-  const { body } = response;
-  const parts = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const part = await parts.next();
-      if (part.done) controller.close();
-      else controller.enqueue(part.value);
-    },
-    cancel() {
-      body.destroy();
-    },
-  });
+/** Appends a path to a base URL that may itself end in a path (a proxy prefix). */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
 /** Keeps only the network reason (ECONNREFUSED…), which is safe to keep. */

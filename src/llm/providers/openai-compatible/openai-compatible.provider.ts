@@ -1,4 +1,3 @@
-import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
@@ -8,21 +7,25 @@ import type {
   LlmUsage,
   MaxTokensField,
 } from '../../llm.types.js';
-import { mapErnieError } from '../ernie/ernie-error.mapper.js';
 import { upperFirst } from '../http/http-status-error.js';
-import { joinUrl } from '../http/fetch-upstream.js';
 import { readServerSentEvents } from '../http/server-sent-events.js';
+import { faultIn, mapUpstreamFault } from '../http/upstream-errors.js';
 import {
-  headersOf,
+  joinUrl,
   requestUpstream,
-  webBodyOf,
   type UpstreamResponse,
 } from '../http/upstream-request.js';
+import {
+  contentTypeOf,
+  isSuccess,
+  readBodyJson,
+  upstreamErrorFrom,
+  upstreamErrorOf,
+} from '../http/upstream-response.js';
 import {
   fromOpenAiChunk,
   type OpenAiChunkLike,
 } from './openai-chunk.mapper.js';
-import { mapOpenAiError } from './openai-error.mapper.js';
 import { toOpenAiRequestBody } from './openai-request.mapper.js';
 
 export interface OpenAiCompatibleOptions {
@@ -51,8 +54,8 @@ export interface OpenAiCompatibleOptions {
 /**
  * Any OpenAI Chat Completions upstream (OpenAI, Qianfan v2, vLLM, Ollama…),
  * streaming with usage, read with undici and `eventsource-parser`
- * (`requestUpstream`); the `openai` package gives the wire types and the
- * error classes its mapper knows. No retries here (`LlmService` retries, and
+ * (`requestUpstream`); the `openai` package gives the wire types only, and
+ * errors are read like every provider's (`http/upstream-response.ts`). No retries here (`LlmService` retries, and
  * only before the first token); the connect timeout covers the wait for the
  * headers only. Reading the stream through the SDK (its `fetch`, WHATWG
  * streams and its own SSE decoder) cost more CPU per chunk
@@ -87,15 +90,13 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         toOpenAiRequestBody(request, this.options),
         signal,
       );
-      const type = String(response.headers['content-type'] ?? '');
-      if (!type.includes('text/event-stream')) {
-        yield* this.readWholeBody(asFetchResponse(response));
+      if (!contentTypeOf(response).includes('text/event-stream')) {
+        yield* this.readWholeBody(response);
         return;
       }
-      const chunks = readChunks(response);
       let finishReason: string | undefined;
       let usage: LlmUsage | undefined;
-      for await (const chunk of chunks) {
+      for await (const chunk of readChunks(response, what)) {
         assertChunk(chunk, what);
         const mapped = fromOpenAiChunk(chunk as OpenAiChunkLike);
         yield* mapped.chunks;
@@ -113,14 +114,11 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       yield { type: 'finish', finishReason: finishReason ?? 'stop', usage };
     } catch (error) {
       if (signal.aborted) throw LlmError.cancelled();
-      throw mapOpenAiError(error, what);
+      throw readError(error, what);
     }
   }
 
-  /**
-   * Posts the request; an answer other than 2xx becomes the `openai` SDK's
-   * `APIError` for it, as the SDK would have thrown, for `mapOpenAiError`.
-   */
+  /** Posts the request; an answer other than 2xx is thrown as its `LlmError`. */
   private async send(
     body: object,
     signal: AbortSignal,
@@ -134,29 +132,21 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         what: this.options.label,
       },
     );
-    const status = response.statusCode;
-    if (status >= 200 && status < 300) return response;
-    const text = await response.body.text().catch(() => '');
-    const json = safeJson(text);
-    throw OpenAI.APIError.generate(
-      status,
-      json,
-      json === undefined ? text : undefined,
-      headersOf(response),
-    );
+    if (isSuccess(response)) return response;
+    throw await upstreamErrorOf(response, this.options.label);
   }
+
   /**
    * An upstream may answer a streamed request with plain JSON: an error with
-   * HTTP 200 (OpenAI's `{error}` or ERNIE's `{error_code}` shape), or a
+   * HTTP 200 (OpenAI's `{error}` or Baidu's `{error_code}` shape), or a
    * whole reply when it ignores `stream`.
    */
-  private async *readWholeBody(response: Response): AsyncGenerator<LlmChunk> {
+  private async *readWholeBody(
+    response: UpstreamResponse,
+  ): AsyncGenerator<LlmChunk> {
     const what = this.options.label;
-    const body = (await response.json().catch(() => undefined)) as
+    const body = (await readBodyJson(response)) as
       | {
-          error?: unknown;
-          error_code?: unknown;
-          error_msg?: unknown;
           choices?: {
             message?: { content?: unknown; tool_calls?: unknown };
             finish_reason?: unknown;
@@ -164,20 +154,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
           usage?: ChatCompletionChunk['usage'];
         }
       | undefined;
-    if (typeof body?.error_code === 'number') {
-      throw mapErnieError(
-        body.error_code,
-        typeof body.error_msg === 'string' ? body.error_msg : '',
-      );
-    }
-    if (body?.error && typeof body.error === 'object') {
-      throw new OpenAI.APIError(
-        undefined,
-        body.error,
-        undefined,
-        response.headers,
-      );
-    }
+    if (faultIn(body)) throw upstreamErrorFrom(response, body, what);
     const message = body?.choices?.[0]?.message;
     if (
       typeof message?.content !== 'string' &&
@@ -200,8 +177,8 @@ export class OpenAiCompatibleProvider extends LlmProvider {
 
 /**
  * The JSON of each event of an OpenAI stream, until `data: [DONE]`, parsed by
- * `eventsource-parser`, as the SDK's stream yielded them: an event carrying
- * `error` throws the SDK's `APIError`, unparsable JSON a `SyntaxError`.
+ * `eventsource-parser`: an event carrying `error` throws its `LlmError`,
+ * unparsable JSON a `SyntaxError`.
  *
  * Stopping before the body's end (at `[DONE]`, whose end usually came in the
  * same read but has not been emitted yet) drains the rest with undici's
@@ -213,6 +190,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
  */
 async function* readChunks(
   response: UpstreamResponse,
+  what: string,
 ): AsyncGenerator<unknown> {
   const { body } = response;
   try {
@@ -220,14 +198,7 @@ async function* readChunks(
     for await (const event of readServerSentEvents(bytes)) {
       if (event.data.startsWith('[DONE]')) return;
       const data = JSON.parse(event.data) as { error?: unknown } | null;
-      if (data?.error) {
-        throw new OpenAI.APIError(
-          undefined,
-          data.error,
-          undefined,
-          headersOf(response),
-        );
-      }
+      if (data?.error) throw mapUpstreamFault(faultIn(data) ?? {}, what);
       yield data;
     }
   } finally {
@@ -235,21 +206,21 @@ async function* readChunks(
   }
 }
 
-/** The non-stream answer as a WHATWG `Response`, for `readWholeBody`. */
-function asFetchResponse(response: UpstreamResponse): Response {
-  return new Response(webBodyOf(response), {
-    status: response.statusCode,
-    headers: headersOf(response),
-  });
-}
-
-function safeJson(text: string): object | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : undefined;
-  } catch {
-    return undefined;
+/** What failed while reading a reply, as the gateway's error. */
+function readError(error: unknown, what: string): LlmError {
+  if (error instanceof LlmError) return error;
+  if (error instanceof SyntaxError) {
+    return new LlmError(
+      'upstream_protocol',
+      `${upperFirst(what)} sent a malformed stream chunk; the reply could not be read.`,
+      { upstreamCode: 'malformed_chunk' },
+    );
   }
+  return new LlmError(
+    'upstream_unavailable',
+    `The connection to ${what} was lost before the reply was complete.`,
+    { retryable: true, upstreamCode: 'connection_lost' },
+  );
 }
 
 function assertChunk(

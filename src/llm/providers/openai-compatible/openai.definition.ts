@@ -1,6 +1,6 @@
-import { GATEWAY_FATES } from '../../../request-policy/parameter-fate.js';
+import { GATEWAY_FATES } from '../parameter-fate.js';
+import { PROVIDER_CREDENTIALS } from '../provider-credentials.js';
 import { required, type ProviderDefinition } from '../provider-definition.js';
-import { OpenAiCompatibleProvider } from './openai-compatible.provider.js';
 
 /** Any endpoint that speaks OpenAI's Chat Completions protocol. */
 export const openAiProvider: ProviderDefinition<'openai'> = {
@@ -12,10 +12,12 @@ export const openAiProvider: ProviderDefinition<'openai'> = {
     maxInputChars: env.OPENAI_MAX_INPUT_CHARS,
     delayMs: 0,
   }),
-  credentials: { apiKeyEnv: 'OPENAI_API_KEY', requires: ['apiKeyEnv'] },
+  credentials: PROVIDER_CREDENTIALS.openai,
   fates: GATEWAY_FATES,
-  create: (deployment, { policy }) =>
-    new OpenAiCompatibleProvider({
+  create: async (deployment, { policy }) => {
+    const { OpenAiCompatibleProvider } =
+      await import('./openai-compatible.provider.js');
+    return new OpenAiCompatibleProvider({
       name: 'openai',
       label: 'the OpenAI-compatible API',
       apiKey: required(deployment, 'apiKey'),
@@ -24,5 +26,6 @@ export const openAiProvider: ProviderDefinition<'openai'> = {
       connectTimeoutMs: policy.connectTimeoutMs,
       alternatingTurns: false,
       maxInputChars: deployment.maxInputChars,
-    }),
+    });
+  },
 };

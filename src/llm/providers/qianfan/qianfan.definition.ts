@@ -1,9 +1,6 @@
-import {
-  GATEWAY_FATES,
-  refuseOpenAiOnly,
-} from '../../../request-policy/parameter-fate.js';
-import { joinUrl } from '../http/fetch-upstream.js';
-import { OpenAiCompatibleProvider } from '../openai-compatible/openai-compatible.provider.js';
+import { GATEWAY_FATES, refuseOpenAiOnly } from '../parameter-fate.js';
+import { joinUrl } from '../http/upstream-request.js';
+import { PROVIDER_CREDENTIALS } from '../provider-credentials.js';
 import { required, type ProviderDefinition } from '../provider-definition.js';
 
 /** Baidu's Qianfan v2 API: OpenAI's protocol, with turns that must alternate. */
@@ -16,17 +13,15 @@ export const qianfanProvider: ProviderDefinition<'qianfan'> = {
     maxInputChars: env.QIANFAN_MAX_INPUT_CHARS,
     delayMs: 0,
   }),
-  credentials: {
-    apiKeyEnv: 'QIANFAN_API_KEY',
-    appIdEnv: 'QIANFAN_APP_ID',
-    requires: ['apiKeyEnv'],
-  },
+  credentials: PROVIDER_CREDENTIALS.qianfan,
   fates: {
     ...GATEWAY_FATES,
     ...refuseOpenAiOnly('Qianfan v2 has no such parameter'),
     max_tokens: { fate: 'map', to: 'max_completion_tokens' },
   },
-  create: (deployment, { policy }) => {
+  create: async (deployment, { policy }) => {
+    const { OpenAiCompatibleProvider } =
+      await import('../openai-compatible/openai-compatible.provider.js');
     const appId = deployment.credentials.appId;
     return new OpenAiCompatibleProvider({
       name: 'qianfan',
