@@ -1,7 +1,7 @@
 import { getMetadataStorage, IS_OPTIONAL } from 'class-validator';
 import { SendMessageDto } from '../src/chat/dto/send-message.dto.js';
 import { ChatCompletionRequestDto } from '../src/openai-api/dto/chat-completion-request.dto.js';
-import { OPENAI_PARAMETERS } from '../src/request-policy/parameter-fate.js';
+import { OPENAI_PARAMETERS } from '../src/llm/providers/parameter-fate.js';
 import { FakeErnie } from './fakes/fake-ernie.js';
 import { FakeOpenAi } from './fakes/fake-openai.js';
 import { startApp, type AppProcess } from './support/app-process.js';

@@ -70,12 +70,6 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-const textOf = (response: Pick<Response, 'output'>) =>
-  response.output
-    .flatMap((item) => (item.type === 'message' ? item.content : []))
-    .map((part) => (part.type === 'output_text' ? part.text : ''))
-    .join('');
-
 describe.each(VARIANTS)(
   '/v1/responses with $name (e2e, openai SDK)',
   (variant) => {
