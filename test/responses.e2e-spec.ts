@@ -1,7 +1,6 @@
 import OpenAI, { NotFoundError, BadRequestError } from 'openai';
 import type {
   FunctionTool,
-  Response,
   ResponseStreamEvent,
 } from 'openai/resources/responses/responses';
 import { FakeOpenAi } from './fakes/fake-openai.js';
