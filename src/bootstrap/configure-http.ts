@@ -7,7 +7,10 @@ import { StrictValidationPipe } from '../common/validation/strict-validation.pip
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import { isEventStreamPath } from '../chat/sse/event-stream-route.decorator.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
-import { allowedHostsMiddleware } from './allowed-hosts.js';
+import {
+  allowedHostsMiddleware,
+  answerMissingHostAsJson,
+} from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import type { HttpSettings } from './http.settings.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
@@ -24,6 +27,7 @@ export function configureHttp(
   settings: HttpSettings,
 ): void {
   answerClientErrorsAsJson(app.getHttpServer());
+  answerMissingHostAsJson(app.getHttpServer());
   limitConnections(app.getHttpServer(), settings.connections);
   app.set('trust proxy', settings.trustProxyHops);
   app.disable('x-powered-by');

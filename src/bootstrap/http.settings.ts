@@ -16,6 +16,7 @@ export interface HttpSettings {
 export const httpSettings = (env: Env): HttpSettings => ({
   connections: {
     maxConnections: env.MAX_CONNECTIONS,
+    maxConnectionsPerIp: maxConnectionsPerIp(env),
     headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
     keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
@@ -26,3 +27,15 @@ export const httpSettings = (env: Env): HttpSettings => ({
   corsOrigins: env.CORS_ORIGINS,
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
 });
+
+/**
+ * MAX_CONNECTIONS_PER_IP, or its default: a quarter of MAX_CONNECTIONS, and
+ * none behind a proxy, where every connection comes from the proxy's address.
+ */
+function maxConnectionsPerIp(env: Env): number | undefined {
+  if (env.MAX_CONNECTIONS_PER_IP !== undefined) {
+    return env.MAX_CONNECTIONS_PER_IP;
+  }
+  if (env.TRUST_PROXY_HOPS > 0) return undefined;
+  return Math.max(1, Math.ceil(env.MAX_CONNECTIONS / 4));
+}

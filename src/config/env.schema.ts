@@ -47,6 +47,8 @@ const url = {
 };
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' ? undefined : value;
+const emptyToUndefinedNumber = ({ value }: { value: unknown }) =>
+  value === '' || value === undefined ? undefined : Number(value);
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
@@ -94,6 +96,19 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   MAX_CONNECTIONS = 25_000;
+
+  /**
+   * Open sockets per client address (the TCP peer, not X-Forwarded-For),
+   * beyond which that address's new connections are closed at once, so that
+   * one address cannot hold every slot. Empty: a quarter of MAX_CONNECTIONS,
+   * or no cap of its own behind a proxy (TRUST_PROXY_HOPS > 0), whose
+   * address every connection has.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefinedNumber)
+  @IsInt()
+  @Min(1)
+  MAX_CONNECTIONS_PER_IP?: number;
 
   /** Time a client has to send its request headers (ms). */
   @Type(() => Number)
