@@ -3,6 +3,7 @@ import compression from 'compression';
 import type { Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppExceptionFilter } from '../common/filters/app-exception.filter.js';
+import { JsonBodyInterceptor } from '../common/http/json-body.interceptor.js';
 import { StrictValidationPipe } from '../common/validation/strict-validation.pipe.js';
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import { isEventStreamPath } from '../chat/sse/event-stream-route.decorator.js';
@@ -108,14 +109,19 @@ export function configureHttp(
       ? compress(request, response, next)
       : next(),
   );
-  app.useBodyParser('json', { limit: settings.bodyLimitBytes });
+  // Bodies are parsed once guards have let the request in, not by a
+  // middleware in front of every route (see JsonBodyInterceptor).
+  app.useGlobalInterceptors(new JsonBodyInterceptor(settings.bodyLimitBytes));
   app.useGlobalPipes(
-    new StrictValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationExceptionFactory,
-    }),
+    new StrictValidationPipe(
+      {
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+        exceptionFactory: validationExceptionFactory,
+      },
+      { budget: settings.jsonBudget },
+    ),
   );
   app.useGlobalFilters(new AppExceptionFilter([openAiErrorRenderer]));
 }

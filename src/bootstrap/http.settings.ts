@@ -1,3 +1,5 @@
+import type { JsonBudget } from '../common/validation/json-shape.js';
+import { jsonBudget } from '../common/validation/json-budget.settings.js';
 import type { Env } from '../config/settings.js';
 import type { ConnectionLimits } from './limit-connections.js';
 
@@ -11,6 +13,7 @@ export interface HttpSettings {
   host: string;
   corsOrigins: string;
   bodyLimitBytes: number;
+  jsonBudget: JsonBudget;
 }
 
 export const httpSettings = (env: Env): HttpSettings => ({
@@ -26,6 +29,7 @@ export const httpSettings = (env: Env): HttpSettings => ({
   host: env.HOST,
   corsOrigins: env.CORS_ORIGINS,
   bodyLimitBytes: env.BODY_LIMIT_BYTES,
+  jsonBudget: jsonBudget(env),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { AcceptsNewWork } from '../common/lifecycle/accepts-new-work.decorator.js';
 import {
   Body,
   Controller,
@@ -78,6 +79,7 @@ export class ChatController {
   }
 
   @Post('send')
+  @AcceptsNewWork()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary:

@@ -134,6 +134,27 @@ export class EnvironmentVariables {
   @Min(1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /**
+   * Values (of any kind) a JSON body may hold, checked in one pass before
+   * it is transformed or validated; past it, 400 naming the field.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  JSON_MAX_NODES = 20_000;
+
+  /** Keys of any one object of a JSON body (tool `parameters`, `json_schema`, `metadata`…). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(16)
+  JSON_MAX_KEYS = 1_000;
+
+  /** Items of any one array of a JSON body (`messages`, `tools`, content parts…). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(16)
+  JSON_MAX_ARRAY_ITEMS = 1_000;
+
   /** Express `trust proxy` setting: hops of proxies whose X-Forwarded-For is believed. */
   @Type(() => Number)
   @IsInt()

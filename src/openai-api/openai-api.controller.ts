@@ -1,3 +1,4 @@
+import { AcceptsNewWork } from '../common/lifecycle/accepts-new-work.decorator.js';
 import {
   Controller,
   Get,
@@ -59,6 +60,7 @@ export class OpenAiApiController {
   ) {}
 
   @Post('chat/completions')
+  @AcceptsNewWork()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'OpenAI-compatible chat completion (streaming or not)',

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { StreamRegistryModule } from '../chat/stream-registry.module.js';
 import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
+import {
+  JSON_BUDGET,
+  jsonBudget,
+} from '../common/validation/json-budget.settings.js';
 import { settingsProvider } from '../config/settings.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
@@ -22,6 +26,7 @@ import {
   controllers: [OpenAiApiController],
   providers: [
     settingsProvider(OPENAI_API_SETTINGS, openAiApiSettings),
+    settingsProvider(JSON_BUDGET, jsonBudget),
     ChatCompletionsService,
   ],
 })
