@@ -4,7 +4,7 @@
 //
 //   npm run bench                 full run (under 10 minutes), writes bench/results.md, .svg and .json
 //   npm run bench -- --quick      under a minute, writes bench/.work/results-quick.md, .svg and .json
-//   options: --rounds N, --only idle,fanout,ttft,v1,post,capacity, --no-profile, --out <path without extension>,
+//   options: --rounds N, --only idle,fanout,ttft,v1,post,capacity,worst, --no-profile, --out <path without extension>,
 //            --before <git ref, or folder with dist/> (an older build measured in the same run),
 //            --render <results.json> (writes the .md and .svg again from saved figures, runs nothing),
 //            --mock-delay-ms N (pause before each mock delta, in the app and the baseline alike)
@@ -26,6 +26,7 @@ import {
   startPipeProxy,
 } from './lib/targets.mjs';
 import * as workloads from './lib/workloads.mjs';
+import { worstInput } from './lib/worst-input.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -96,6 +97,8 @@ const settings = {
     untilMs: quick ? 1_500 : 2_500,
     timeoutMs: 60_000,
   },
+  // Each of issue #24's hostile inputs posted this many times to a fresh app.
+  worst: { repeats: quick ? 2 : 5 },
   // Streams of the same upstream cut to this many chunks: the CPU per chunk
   // is the slope between these and the full-length streams.
   shortReplyWords: 10,
@@ -104,7 +107,7 @@ const settings = {
   heapConnections: 1_000,
 };
 const only = new Set(
-  (args.only ?? 'idle,fanout,ttft,v1,post,capacity').split(','),
+  (args.only ?? 'idle,fanout,ttft,v1,post,capacity,worst').split(','),
 );
 const outBase =
   args.out ??
@@ -348,6 +351,22 @@ try {
       );
     } finally {
       await capacityUpstream.stop();
+    }
+  }
+  if (only.has('worst')) {
+    log('── worst input');
+    results.worstInput = {};
+    for (const [label, appDist] of [
+      ['app', dist],
+      ...(beforeDist ? [['before', beforeDist]] : []),
+    ]) {
+      results.worstInput[label] = await worstInput(
+        () => startApp(appDist, mockDelay),
+        settings.worst,
+      );
+      for (const [name, figures] of Object.entries(results.worstInput[label])) {
+        log(`worst  ${label.padEnd(9)} ${name}: ${JSON.stringify(figures)}`);
+      }
     }
   }
   if (settings.profile) {

@@ -333,6 +333,29 @@ function pathsTable(results) {
   return lines.join('\n');
 }
 
+/** The longest event-loop block of each hostile input (target: 50 ms). */
+function worstInputTable(results) {
+  const labels = Object.keys(results.worstInput);
+  const names = Object.keys(results.worstInput[labels[0]]);
+  const lines = [
+    `| input | body | ${labels.map((l) => `${l}: status, answer, longest block`).join(' | ')} |`,
+    `| --- | --- | ${labels.map(() => '---').join(' | ')} |`,
+  ];
+  for (const name of names) {
+    const first = results.worstInput[labels[0]][name];
+    const cells = labels.map((label) => {
+      const f = results.worstInput[label][name];
+      return f
+        ? `${f.status}, ${(f.answerBytes / 1024).toFixed(1)} KB, ${f.maxBlockMs} ms`
+        : '—';
+    });
+    lines.push(
+      `| ${name} | ${(first.bodyBytes / 1024).toFixed(0)} KB | ${cells.join(' | ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function capacityTable(results) {
   const c = results.capacity;
   if (!c) return '';
@@ -587,6 +610,9 @@ export async function writeReport(results, outBase) {
     '',
     ...(results.capacity
       ? ['## Capacity', '', capacityTable(results), '']
+      : []),
+    ...(results.worstInput
+      ? ['## Worst input', '', worstInputTable(results), '']
       : []),
     '## Against the bare baseline',
     '',

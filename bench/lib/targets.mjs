@@ -29,6 +29,8 @@ const APP_ENV = {
   MOCK_DELAY_MS: '0',
   SSE_MAX_STREAMS: '1000000',
   SSE_MAX_STREAMS_PER_IP: '1000000',
+  // The load client is one address; an older build ignores the variable.
+  MAX_CONNECTIONS_PER_IP: '1000000',
   SSE_MAX_PENDING_CHARS: String(64 * 1024 * 1024),
   RATE_LIMIT_MAX: '1000000000',
   MAX_STREAMS_PER_KEY: '1000000',

@@ -1,3 +1,4 @@
+import { ReadsJsonBody } from '../common/http/json-body.interceptor.js';
 import {
   Body,
   Controller,
@@ -37,6 +38,7 @@ export class StreamTokensController {
   ) {}
 
   @Post('stream-tokens')
+  @ReadsJsonBody()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary:

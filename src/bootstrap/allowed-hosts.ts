@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Server } from 'node:http';
 import { isIP } from 'node:net';
 import type { ErrorBody } from '../common/errors/app-error.js';
 
@@ -21,8 +22,33 @@ const MISDIRECTED: ErrorBody = {
   },
 };
 
+const MISSING_HOST: ErrorBody = {
+  statusCode: 400,
+  code: 'missing_host',
+  message: 'An HTTP/1.1 request must carry a Host header.',
+  details: {
+    errors: [
+      {
+        field: 'Host',
+        rule: 'isDefined',
+        message: 'Host must be sent with every HTTP/1.1 request',
+      },
+    ],
+  },
+};
+
 /**
- * Refuses requests whose `Host` is a name the server was not told about
+ * Node answers an HTTP/1.1 request without `Host` itself, with a bare 400
+ * and no body; with its check off, `allowedHostsMiddleware` answers it in
+ * the JSON error format like every other error. (`requireHostHeader` is a
+ * `createServer()` option that Node reads from the server on each request.)
+ */
+export function answerMissingHostAsJson(server: Server): void {
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+}
+
+/**
+ * Refuses an HTTP/1.1 request without `Host` (400, RFC 9112), and requests whose `Host` is a name the server was not told about
  * (421, in the JSON error format), which defeats DNS rebinding: a page of
  * `evil.example` that re-points its name at 127.0.0.1 still sends
  * `Host: evil.example`. Local names and IP addresses always pass, since
@@ -45,6 +71,10 @@ export function allowedHostsMiddleware(configured: string, boundHost: string) {
         : host === pattern,
     );
   return (request: Request, response: Response, next: NextFunction) => {
+    if (request.headers.host === undefined && request.httpVersion === '1.1') {
+      response.status(400).set('Connection', 'close').json(MISSING_HOST);
+      return;
+    }
     if (OPERATIONS.test(request.path)) return next();
     if (allowed(hostName(request.headers.host ?? ''))) return next();
     response.status(421).json(MISDIRECTED);

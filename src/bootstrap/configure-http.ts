@@ -7,7 +7,10 @@ import { StrictValidationPipe } from '../common/validation/strict-validation.pip
 import { validationExceptionFactory } from '../common/validation/validation-exception.factory.js';
 import { EventStreamRoutes } from '../streaming/event-stream-routes.js';
 import { openAiErrorRenderer } from '../openai-api/openai-errors.js';
-import { allowedHostsMiddleware } from './allowed-hosts.js';
+import {
+  allowedHostsMiddleware,
+  answerMissingHostAsJson,
+} from './allowed-hosts.js';
 import { parseCorsOrigins } from './cors-origins.js';
 import type { HttpSettings } from './http.settings.js';
 import { answerClientErrorsAsJson } from './json-client-errors.js';
@@ -26,6 +29,7 @@ export function configureHttp(
   const eventStreams = app.get(EventStreamRoutes);
   const isEventStreamPath = (path: string) => eventStreams.has(path);
   answerClientErrorsAsJson(app.getHttpServer());
+  answerMissingHostAsJson(app.getHttpServer());
   limitConnections(app.getHttpServer(), settings.connections);
   app.set('trust proxy', settings.trustProxyHops);
   app.disable('x-powered-by');
@@ -106,14 +110,19 @@ export function configureHttp(
       ? compress(request, response, next)
       : next(),
   );
-  app.useBodyParser('json', { limit: settings.bodyLimitBytes });
+  // Bodies are parsed once guards have let the request in, by the routes
+  // that take one (`@ReadsJsonBody()`), not by a middleware in front of
+  // every route.
   app.useGlobalPipes(
-    new StrictValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationExceptionFactory,
-    }),
+    new StrictValidationPipe(
+      {
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+        exceptionFactory: validationExceptionFactory,
+      },
+      { budget: settings.jsonBudget },
+    ),
   );
   app.useGlobalFilters(new AppExceptionFilter([openAiErrorRenderer]));
 }

@@ -47,4 +47,25 @@ describe('answerClientErrorsAsJson', () => {
     expect(answer).toContain('"code":"malformed_request"');
     expect(answer).not.toContain('<script>');
   });
+
+  it('closes its side of a socket whose client neither reads nor closes', async () => {
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    // Not read: the client never sees the answer nor the end.
+    socket.write('HELLO\r\n\r\n');
+    const deadline = Date.now() + 5_000;
+    let open = 1;
+    while (open > 0 && Date.now() < deadline) {
+      open = await new Promise<number>((resolve, reject) =>
+        server.getConnections((error, count) =>
+          error ? reject(error) : resolve(count),
+        ),
+      );
+      if (open > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    socket.destroy();
+    expect(open).toBe(0);
+  });
 });

@@ -43,9 +43,12 @@ export function answerClientErrorsAsJson(server: Server): void {
       socket.destroy();
       return;
     }
-    // A request that timed out or was cut keeps Node's own handling.
+    // A request that timed out or was cut keeps Node's own answer.
     if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');
+      answerAndClose(
+        socket,
+        'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n',
+      );
       return;
     }
     const { status, body } = PARSER_ERRORS[error.code ?? ''] ?? {
@@ -53,7 +56,8 @@ export function answerClientErrorsAsJson(server: Server): void {
       body: MALFORMED,
     };
     const json = JSON.stringify(body);
-    socket.end(
+    answerAndClose(
+      socket,
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
         'Content-Type: application/json; charset=utf-8\r\n' +
         `Content-Length: ${Buffer.byteLength(json)}\r\n` +
@@ -61,4 +65,15 @@ export function answerClientErrorsAsJson(server: Server): void {
         json,
     );
   });
+}
+
+/**
+ * Writes the answer and closes the socket once it is handed to the kernel,
+ * as Node's own handler does. `end()` alone only half-closes: a client that
+ * never reads nor closes its side (a silent socket) would keep its slot and
+ * descriptor for good (issue #24: 20 such sockets held MAX_CONNECTIONS=20
+ * for over 90 s).
+ */
+function answerAndClose(socket: Duplex, answer: string): void {
+  socket.end(answer, () => socket.destroy());
 }

@@ -1,3 +1,5 @@
+import { ReadsJsonBody } from '../common/http/json-body.interceptor.js';
+import { AcceptsNewWork } from '../common/lifecycle/accepts-new-work.decorator.js';
 import {
   Body,
   Controller,
@@ -70,6 +72,8 @@ export class ChatController {
   ) {}
 
   @Post('send')
+  @ReadsJsonBody()
+  @AcceptsNewWork()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary:
@@ -193,6 +197,7 @@ export class ChatController {
   }
 
   @Post('conversations/:id/cancel')
+  @ReadsJsonBody()
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Stop the reply being generated',

@@ -47,6 +47,8 @@ const url = {
 };
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   value === '' ? undefined : value;
+const emptyToUndefinedNumber = ({ value }: { value: unknown }) =>
+  value === '' || value === undefined ? undefined : Number(value);
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string'
     ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase())
@@ -95,6 +97,19 @@ export class EnvironmentVariables {
   @Min(1)
   MAX_CONNECTIONS = 25_000;
 
+  /**
+   * Open sockets per client address (the TCP peer, not X-Forwarded-For),
+   * beyond which that address's new connections are closed at once, so that
+   * one address cannot hold every slot. Empty: a quarter of MAX_CONNECTIONS,
+   * or no cap of its own behind a proxy (TRUST_PROXY_HOPS > 0), whose
+   * address every connection has.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefinedNumber)
+  @IsInt()
+  @Min(1)
+  MAX_CONNECTIONS_PER_IP?: number;
+
   /** Time a client has to send its request headers (ms). */
   @Type(() => Number)
   @IsInt()
@@ -118,6 +133,27 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /**
+   * Values (of any kind) a JSON body may hold, checked in one pass before
+   * it is transformed or validated; past it, 400 naming the field.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  JSON_MAX_NODES = 20_000;
+
+  /** Keys of any one object of a JSON body (tool `parameters`, `json_schema`, `metadata`…). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(16)
+  JSON_MAX_KEYS = 1_000;
+
+  /** Items of any one array of a JSON body (`messages`, `tools`, content parts…). */
+  @Type(() => Number)
+  @IsInt()
+  @Min(16)
+  JSON_MAX_ARRAY_ITEMS = 1_000;
 
   /** Express `trust proxy` setting: hops of proxies whose X-Forwarded-For is believed. */
   @Type(() => Number)

@@ -1,3 +1,5 @@
+import { ReadsJsonBody } from '../common/http/json-body.interceptor.js';
+import { AcceptsNewWork } from '../common/lifecycle/accepts-new-work.decorator.js';
 import {
   Controller,
   Get,
@@ -61,6 +63,8 @@ export class OpenAiApiController {
   ) {}
 
   @Post('chat/completions')
+  @ReadsJsonBody()
+  @AcceptsNewWork()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'OpenAI-compatible chat completion (streaming or not)',

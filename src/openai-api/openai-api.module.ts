@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { StreamRegistryModule } from '../streaming/slots/stream-registry.module.js';
 import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
+import {
+  JSON_BUDGET,
+  jsonBudget,
+} from '../common/validation/json-budget.settings.js';
+import { settingsProvider } from '../config/settings.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { StreamingModule } from '../streaming/streaming.module.js';
@@ -19,6 +24,9 @@ import { ResponsesModule } from './responses/responses.module.js';
     ResponsesModule,
   ],
   controllers: [OpenAiApiController],
-  providers: [ChatCompletionsService],
+  providers: [
+    settingsProvider(JSON_BUDGET, jsonBudget),
+    ChatCompletionsService,
+  ],
 })
 export class OpenAiApiModule {}

@@ -62,7 +62,11 @@ describe('the connection cap (e2e)', () => {
   const sockets: Socket[] = [];
   beforeAll(async () => {
     // Idle sockets must outlive the test: the default headers timeout.
-    app = await startApp({ MAX_CONNECTIONS: '20' });
+    app = await startApp({
+      MAX_CONNECTIONS: '20',
+      // The global cap is under test, not the per-address one.
+      MAX_CONNECTIONS_PER_IP: '20',
+    });
   });
   afterAll(async () => {
     for (const socket of sockets.splice(0)) socket.destroy();

@@ -113,6 +113,11 @@ export class AppExceptionFilter implements ExceptionFilter {
     ) {
       response.setHeader('Retry-After', String(body.details.retryAfterSeconds));
     }
+    // Refused before its body was read (no key, shedding, a body too
+    // large): the connection is closed after the answer rather than the
+    // rest of the body read and thrown away, which could take as long as
+    // the client cares to send it.
+    if (!request.complete) response.setHeader('Connection', 'close');
     const renderer = this.renderers.find((r) => r.matches(request));
     response
       .status(body.statusCode)

@@ -63,4 +63,42 @@ describe('findShapeViolation', () => {
       }),
     );
   });
+
+  describe('the JSON budget', () => {
+    const budget = { maxDepth: 32, maxNodes: 50, maxKeys: 10, maxItems: 5 };
+    const wide = (count: number) =>
+      Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+
+    it('names the object with too many keys', () => {
+      expect(
+        findShapeViolation(
+          { tools: [{ function: { parameters: wide(11) } }] },
+          { budget },
+        ),
+      ).toMatchObject({
+        field: 'tools.0.function.parameters',
+        rule: 'maxKeys',
+      });
+    });
+
+    it('names the array with too many items, before any item is visited', () => {
+      expect(
+        findShapeViolation({ messages: [1, 2, 3, 4, 5, 6] }, { budget }),
+      ).toMatchObject({ field: 'messages', rule: 'maxItems' });
+    });
+
+    it('counts the values of the whole body', () => {
+      const body = {
+        a: wide(10),
+        b: wide(10),
+        c: wide(10),
+        d: wide(10),
+        e: wide(10),
+      };
+      expect(findShapeViolation(body, { budget })?.rule).toBe('maxNodes');
+      expect(
+        findShapeViolation({ a: wide(10), b: wide(10) }, { budget }),
+      ).toBeUndefined();
+    });
+  });
 });

@@ -1,4 +1,8 @@
-import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import {
+  ValidationPipe,
+  type ArgumentMetadata,
+  type PipeTransform,
+} from '@nestjs/common';
 import { IsArray, IsString, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import fc from 'fast-check';
@@ -29,7 +33,7 @@ class Tagged {
 
 /** What a pipe answers: the instance it returns, or the error it throws. */
 async function outcome(
-  pipe: ValidationPipe,
+  pipe: PipeTransform,
   value: unknown,
   metadata: ArgumentMetadata,
 ): Promise<unknown> {

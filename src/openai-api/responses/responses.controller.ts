@@ -1,3 +1,5 @@
+import { ReadsJsonBody } from '../../common/http/json-body.interceptor.js';
+import { AcceptsNewWork } from '../../common/lifecycle/accepts-new-work.decorator.js';
 import {
   Controller,
   Delete,
@@ -59,6 +61,8 @@ export class ResponsesController {
   constructor(private readonly responses: ResponsesService) {}
 
   @Post()
+  @ReadsJsonBody()
+  @AcceptsNewWork()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'OpenAI Responses API: create a response (streaming or not)',

@@ -2,6 +2,10 @@ import { Module } from '@nestjs/common';
 import { ConversationAccess } from '../../chat/conversation-access.service.js';
 import { StreamRegistryModule } from '../../streaming/slots/stream-registry.module.js';
 import { LifecycleModule } from '../../common/lifecycle/lifecycle.module.js';
+import {
+  JSON_BUDGET,
+  jsonBudget,
+} from '../../common/validation/json-budget.settings.js';
 import { settingsProvider } from '../../config/settings.js';
 import { ConversationsModule } from '../../conversations/conversations.module.js';
 import { RequestPolicyModule } from '../../request-policy/request-policy.module.js';
@@ -23,6 +27,7 @@ import { StoredResponses } from './stored-responses.js';
   controllers: [ResponsesController],
   providers: [
     settingsProvider(RESPONSES_SETTINGS, responsesSettings),
+    settingsProvider(JSON_BUDGET, jsonBudget),
     ConversationAccess,
     StoredResponses,
     ResponsesService,

@@ -1,0 +1,68 @@
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  INTERCEPTORS_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants.js';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { describe, expect, it } from 'vitest';
+import { readRequestBody } from '../../openai-api/openai-body.decorator.js';
+import { JsonBodyInterceptor } from './json-body.interceptor.js';
+
+const SRC = fileURLToPath(new URL('../../', import.meta.url));
+
+function controllerFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return controllerFiles(path);
+    return entry.name.endsWith('.controller.ts') ? [path] : [];
+  });
+}
+
+/** Every handler of every controller in `src/`, with whether it takes a body and reads one. */
+async function routes() {
+  const found: { route: string; takesBody: boolean; readsBody: boolean }[] = [];
+  for (const file of controllerFiles(SRC)) {
+    const exports = (await import(pathToFileURL(file).href)) as Record<
+      string,
+      unknown
+    >;
+    for (const [name, value] of Object.entries(exports)) {
+      if (typeof value !== 'function' || !name.endsWith('Controller')) continue;
+      const proto = value.prototype as Record<string, unknown>;
+      for (const method of Object.getOwnPropertyNames(proto)) {
+        if (method === 'constructor') continue;
+        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, value, method) ??
+          {}) as Record<string, { factory?: unknown }>;
+        // `@Body()` is `3:<index>`; a custom body decorator (`@OpenAiBody()`)
+        // reads `request.body` through `readRequestBody`.
+        const takesBody = Object.entries(args).some(
+          ([key, arg]) =>
+            key.startsWith(`${RouteParamtypes.BODY}:`) ||
+            arg.factory === readRequestBody,
+        );
+        const interceptors = (Reflect.getMetadata(
+          INTERCEPTORS_METADATA,
+          proto[method] as object,
+        ) ?? []) as unknown[];
+        found.push({
+          route: `${relative(SRC, file)} ${name}.${method}`,
+          takesBody,
+          readsBody: interceptors.includes(JsonBodyInterceptor),
+        });
+      }
+    }
+  }
+  return found;
+}
+
+describe('JsonBodyInterceptor', () => {
+  it('is bound to every route that takes a body, and to no other', async () => {
+    const all = await routes();
+    const bodied = all.filter((r) => r.takesBody);
+    // The send, cancel, stream-token, chat-completion and responses routes.
+    expect(bodied.length).toBeGreaterThanOrEqual(5);
+    expect(all.filter((r) => r.takesBody !== r.readsBody)).toEqual([]);
+  });
+});
