@@ -335,6 +335,13 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
       },
     });
 
+    expect(
+      await metricValue(app.url, 'chatgw_deployment_circuit_open', {
+        deployment: 'ernie-1',
+        state: 'open',
+      }),
+    ).toBe(1);
+
     ernie.setDefault({ type: 'reply' });
     await eventually(
       async () => (await ask('ernie')).model === 'ernie',
