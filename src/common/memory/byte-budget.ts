@@ -40,6 +40,8 @@ export interface ByteBudgetOptions {
  */
 export class ByteBudget {
   private readonly groups = new Map<string, Group>();
+  /** The group of each key held, so the hot path (`add`, per event) never recomputes it. */
+  private readonly groupByKey = new Map<string, Group>();
   private readonly evictors: Evictor[] = [];
   private readonly protectors: ((key: string) => boolean)[] = [];
   private readonly groupOf: (key: string) => string;
@@ -74,18 +76,19 @@ export class ByteBudget {
 
   /** Records what `holder` now keeps for `key`, marks it most recently used, then evicts. */
   set(key: string, holder: string, bytes: number): void {
-    const group = this.group(key);
+    const group = this.groupByKey.get(key) ?? this.group(key);
     const parts = group.keys.get(key) ?? new Map<string, number>();
     this.change(group, bytes - (parts.get(holder) ?? 0));
     parts.set(holder, bytes);
     group.keys.delete(key);
     group.keys.set(key, parts);
+    this.groupByKey.set(key, group);
     this.evict();
   }
 
   /** Adds to (or, negative, takes from) what `holder` keeps for `key`, without reordering. */
   add(key: string, holder: string, bytes: number): void {
-    const group = this.groups.get(this.groupOf(key));
+    const group = this.groupByKey.get(key);
     const parts = group?.keys.get(key);
     if (!group || !parts) {
       if (bytes > 0) this.set(key, holder, bytes);
@@ -104,7 +107,7 @@ export class ByteBudget {
 
   /** Marks `key` most recently used. */
   touch(key: string): void {
-    const keys = this.groups.get(this.groupOf(key))?.keys;
+    const keys = this.groupByKey.get(key)?.keys;
     const parts = keys?.get(key);
     if (!keys || !parts) return;
     keys.delete(key);
@@ -113,7 +116,7 @@ export class ByteBudget {
 
   /** `holder` keeps nothing more for `key`. */
   release(key: string, holder: string): void {
-    const group = this.groups.get(this.groupOf(key));
+    const group = this.groupByKey.get(key);
     const parts = group?.keys.get(key);
     if (!group || !parts) return;
     this.change(group, -(parts.get(holder) ?? 0));
@@ -138,6 +141,7 @@ export class ByteBudget {
 
   private drop(group: Group, key: string): void {
     group.keys.delete(key);
+    this.groupByKey.delete(key);
     if (group.keys.size === 0) this.groups.delete(group.name);
   }
 
@@ -164,9 +168,12 @@ export class ByteBudget {
    */
   private nextVictim(): [Group, string] | undefined {
     const fairShare = this.limitBytes / this.groups.size;
-    const heaviestFirst = [...this.groups.values()]
-      .filter((group) => group.bytes > fairShare)
-      .sort((a, b) => b.bytes - a.bytes);
+    const heaviestFirst: Group[] = [];
+    for (const group of this.groups.values()) {
+      if (group.bytes > fairShare) heaviestFirst.push(group);
+    }
+    if (heaviestFirst.length > 1)
+      heaviestFirst.sort((a, b) => b.bytes - a.bytes);
     for (const group of heaviestFirst) {
       for (const key of group.keys.keys()) {
         if (!this.isProtected(key)) return [group, key];
