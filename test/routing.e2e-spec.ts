@@ -319,7 +319,7 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
     );
   });
 
-  it('is not ready while a model has no usable deployment, and ready again after a good probe', async () => {
+  it('stays ready while a model’s only deployment is open and its fallback serves it; the circuit shows in the body', async () => {
     ernie.setDefault({ type: 'error', code: 18, message: 'qps limit' });
     await eventually(
       async () => {
@@ -335,11 +335,29 @@ describe('routing by model, balancing and fallback (e2e, three fake upstreams)',
       10_000,
       'ernie-1 cooled down',
     );
-    const notReady = await fetch(`${app.url}/health/ready`);
-    expect(notReady.status).toBe(503);
-    expect(await notReady.json()).toMatchObject({
-      error: { deployments: { status: 'down', unusableModels: ['ernie'] } },
+    // Issue #25: readiness is the instance's own; one upstream's outage,
+    // shared by every instance, must not take the fleet out.
+    const stillReady = await fetch(`${app.url}/health/ready`);
+    expect(stillReady.status).toBe(200);
+    expect(await stillReady.json()).toMatchObject({
+      details: {
+        deployments: {
+          status: 'up',
+          unusableModels: ['ernie'],
+          unservedModels: [],
+          deployments: expect.arrayContaining([
+            expect.objectContaining({ deployment: 'ernie-1', circuit: 'open' }),
+          ]) as unknown,
+        },
+      },
     });
+
+    expect(
+      await metricValue(app.url, 'chatgw_deployment_circuit_open', {
+        deployment: 'ernie-1',
+        state: 'open',
+      }),
+    ).toBe(1);
 
     ernie.setDefault({ type: 'reply' });
     await eventually(

@@ -41,8 +41,13 @@ const GUESSES = new Set(['invalid_api_key', 'invalid_stream_token']);
  * Failures are 401 with `WWW-Authenticate: Bearer` (403 for a token used on
  * another conversation); nothing presented is ever logged or echoed. Each
  * wrong key or forged token counts against the client's address: past
- * AUTH_FAILURE_LIMIT in a window, the address gets 429 (with Retry-After)
- * until the window ends.
+ * AUTH_FAILURE_LIMIT in a window, the address's failing requests get 429
+ * (with Retry-After) until the window ends. A valid key or token is always
+ * served, even from a locked-out address: behind a proxy (or a NAT) one
+ * address is many clients, and an attacker's guesses must not lock the
+ * others out. What keeps guessing hopeless is the keys' length (at least
+ * 16 characters of a random secret); the lockout bounds the cost and noise
+ * of failed attempts.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -67,7 +72,6 @@ export class ApiKeyGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
     const address = request.ip ?? 'unknown';
-    await this.assertNotLockedOut(address);
     try {
       this.authenticate(
         request,
@@ -79,6 +83,7 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     } catch (error) {
       if (error instanceof AppError) {
+        await this.assertNotLockedOut(address);
         this.metrics?.authFailed(error.code);
         // The reason only: what was presented is never logged.
         this.logger.debug(
@@ -133,7 +138,7 @@ export class ApiKeyGuard implements CanActivate {
     );
   }
 
-  /** Guessing keys from one address stops after AUTH_FAILURE_LIMIT failures per window. */
+  /** A failing request from an address past AUTH_FAILURE_LIMIT failures in its window is refused with 429. */
   private async assertNotLockedOut(address: string): Promise<void> {
     const window = await this.failures.current(address);
     if (window.failures < this.limits.maxFailures) return;

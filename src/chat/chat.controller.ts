@@ -24,13 +24,14 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiForbiddenResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { takeWhile, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { assertStreamTokenOpens } from '../access/accepts-stream-token.decorator.js';
 import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
@@ -42,6 +43,7 @@ import { ConversationAccess } from './conversation-access.service.js';
 import { CancelGenerationDto } from './dto/cancel-generation.dto.js';
 import { ConversationDto } from './dto/conversation.dto.js';
 import { EVENT_ID_PATTERN, EventsQueryDto } from './dto/events-query.dto.js';
+import { OwnerQueryDto } from './dto/owner-query.dto.js';
 import { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import { SendMessageDto } from './dto/send-message.dto.js';
 import { EVENT_STREAM_DESCRIPTION } from './sse/event-stream.description.js';
@@ -130,11 +132,8 @@ export class ChatController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiForbiddenResponse({
     type: ErrorResponseDto,
-    description: 'stream_token_conversation_mismatch',
-  })
-  @ApiNotFoundResponse({
-    type: ErrorResponseDto,
-    description: 'conversation_not_found: the conversation is another key’s',
+    description:
+      'stream_token_conversation_mismatch; owner_not_allowed (`owner` named by a key that is not an admin)',
   })
   @ApiTooManyRequestsResponse({
     type: ErrorResponseDto,
@@ -157,31 +156,47 @@ export class ChatController {
     }
     const conversationId = query.conversationId ?? DEFAULT_CONVERSATION_ID;
     assertStreamTokenOpens(request, conversationId);
-    const { channel, errorsOnly } = await this.access.forStreaming(
+    const { channel } = this.access.forStreaming(
       conversationId,
       principalOrAnonymous(request),
+      query.owner,
     );
-    const stream = await this.streams.open({
+    return this.streams.open({
       conversationId,
       channel,
       lastEventId,
       client: clientIdentityOf(request),
       connection: request.res,
     });
-    return errorsOnly
-      ? stream.pipe(takeWhile((f) => f.event === 'error' || f.event === 'ping'))
-      : stream;
   }
 
   @Get('conversations/:id')
   @ApiOperation({ summary: 'The stored turns of a conversation' })
   @ApiOkResponse({ type: ConversationDto })
-  @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({
+    type: ErrorResponseDto,
+    description:
+      'conversation_not_found: the caller has no conversation with this id (ids are per key)',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'owner_not_allowed',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description:
+      'state_unavailable: the state backend (Redis) cannot be reached',
+  })
   getConversation(
     @Param('id', ConversationIdPipe) id: string,
+    @Query() query: OwnerQueryDto,
     @Req() request: Request,
   ): Promise<ConversationDto> {
-    return this.chat.getConversation(id, principalOrAnonymous(request));
+    return this.chat.getConversation(
+      id,
+      principalOrAnonymous(request),
+      query.owner,
+    );
   }
 
   @Delete('conversations/:id')
@@ -189,11 +204,24 @@ export class ChatController {
   @ApiOperation({ summary: 'Delete a conversation (stops its running reply)' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'owner_not_allowed: only the owner deletes, admins included',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'state_unavailable',
+  })
   deleteConversation(
     @Param('id', ConversationIdPipe) id: string,
+    @Query() query: OwnerQueryDto,
     @Req() request: Request,
   ): Promise<void> {
-    return this.chat.deleteConversation(id, principalOrAnonymous(request));
+    return this.chat.deleteConversation(
+      id,
+      principalOrAnonymous(request),
+      query.owner,
+    );
   }
 
   @Post('conversations/:id/cancel')
@@ -211,11 +239,25 @@ export class ChatController {
     description: 'no_active_generation',
   })
   @ApiNotFoundResponse({ type: ErrorResponseDto })
+  @ApiForbiddenResponse({
+    type: ErrorResponseDto,
+    description: 'owner_not_allowed',
+  })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description: 'state_unavailable',
+  })
   cancel(
     @Param('id', ConversationIdPipe) id: string,
     @Body() body: CancelGenerationDto,
+    @Query() query: OwnerQueryDto,
     @Req() request: Request,
   ): Promise<{ conversationId: string; messageId?: string }> {
-    return this.chat.cancel(id, principalOrAnonymous(request), body?.messageId);
+    return this.chat.cancel(
+      id,
+      principalOrAnonymous(request),
+      body?.messageId,
+      query.owner,
+    );
   }
 }

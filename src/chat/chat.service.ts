@@ -1,10 +1,12 @@
-import { Injectable, Inject } from '@nestjs/common';
+import { Injectable, Inject, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
+import { AppError } from '../common/errors/app-error.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { AppLifecycle } from '../common/lifecycle/app-lifecycle.service.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
+import { GenerationLock } from '../conversations/generation-lock/generation-lock.js';
 import {
   DEFAULT_CONVERSATION_ID,
   type Conversation,
@@ -24,15 +26,19 @@ import { GenerationRunner } from './generation-runner.service.js';
  * request is the original page's: it carries its own history, nothing is
  * stored and replies may run concurrently. With one, the server keeps the
  * history and runs one generation at a time. Every use case first asks
- * `ConversationAccess` whether the caller may touch the conversation.
+ * `ConversationAccess` which conversation key (`channel`) the caller's id
+ * names; the store and the lock are used by that key only. A store or lock
+ * that cannot answer (Redis down) is `503 state_unavailable`.
  */
 @Injectable()
 export class ChatService {
+  private readonly logger = new Logger(ChatService.name);
   private readonly claimTtlMs: number;
 
   constructor(
     private readonly runner: GenerationRunner,
     private readonly store: ConversationStore,
+    private readonly lock: GenerationLock,
     private readonly bus: ChatEventBus,
     private readonly lifecycle: AppLifecycle,
     private readonly policy: ChatRequestPolicy,
@@ -54,14 +60,12 @@ export class ChatService {
     });
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
-    const { channel } = await this.access.forWriting(conversationId, principal);
+    const { channel } = this.access.forWriting(conversationId, principal);
     const messageId = randomUUID();
     const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
     if (!isDefault) {
-      request.messages = await this.recordUserTurns(
-        conversationId,
-        messageId,
-        dto.messages,
+      request.messages = await this.state(() =>
+        this.recordUserTurns(conversationId, channel, messageId, dto.messages),
       );
     }
     this.runner.start({
@@ -77,20 +81,29 @@ export class ChatService {
   async getConversation(
     id: string,
     principal: Principal,
+    owner?: string,
   ): Promise<Conversation & { activeMessageId?: string }> {
-    await this.access.forReading(id, principal);
-    const conversation = await this.store.get(id);
+    const { channel } = this.access.forReading(id, principal, owner);
+    const [conversation, activeMessageId] = await this.state(() =>
+      Promise.all([this.store.get(channel), this.lock.holder(channel)]),
+    );
     if (!conversation) throw notFound(id);
-    const activeMessageId = await this.store.activeGeneration(id);
     return activeMessageId
       ? { ...conversation, activeMessageId }
       : conversation;
   }
 
-  async deleteConversation(id: string, principal: Principal): Promise<void> {
-    const { channel } = await this.access.forDeleting(id, principal);
-    await this.bus.requestCancel({ conversationId: channel });
-    if (!(await this.store.delete(id))) throw notFound(id);
+  async deleteConversation(
+    id: string,
+    principal: Principal,
+    owner?: string,
+  ): Promise<void> {
+    const { channel } = this.access.forDeleting(id, principal, owner);
+    const deleted = await this.state(async () => {
+      await this.bus.requestCancel({ conversationId: channel });
+      return this.store.delete(channel);
+    });
+    if (!deleted) throw notFound(id);
   }
 
   /** Asks whichever instance runs the reply to stop it; the stream then gets `done` (cancelled). */
@@ -98,11 +111,19 @@ export class ChatService {
     conversationId: string,
     principal: Principal,
     messageId?: string,
+    owner?: string,
   ): Promise<{ conversationId: string; messageId?: string }> {
-    const { channel } = await this.access.forReading(conversationId, principal);
+    const { channel } = this.access.forReading(
+      conversationId,
+      principal,
+      owner,
+    );
     if (conversationId !== DEFAULT_CONVERSATION_ID) {
-      const active = await this.store.activeGeneration(conversationId);
+      const active = await this.state(() => this.lock.holder(channel));
       if (!active || (messageId && messageId !== active)) {
+        if (!(await this.state(() => this.store.get(channel)))) {
+          throw notFound(conversationId);
+        }
         throw HttpErrors.conflict(
           'no_active_generation',
           `No reply is being generated in conversation ${conversationId}${messageId ? ` with id ${messageId}` : ''}.`,
@@ -110,7 +131,9 @@ export class ChatService {
       }
       messageId = active;
     }
-    await this.bus.requestCancel({ conversationId: channel, messageId });
+    await this.state(() =>
+      this.bus.requestCancel({ conversationId: channel, messageId }),
+    );
     return { conversationId, messageId };
   }
 
@@ -122,17 +145,12 @@ export class ChatService {
    */
   private async recordUserTurns(
     conversationId: string,
+    key: string,
     messageId: string,
     posted: TextTurn[],
   ): Promise<ChatMessage[]> {
-    if (
-      !(await this.store.claimGeneration(
-        conversationId,
-        messageId,
-        this.claimTtlMs,
-      ))
-    ) {
-      const active = await this.store.activeGeneration(conversationId);
+    if (!(await this.lock.acquire(key, messageId, this.claimTtlMs))) {
+      const active = await this.lock.holder(key);
       throw HttpErrors.conflict(
         'generation_in_progress',
         `A reply is already being generated in conversation ${conversationId}; wait for it or cancel it.`,
@@ -140,7 +158,7 @@ export class ChatService {
       );
     }
     try {
-      const stored = (await this.store.get(conversationId))?.turns ?? [];
+      const stored = (await this.store.get(key))?.turns ?? [];
       const history = toChatMessages(
         stored.filter((turn) => turn.content.length > 0),
       );
@@ -153,13 +171,10 @@ export class ChatService {
         }));
       let conversation: Conversation;
       if (posted.length > 1 && !startsWith(posted, history)) {
-        conversation = await this.store.replace(
-          conversationId,
-          asTurns(posted),
-        );
+        conversation = await this.store.replace(key, asTurns(posted));
       } else {
         const fresh = posted.length > 1 ? posted.slice(history.length) : posted;
-        conversation = await this.store.append(conversationId, asTurns(fresh));
+        conversation = await this.store.append(key, asTurns(fresh));
       }
       const messages = toChatMessages(
         conversation.turns.filter((turn) => turn.content.length > 0),
@@ -167,8 +182,27 @@ export class ChatService {
       this.policy.checkCount(messages.length);
       return messages;
     } catch (error) {
-      await this.store.releaseGeneration(conversationId, messageId);
+      await this.lock.release(key, messageId);
       throw error;
+    }
+  }
+
+  /**
+   * Runs work on the shared state: a failure that is not one of our own
+   * answers is the backend's (Redis unreachable, a failover that did not
+   * end in time), told to the client as 503 with a stable code; the cause
+   * stays in the log.
+   */
+  private async state<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      this.logger.warn(`State backend unavailable: ${String(error)}`);
+      throw HttpErrors.unavailable(
+        'state_unavailable',
+        'Conversations cannot be reached right now (the state backend is unavailable); try again in a moment.',
+      );
     }
   }
 

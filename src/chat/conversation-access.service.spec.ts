@@ -1,7 +1,5 @@
 import { Test } from '@nestjs/testing';
 import { ANONYMOUS } from '../access/principal.js';
-import { ConversationStore } from '../conversations/conversation-store.js';
-import { MemoryConversationStore } from '../conversations/memory/memory-conversation-store.js';
 import { ConversationAccess } from './conversation-access.service.js';
 
 const A = { keyId: 'k_aaaaaaaaaaaa' };
@@ -13,81 +11,62 @@ describe('ConversationAccess', () => {
 
   beforeEach(async () => {
     const module = await Test.createTestingModule({
-      providers: [
-        ConversationAccess,
-        {
-          provide: ConversationStore,
-          useValue: new MemoryConversationStore({
-            maxConversations: 100,
-            maxTurns: 10,
-          }),
-        },
-      ],
+      providers: [ConversationAccess],
     }).compile();
     access = module.get(ConversationAccess);
   });
 
-  const notFound = { status: 404, code: 'conversation_not_found' };
+  const ownerNotAllowed = { status: 403, code: 'owner_not_allowed' };
 
-  it('gives an unused id to the first principal, on a channel of its own', async () => {
-    expect(await access.forWriting('demo', A)).toEqual({
+  it("puts each key's use of an id in its own namespace, whoever came first", () => {
+    expect(access.forStreaming('demo', B)).toEqual({
+      channel: 'demo~k_bbbbbbbbbbbb',
+      owner: B.keyId,
+    });
+    expect(access.forWriting('demo', A)).toEqual({
       channel: 'demo~k_aaaaaaaaaaaa',
       owner: A.keyId,
     });
-    await expect(access.forWriting('demo', B)).rejects.toMatchObject(notFound);
-    await expect(access.forStreaming('demo', B)).rejects.toMatchObject(
-      notFound,
-    );
-    await expect(access.forReading('demo', B)).rejects.toMatchObject(notFound);
-    await expect(access.forDeleting('demo', B)).rejects.toMatchObject(notFound);
+    expect(access.forReading('demo', B).channel).toBe('demo~k_bbbbbbbbbbbb');
+    expect(access.forDeleting('demo', A).channel).toBe('demo~k_aaaaaaaaaaaa');
   });
 
-  it('answers an unused id as not found for reading and deleting, without claiming it', async () => {
-    await expect(access.forReading('nobody', A)).rejects.toMatchObject(
-      notFound,
-    );
-    await expect(access.forDeleting('nobody', A)).rejects.toMatchObject(
-      notFound,
-    );
-    expect((await access.forWriting('nobody', B)).owner).toBe(B.keyId);
-  });
-
-  it('lets an admin read and stream on the owner channel, but not write or delete', async () => {
-    await access.forStreaming('audited', A);
-    expect(await access.forReading('audited', ADMIN)).toEqual({
+  it('lets an admin read and stream a named owner’s conversation, but not delete it or write to it', () => {
+    expect(access.forReading('audited', ADMIN, A.keyId)).toEqual({
       channel: 'audited~k_aaaaaaaaaaaa',
       owner: A.keyId,
     });
-    expect((await access.forStreaming('audited', ADMIN)).channel).toBe(
+    expect(access.forStreaming('audited', ADMIN, A.keyId).channel).toBe(
       'audited~k_aaaaaaaaaaaa',
     );
-    await expect(access.forWriting('audited', ADMIN)).rejects.toMatchObject(
-      notFound,
+    // Without an owner: the admin's own namespace.
+    expect(access.forReading('audited', ADMIN).channel).toBe(
+      'audited~k_adadadadadad',
     );
-    await expect(access.forDeleting('audited', ADMIN)).rejects.toMatchObject(
-      notFound,
+    expect(() => access.forDeleting('audited', ADMIN, A.keyId)).toThrow(
+      expect.objectContaining(ownerNotAllowed),
     );
+    expect(access.forWriting('audited', ADMIN).owner).toBe(ADMIN.keyId);
   });
 
-  it('gives each key its own default channel, and open mode the plain ids', async () => {
-    expect((await access.forWriting('default', A)).channel).toBe(
+  it('refuses another owner named by a key that is not an admin, and accepts its own', () => {
+    expect(() => access.forReading('any', B, A.keyId)).toThrow(
+      expect.objectContaining(ownerNotAllowed),
+    );
+    expect(() => access.forStreaming('any', B, A.keyId)).toThrow(
+      expect.objectContaining(ownerNotAllowed),
+    );
+    expect(access.forReading('any', B, B.keyId).owner).toBe(B.keyId);
+  });
+
+  it('keeps plain ids and one shared default conversation in open mode', () => {
+    expect(access.forWriting('shared', ANONYMOUS)).toEqual({
+      channel: 'shared',
+      owner: 'anonymous',
+    });
+    expect(access.forStreaming('default', ANONYMOUS).channel).toBe('default');
+    expect(access.forStreaming('default', A).channel).toBe(
       'default~k_aaaaaaaaaaaa',
     );
-    expect((await access.forReading('default', B)).channel).toBe(
-      'default~k_bbbbbbbbbbbb',
-    );
-    expect((await access.forWriting('default', ANONYMOUS)).channel).toBe(
-      'default',
-    );
-    expect((await access.forStreaming('open', ANONYMOUS)).channel).toBe('open');
-  });
-
-  it('lets a stream open with errors only when the store cannot answer', async () => {
-    const failing = new ConversationAccess({
-      claimOwner: () => Promise.reject(new Error('Redis is unreachable')),
-    } as unknown as ConversationStore);
-    expect(await failing.forStreaming('demo', A)).toMatchObject({
-      errorsOnly: true,
-    });
   });
 });

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../access/principal.js';
+import { AppError } from '../common/errors/app-error.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
-import { ConversationStore } from '../conversations/conversation-store.js';
-import {
-  DEFAULT_CONVERSATION_ID,
-  ownerChannel,
-} from '../conversations/conversation.js';
+import { ownerChannel } from '../conversations/conversation.js';
 
-/** Where a principal's use of a conversation goes: its bus channel, and who owns it. */
+/**
+ * Where a principal's use of a conversation goes: its conversation key (the
+ * bus channel, the store key and the lock key alike), and who owns it.
+ */
 export interface ConversationGrant {
   channel: string;
   owner: string;
@@ -15,102 +15,75 @@ export interface ConversationGrant {
 
 /**
  * What a principal may do with a conversation, decided in one place for
- * every route. A conversation belongs to the principal that first posted to
- * or subscribed to its id; any other gets `404 conversation_not_found`, the
- * answer for an id nobody uses, so that ids cannot be probed. Admin keys may
- * read, stream and cancel every conversation, but not write to or delete
- * another's.
+ * every route. Conversation ids are a namespace per API key: `c_1` under key
+ * A and `c_1` under key B are two conversations, with their own history,
+ * lock, event log and channel (`ownerChannel`). So nothing key B does with
+ * an id (subscribing, posting, cancelling, deleting) changes what key A can
+ * do with it, and every answer B gets depends only on B's own conversations:
+ * ids can be neither squatted nor probed. Nothing is stored for an id until
+ * a message is posted to it.
  *
- * Events travel on a channel named after the conversation and its owner, so
- * a reply can only ever reach its owner's subscribers: even once an idle
- * conversation was evicted or expired and another key took its id, the
- * first owner's open streams hear nothing of the second's. The default
- * conversation has no stored history and no owner: each principal has its
- * own channel for it.
+ * Admin keys (ADMIN_API_KEYS) act in their own namespace too; they read,
+ * stream and cancel another key's conversation by naming its owner (the
+ * `owner` query parameter, a key id such as `k_3f1a9c0d2e4b`, or
+ * `anonymous`), and never write to or delete another's. A key that is not an
+ * admin naming anyone but itself gets `403 owner_not_allowed`, whatever the
+ * id. In open mode (no API_KEYS) every caller is the anonymous principal,
+ * whose conversations keep their plain ids, as before keys existed.
  */
 @Injectable()
 export class ConversationAccess {
-  constructor(private readonly store: ConversationStore) {}
-
-  /** Before posting: the conversation must be unused or the principal's (it then is). */
-  async forWriting(
-    conversationId: string,
-    principal: Principal,
-  ): Promise<ConversationGrant> {
-    const owner = await this.claim(conversationId, principal);
-    if (owner !== principal.keyId) throw notFound(conversationId);
-    return this.grant(conversationId, owner);
+  /** Posting: always in the principal's own namespace. */
+  forWriting(conversationId: string, principal: Principal): ConversationGrant {
+    return grant(conversationId, principal.keyId);
   }
 
-  /**
-   * Before subscribing: as for posting (an unused id becomes the
-   * principal's, so that nobody else can post into it while it listens),
-   * or an admin's look at another's.
-   *
-   * When the store cannot answer (Redis down), the stream is still let open
-   * but marked `errorsOnly`: the bus then ends it with its `bus_unavailable`
-   * event, which tells EventSource to reconnect (it gives up for good on any
-   * answer but 200), and nothing else may pass.
-   */
-  async forStreaming(
+  /** Subscribing: the principal's own, or an admin's look at a named owner's. */
+  forStreaming(
     conversationId: string,
     principal: Principal,
-  ): Promise<ConversationGrant & { errorsOnly: boolean }> {
-    let owner: string;
-    try {
-      owner = await this.claim(conversationId, principal);
-    } catch {
-      return {
-        ...this.grant(conversationId, principal.keyId),
-        errorsOnly: true,
-      };
-    }
-    if (owner !== principal.keyId && !principal.admin) {
-      throw notFound(conversationId);
-    }
-    return { ...this.grant(conversationId, owner), errorsOnly: false };
+    owner?: string,
+  ): ConversationGrant {
+    return grant(conversationId, ownerFor(principal, owner, true));
   }
 
-  /** Reading and cancelling: the principal's own, or any for an admin. */
+  /** Reading and cancelling: as for subscribing. */
   forReading(
     conversationId: string,
     principal: Principal,
-  ): Promise<ConversationGrant> {
-    return this.owned(conversationId, principal, principal.admin === true);
+    owner?: string,
+  ): ConversationGrant {
+    return grant(conversationId, ownerFor(principal, owner, true));
   }
 
-  /** Deleting: the principal's own only. */
+  /** Deleting: the principal's own only, admins included. */
   forDeleting(
     conversationId: string,
     principal: Principal,
-  ): Promise<ConversationGrant> {
-    return this.owned(conversationId, principal, false);
+    owner?: string,
+  ): ConversationGrant {
+    return grant(conversationId, ownerFor(principal, owner, false));
   }
+}
 
-  private claim(conversationId: string, principal: Principal) {
-    return conversationId === DEFAULT_CONVERSATION_ID
-      ? Promise.resolve(principal.keyId)
-      : this.store.claimOwner(conversationId, principal.keyId);
-  }
+function ownerFor(
+  principal: Principal,
+  named: string | undefined,
+  adminMayName: boolean,
+): string {
+  if (named === undefined || named === principal.keyId) return principal.keyId;
+  if (adminMayName && principal.admin) return named;
+  throw new AppError(
+    'owner_not_allowed',
+    adminMayName
+      ? 'Only an admin key may name another owner.'
+      : 'Only the owner may delete a conversation.',
+    403,
+  );
+}
 
-  private async owned(
-    conversationId: string,
-    principal: Principal,
-    anyOwner: boolean,
-  ): Promise<ConversationGrant> {
-    const owner =
-      conversationId === DEFAULT_CONVERSATION_ID
-        ? principal.keyId
-        : await this.store.ownerOf(conversationId);
-    if (owner === undefined || (owner !== principal.keyId && !anyOwner)) {
-      throw notFound(conversationId);
-    }
-    return this.grant(conversationId, owner);
-  }
-
-  private grant(conversationId: string, owner: string): ConversationGrant {
-    return { channel: ownerChannel(conversationId, owner), owner };
-  }
+function grant(conversationId: string, owner: string): ConversationGrant {
+  return { channel: ownerChannel(conversationId, owner), owner };
 }
 
 export function notFound(conversationId: string) {

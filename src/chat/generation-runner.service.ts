@@ -20,6 +20,7 @@ import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
+import { GenerationLock } from '../conversations/generation-lock/generation-lock.js';
 import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { LlmRequest } from '../llm/llm.types.js';
@@ -82,6 +83,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     private readonly replies: ReplyRunner,
     private readonly bus: ChatEventBus,
     private readonly store: ConversationStore,
+    private readonly lock: GenerationLock,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() leases?: GenerationLeases,
@@ -168,9 +170,8 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     // that is gone or another's means the instance died after finishing.
     if (
       lost.persist &&
-      (await this.store
-        .activeGeneration(lost.conversationId)
-        .catch(() => undefined)) !== lost.messageId
+      (await this.lock.holder(conversationKey(lost)).catch(() => undefined)) !==
+        lost.messageId
     )
       return;
     this.logger.warn(
@@ -296,13 +297,13 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   private async persist(
-    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
+    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
     text: string,
     status: TurnStatus,
   ): Promise<void> {
     try {
       // A conversation deleted while its reply ran stays deleted.
-      const exists = (await this.store.get(job.conversationId)) !== undefined;
+      const exists = (await this.store.get(conversationKey(job))) !== undefined;
       if (exists && (text.length > 0 || status === 'complete')) {
         await this.appendOnce(job, {
           role: 'assistant',
@@ -327,19 +328,19 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
    * read first and the reply is never stored twice.
    */
   private async appendOnce(
-    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
+    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
     turn: Turn,
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.store.append(job.conversationId, [turn]);
+        await this.store.append(conversationKey(job), [turn]);
         return;
       } catch (error) {
         const delay = RELEASE_RETRY_DELAYS_MS[attempt];
         if (attempt >= STORE_ATTEMPTS - 1 || delay === undefined) throw error;
         await new Promise((resolve) => setTimeout(resolve, delay));
         const stored = await this.store
-          .get(job.conversationId)
+          .get(conversationKey(job))
           .catch(() => undefined);
         if (stored?.turns.some((t) => t.messageId === job.messageId)) return;
       }
@@ -352,11 +353,11 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
    * expires, so the release is retried in the background for a while.
    */
   private async release(
-    job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
+    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
     attempt = 0,
   ): Promise<void> {
     try {
-      await this.store.releaseGeneration(job.conversationId, job.messageId);
+      await this.lock.release(conversationKey(job), job.messageId);
     } catch (error) {
       if (attempt >= RELEASE_RETRY_DELAYS_MS.length) {
         this.logger.error(
@@ -422,3 +423,10 @@ const STORE_ATTEMPTS = 4;
 
 /** Pauses between attempts to release a claim while the store is unreachable. */
 const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];
+
+/** The key of a reply's conversation in the store and the lock: its owner's channel. */
+function conversationKey(
+  job: Pick<GenerationJob, 'conversationId' | 'channel'>,
+): string {
+  return job.channel ?? job.conversationId;
+}

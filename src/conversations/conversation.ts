@@ -24,18 +24,36 @@ export const DEFAULT_CONVERSATION_ID = 'default';
 
 /**
  * The owner of conversations made in open mode, and of those stored in Redis
- * before conversations had owners: only open mode and admin keys reach them.
+ * before conversations had owners: only open mode reaches them (and admin
+ * keys naming `anonymous` as the owner).
  */
 export const ANONYMOUS_OWNER = 'anonymous';
 
+/** Separates a conversation id from its owner in a conversation key; ids cannot contain it. */
+const OWNER_SEPARATOR = '~';
+
 /**
- * The bus channel of a conversation owned by `owner`. Open mode's single
- * principal keeps the plain ids (one shared `default`, as the original page
- * expects); a key's channels end in `~<key id>`, which conversation ids
- * cannot contain, so no client-chosen id can reach them.
+ * The key of a conversation owned by `owner`: its bus channel, its store
+ * key and its lock. Ids are a namespace per owner: the same id under two
+ * API keys is two conversations, so no key can take, squat or probe
+ * another's ids. Open mode's single principal keeps the plain ids (one
+ * shared `default`, as the original page expects); a key's conversations
+ * end in `~<key id>`, which conversation ids cannot contain, so no
+ * client-chosen id can reach them.
  */
 export function ownerChannel(conversationId: string, owner: string): string {
   return owner === ANONYMOUS_OWNER
     ? conversationId
-    : `${conversationId}~${owner}`;
+    : `${conversationId}${OWNER_SEPARATOR}${owner}`;
+}
+
+/** The id and owner a conversation key names: the inverse of `ownerChannel`. */
+export function channelParts(channel: string): {
+  conversationId: string;
+  owner: string;
+} {
+  const at = channel.lastIndexOf(OWNER_SEPARATOR);
+  return at < 0
+    ? { conversationId: channel, owner: ANONYMOUS_OWNER }
+    : { conversationId: channel.slice(0, at), owner: channel.slice(at + 1) };
 }

@@ -7,6 +7,8 @@ import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
 import { ConversationStore } from './conversation-store.js';
 import { CONVERSATION_STORE_FACTORIES } from './conversation-store.factories.js';
+import { GenerationLock } from './generation-lock/generation-lock.js';
+import { GENERATION_LOCK_FACTORIES } from './generation-lock/generation-lock.factories.js';
 
 @Module({
   imports: [RedisModule, MemoryBudgetModule],
@@ -21,7 +23,17 @@ import { CONVERSATION_STORE_FACTORIES } from './conversation-store.factories.js'
       ): ConversationStore | Promise<ConversationStore> =>
         CONVERSATION_STORE_FACTORIES[stateBackend(env)]({ env, redis, budget }),
     ),
+    fromEnv(
+      GenerationLock,
+      [RedisConnector, ByteBudget],
+      (
+        env,
+        redis: RedisConnector,
+        budget: ByteBudget,
+      ): GenerationLock | Promise<GenerationLock> =>
+        GENERATION_LOCK_FACTORIES[stateBackend(env)]({ redis, budget }),
+    ),
   ],
-  exports: [ConversationStore],
+  exports: [ConversationStore, GenerationLock],
 })
 export class ConversationsModule {}

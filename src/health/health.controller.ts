@@ -1,6 +1,7 @@
 import {
   Controller,
   Get,
+  Logger,
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
@@ -24,13 +25,22 @@ const CHECK_TIMEOUT_MS = 2_000;
 
 /**
  * Liveness and readiness for orchestrators and load balancers. Public and
- * not rate limited: probes carry no key and come often.
+ * not rate limited: probes carry no key and come often, so the report names
+ * no host, address or error text (those go to the log).
+ *
+ * Readiness is this instance's own: it answers 503 only while shutting down,
+ * overloaded, with its state backend unreachable, or when no model at all
+ * can be served (fallbacks counted). An upstream's outage is shared by every
+ * instance: taking them all out of the load balancer for it would turn one
+ * provider's trouble into a full outage, while fallbacks still serve.
  */
 @ApiTags('operations')
 @Public()
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -66,13 +76,17 @@ export class HealthController {
   @ApiOperation({
     summary: 'Readiness: send traffic here?',
     description:
-      '200 when the event bus answers its ping (Redis when EVENT_BUS=redis), the model provider ' +
-      'is configured, and the process is not shutting down; 503 otherwise (and from the moment ' +
-      'SIGTERM is received, so the load balancer stops sending new requests while running replies ' +
-      'finish, and while the process is overloaded: its event loop lags past ' +
-      'OVERLOAD_EVENT_LOOP_DELAY_MS or is busy at OVERLOAD_EVENT_LOOP_UTILIZATION for a second). The body names each check: `bus`, `provider`, `lifecycle`, ' +
-      '`load`, and `deployments` (each deployment of the catalogue, its circuit and calls in flight; ' +
-      'ready while every model has at least one usable deployment).',
+      'Readiness of this instance: 200 when the state backend answers its ping (Redis when ' +
+      'EVENT_BUS=redis), the model provider is configured, some model can be served, and the ' +
+      'process is not shutting down; 503 otherwise (from the moment SIGTERM is received, so the ' +
+      'load balancer stops sending new requests while running replies finish, and while the ' +
+      'process is overloaded: its event loop lags past OVERLOAD_EVENT_LOOP_DELAY_MS or is busy at ' +
+      'OVERLOAD_EVENT_LOOP_UTILIZATION for a second). The body names each check: `bus`, ' +
+      '`provider`, `lifecycle`, `load`, and `deployments` (each deployment of the catalogue, its ' +
+      'circuit and calls in flight; `unusableModels` without a usable deployment of their own, ' +
+      '`unservedModels` that no fallback serves either). A deployment whose circuit is open keeps ' +
+      'the instance ready while a fallback serves its model: an upstream outage is shared by every ' +
+      'instance. The report names no host and no error text.',
   })
   async ready(
     @Res({ passthrough: true }) response: Response,
@@ -96,11 +110,19 @@ export class HealthController {
             ? check.down({ message: 'overloaded', ...load })
             : check.up(load);
         },
-        () =>
-          this.indicators
-            .check('bus')
-            .attempt(() => this.bus.ping())
-            .withTimeout(CHECK_TIMEOUT_MS),
+        async () => {
+          const check = this.indicators.check('bus');
+          try {
+            await withTimeout(this.bus.ping(), CHECK_TIMEOUT_MS);
+            return check.up();
+          } catch (error) {
+            // The cause (often a host and port) is for the log, not the public report.
+            this.logger.warn(
+              `Readiness: state backend unreachable: ${String(error)}`,
+            );
+            return check.down({ message: 'unreachable' });
+          }
+        },
         () =>
           this.indicators
             .check('provider')
@@ -111,10 +133,12 @@ export class HealthController {
             .withTimeout(CHECK_TIMEOUT_MS),
         async () => {
           const check = this.indicators.check('deployments');
-          const { deployments, unusableModels } = await this.router.readiness();
-          return unusableModels.length > 0
-            ? check.down({ deployments, unusableModels })
-            : check.up({ deployments });
+          const { deployments, unusableModels, unservedModels } =
+            await this.router.readiness();
+          const report = { deployments, unusableModels, unservedModels };
+          const nothingServed =
+            deployments.length > 0 && deployments.every((d) => !d.usable);
+          return nothingServed ? check.down(report) : check.up(report);
         },
       ]);
     } catch (error) {
@@ -125,4 +149,12 @@ export class HealthController {
       return error.getResponse() as HealthCheckResult;
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

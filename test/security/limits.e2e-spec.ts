@@ -29,7 +29,7 @@ describe('failed authentication is limited per address (e2e)', () => {
     await app.stop();
   });
 
-  it('answers 429 with Retry-After after AUTH_FAILURE_LIMIT wrong keys, even to the right key', async () => {
+  it('answers 429 with Retry-After after AUTH_FAILURE_LIMIT wrong keys, to every failing request but never to the right key', async () => {
     const attempt = (key: string) =>
       postJson(
         `${app.url}/server/stream-tokens`,
@@ -50,8 +50,9 @@ describe('failed authentication is limited per address (e2e)', () => {
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect((await attempt(KEY)).status).toBe(429);
-    // Once locked out, the address is refused whatever it sends.
+    // Issue #24, finding 7: a valid key is served from a locked-out address.
+    expect((await attempt(KEY)).status).toBe(200);
+    // Once locked out, the address is refused whatever failing request it sends.
     const bare = await fetch(`${app.url}/server/conversations/x`);
     expect(bare.status).toBe(429);
   });

@@ -2,6 +2,7 @@ import { startApp, type AppProcess } from '../support/app-process.js';
 import type { Accepted } from '../support/chat-helpers.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { postJson, SseClient } from '../support/sse-client.js';
+import { keyIdOf } from '../support/tenants.js';
 
 const KEY_A = 'tenant-a-0123456789abcdef';
 const KEY_B = 'tenant-b-0123456789abcdef';
@@ -97,7 +98,7 @@ describe.each([
     await redis?.dispose();
   });
 
-  it("answers key B 404 conversation_not_found for all six operations on A's conversation", async () => {
+  it("keeps all six operations of key B on A's id away from A's conversation (B only reaches its own)", async () => {
     const id = freshId('demo');
     const watcher = await readyStream(KEY_A, `?conversationId=${id}`);
     const first = await sendAs(app, KEY_A, id, 'secret plans');
@@ -120,16 +121,16 @@ describe.each([
       String(read.body?.message).replace(id, `nobody-${id}`),
     );
 
-    const live = await stream(KEY_B, `?conversationId=${id}`);
-    expect(live.response.status).toBe(404);
-    expect(await live.response.json()).toMatchObject(notFound);
+    // Ids are a namespace per key (issue #24, finding 5): B's streams are of
+    // B's own conversation with this id, and hear nothing of A's.
+    const live = await readyStream(KEY_B, `?conversationId=${id}`);
     const resumed = await stream(KEY_B, `?conversationId=${id}`, resumeFrom);
-    expect(resumed.response.status).toBe(404);
+    expect(resumed.response.status).toBe(200);
     const resumedByQuery = await stream(
       KEY_B,
       `?conversationId=${id}&lastEventId=${resumeFrom}`,
     );
-    expect(resumedByQuery.response.status).toBe(404);
+    expect(resumedByQuery.response.status).toBe(200);
 
     // A reply is running while B tries to stop it.
     const running = await sendAs(app, KEY_A, id, 'a long answer please');
@@ -145,14 +146,17 @@ describe.each([
         { role: 'user', content: 'forged' },
       ],
     });
-    expect(overwrite).toMatchObject({ status: 404, body: notFound });
+    // B's own conversation with this id: A's is untouched.
+    expect(overwrite.status).toBe(202);
+    const forgedId = (overwrite.body as unknown as Accepted).messageId;
+    await live.waitForEnd(forgedId, 30_000);
     const removed = await call(
       app,
       'DELETE',
       `/server/conversations/${id}`,
       KEY_B,
     );
-    expect(removed).toMatchObject({ status: 404, body: notFound });
+    expect(removed.status).toBe(204);
 
     const end = JSON.parse(
       (await watcher.waitForEnd(runningId, 30_000)).data,
@@ -163,16 +167,21 @@ describe.each([
     const turns = (mine.body as { turns: { content: string }[] }).turns;
     expect(turns.map((t) => t.content)).toContain('secret plans');
     expect(turns.map((t) => t.content)).not.toContain('forged');
+    for (const client of [live, resumed, resumedByQuery]) {
+      expect(client.raw).not.toContain('secret plans');
+      expect(client.raw).not.toContain(runningId);
+    }
+    expect(watcher.raw).not.toContain(forgedId);
   });
 
-  it("does not let B subscribe first to an id A then posts to (the id is B's, A's post 404s)", async () => {
+  it('does not let B subscribing first to an id stop A from using it (issue #24, finding 5)', async () => {
     const id = freshId('squat');
     const squatter = await readyStream(KEY_B, `?conversationId=${id}`);
     const posted = await sendAs(app, KEY_A, id, 'hello');
-    expect(posted).toMatchObject({
-      status: 404,
-      body: { code: 'conversation_not_found' },
-    });
+    expect(posted.status).toBe(202);
+    expect(
+      (await call(app, 'GET', `/server/conversations/${id}`, KEY_A)).status,
+    ).toBe(200);
     expect(squatter.ofType('delta')).toHaveLength(0);
   });
 
@@ -199,7 +208,7 @@ describe.each([
     expect(b.ofType('done')).toHaveLength(0);
   });
 
-  it("refuses a token B minted without a conversation on A's conversation, and B's token for A's id opens nothing", async () => {
+  it("refuses a token B minted without a conversation on A's id, and B's token for A's id opens B's own conversation", async () => {
     const id = freshId('tokened');
     await readyStream(KEY_A, `?conversationId=${id}`);
     const unbound = await call(app, 'POST', '/server/stream-tokens', KEY_B, {});
@@ -217,23 +226,33 @@ describe.each([
     const withBound = await fetch(
       `${app.url}/server/events?conversationId=${id}&streamToken=${encodeURIComponent(String(bound.body?.token))}`,
     );
-    expect(withBound.status).toBe(404);
+    // B's conversation with that id (ids are per key): nothing of A's.
+    expect(withBound.status).toBe(200);
     await withBound.body?.cancel();
   });
 
-  it('lets an admin key read, stream and cancel any conversation, but not delete it', async () => {
+  it('lets an admin key read, stream and cancel any conversation by naming its owner, but not delete it', async () => {
     const id = freshId('audited');
     const owner = await readyStream(KEY_A, `?conversationId=${id}`);
     const running = await sendAs(app, KEY_A, id, 'keep talking');
     const { messageId } = running.body as unknown as Accepted;
-    const admin = await readyStream(ADMIN, `?conversationId=${id}`);
+    const ofA = `owner=${keyIdOf(KEY_A)}`;
+    const admin = await readyStream(ADMIN, `?conversationId=${id}&${ofA}`);
     expect(
-      (await call(app, 'GET', `/server/conversations/${id}`, ADMIN)).status,
+      (await call(app, 'GET', `/server/conversations/${id}?${ofA}`, ADMIN))
+        .status,
     ).toBe(200);
     expect(
-      (await call(app, 'DELETE', `/server/conversations/${id}`, ADMIN)).status,
-    ).toBe(404);
-    const cancel = await cancelAs(app, ADMIN, id);
+      (await call(app, 'DELETE', `/server/conversations/${id}?${ofA}`, ADMIN))
+        .status,
+    ).toBe(403);
+    const cancel = await call(
+      app,
+      'POST',
+      `/server/conversations/${id}/cancel?${ofA}`,
+      ADMIN,
+      {},
+    );
     expect(cancel.status).toBe(202);
     const end = JSON.parse(
       (await owner.waitForEnd(messageId, 30_000)).data,

@@ -4,10 +4,11 @@ import {
   CONVERSATION_ID_PATTERN,
   CONVERSATION_ID_RULE,
 } from '../../common/validation/conversation-id.js';
+import { OwnerQueryDto } from './owner-query.dto.js';
 
 export const EVENT_ID_PATTERN = /^\d{1,15}-\d{1,15}$/;
 
-export class EventsQueryDto {
+export class EventsQueryDto extends OwnerQueryDto {
   @ApiPropertyOptional({
     pattern: CONVERSATION_ID_PATTERN.source,
     example: 'c_4f2a9',

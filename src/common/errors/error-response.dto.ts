@@ -12,7 +12,8 @@ export class ErrorResponseDto {
       'payload_too_large, generation_in_progress, no_active_generation, conversation_not_found, ' +
       'too_many_streams, too_many_streams_per_client, rate_limited, missing_api_key, invalid_api_key, ' +
       'invalid_stream_token, stream_token_expired, stream_token_conversation_mismatch, shutting_down, ' +
-      'not_found, internal_error, invalid_encoding, host_not_allowed, too_many_auth_failures.',
+      'not_found, internal_error, invalid_encoding, host_not_allowed, too_many_auth_failures, ' +
+      'owner_not_allowed, bus_unavailable, state_unavailable.',
   })
   code: string;
 

@@ -46,34 +46,6 @@ describe('RedisConversationStore (real redis-server)', () => {
     expect(await a.delete(conv)).toBe(false);
   });
 
-  it('lets only one instance claim a generation, and only its holder release it', async () => {
-    const [a, b] = await Promise.all([store(), store()]);
-    const conv = id();
-    const claims = await Promise.all([
-      a.claimGeneration(conv, 'm-a', 10_000),
-      b.claimGeneration(conv, 'm-b', 10_000),
-    ]);
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    const holder = claims[0] ? 'm-a' : 'm-b';
-    const other = claims[0] ? 'm-b' : 'm-a';
-    expect(await b.activeGeneration(conv)).toBe(holder);
-    await a.releaseGeneration(conv, other);
-    expect(await a.activeGeneration(conv)).toBe(holder);
-    await b.releaseGeneration(conv, holder);
-    expect(await a.activeGeneration(conv)).toBeUndefined();
-    expect(await b.claimGeneration(conv, 'm-c', 10_000)).toBe(true);
-  });
-
-  it('lets a claim expire, so that a crashed instance cannot block a conversation', async () => {
-    const a = await store();
-    const conv = id();
-    expect(await a.claimGeneration(conv, 'm1', 50)).toBe(true);
-    expect(await a.claimGeneration(conv, 'm2', 50)).toBe(false);
-    await expect
-      .poll(() => a.claimGeneration(conv, 'm2', 10_000), { timeout: 2_000 })
-      .toBe(true);
-  });
-
   it('renews the expiry of a conversation on each use', async () => {
     const direct = await redisServer.open();
     const a = await store();
@@ -87,31 +59,22 @@ describe('RedisConversationStore (real redis-server)', () => {
     expect(await direct.command.pttl(key)).toBeGreaterThan(50_000);
   });
 
-  it('keeps the first owner across instances, with the history and its expiry', async () => {
-    const [a, b] = await Promise.all([store(), store()]);
-    const conv = id();
-    expect(await a.ownerOf(conv)).toBeUndefined();
-    const claims = await Promise.all([
-      a.claimOwner(conv, 'k_a'),
-      b.claimOwner(conv, 'k_b'),
-    ]);
-    expect(claims[0]).toBe(claims[1]);
-    expect(await b.ownerOf(conv)).toBe(claims[0]);
-    // Owned but never written: not a conversation yet.
-    expect(await a.get(conv)).toBeUndefined();
-    await a.append(conv, [turn('hello')]);
-    expect(await b.claimOwner(conv, 'k_other')).toBe(claims[0]);
-    await b.delete(conv);
-    expect(await a.ownerOf(conv)).toBeUndefined();
-  });
-
-  it('gives a conversation stored before owners existed to the anonymous principal', async () => {
+  it('keeps the same id under two owners as two conversations, each with its plain id', async () => {
     const direct = await redisServer.open();
     const a = await store();
     const conv = id();
-    await a.append(conv, [turn('old')]);
-    await direct.command.hdel('store-spec:conversation:' + conv, 'owner');
-    expect(await a.ownerOf(conv)).toBe('anonymous');
-    expect(await a.claimOwner(conv, 'k_new')).toBe('anonymous');
+    await a.append(`${conv}~k_a`, [turn('for a')]);
+    await a.append(`${conv}~k_b`, [turn('for b')]);
+    expect(await a.get(`${conv}~k_a`)).toMatchObject({
+      id: conv,
+      turns: [turn('for a')],
+    });
+    expect((await a.get(`${conv}~k_b`))?.turns).toEqual([turn('for b')]);
+    expect(await a.get(conv)).toBeUndefined();
+    expect(
+      await direct.command.exists(`store-spec:conv:{${conv}~k_a}:meta`),
+    ).toBe(1);
+    expect(await a.delete(`${conv}~k_b`)).toBe(true);
+    expect(await a.get(`${conv}~k_a`)).toBeDefined();
   });
 });

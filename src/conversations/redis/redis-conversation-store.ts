@@ -1,12 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
-import { LuaScript } from '../../redis/lua-script.js';
 import type { RedisConnections } from '../../redis/redis-connections.js';
 import { ConversationStore } from '../conversation-store.js';
-import {
-  ANONYMOUS_OWNER,
-  type Conversation,
-  type Turn,
-} from '../conversation.js';
+import { channelParts, type Conversation, type Turn } from '../conversation.js';
 
 export interface RedisStoreOptions {
   maxTurns: number;
@@ -15,36 +10,16 @@ export interface RedisStoreOptions {
   now?: () => number;
 }
 
-/** Deletes the claim only if this generation still holds it. KEYS: claim. ARGV: message id. */
-const RELEASE_CLAIM = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0
-`);
-
-/**
- * The owner of a conversation, set by the first caller. A conversation
- * stored before owners existed (dates but no owner) is the anonymous one's.
- * KEYS: meta. ARGV: owner, anonymous owner, ttl ms.
- */
-const CLAIM_OWNER = new LuaScript(`
-local owner = redis.call('HGET', KEYS[1], 'owner')
-if owner then return owner end
-if redis.call('HEXISTS', KEYS[1], 'createdAt') == 1 then return ARGV[2] end
-redis.call('HSET', KEYS[1], 'owner', ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return ARGV[1]
-`);
-
 /**
  * Conversations shared by every instance. A conversation is a hash of its
  * dates and a list of its turns (one JSON value each), so that appending is
  * a push and a trim inside one MULTI, never a read-modify-write that two
  * instances could interleave. Each use renews the keys' expiry: idle
  * conversations fade out, a least-recently-used policy kept by Redis.
- * The generation claim is `SET NX PX`: only one instance runs a reply.
- * The owner is a field of the hash, so it lives and expires with the history.
+ * Keys are conversation keys (`ownerChannel`), so each API key's ids have
+ * keys of their own (`conv:{<id>~<key id>}:…`) and nothing is written for
+ * an id until a message is: subscribing stores nothing. Open mode keeps the
+ * plain ids of before.
  */
 export class RedisConversationStore extends ConversationStore {
   constructor(
@@ -54,8 +29,8 @@ export class RedisConversationStore extends ConversationStore {
     super();
   }
 
-  async get(id: string): Promise<Conversation | undefined> {
-    const { meta, turns } = this.keys(id);
+  async get(key: string): Promise<Conversation | undefined> {
+    const { meta, turns } = this.keys(key);
     const replies = await this.exec(() =>
       this.redis.command
         .multi()
@@ -64,69 +39,31 @@ export class RedisConversationStore extends ConversationStore {
         .pexpire(meta, this.options.ttlMs)
         .pexpire(turns, this.options.ttlMs),
     );
-    return toConversation(id, replies[0], replies[1]);
+    return toConversation(key, replies[0], replies[1]);
   }
 
-  append(id: string, turns: Turn[]): Promise<Conversation> {
-    return this.write(id, turns, false);
+  append(key: string, turns: Turn[]): Promise<Conversation> {
+    return this.write(key, turns, false);
   }
 
-  replace(id: string, turns: Turn[]): Promise<Conversation> {
-    return this.write(id, turns, true);
+  replace(key: string, turns: Turn[]): Promise<Conversation> {
+    return this.write(key, turns, true);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const { meta, turns, claim } = this.keys(id);
+  async delete(key: string): Promise<boolean> {
+    const { meta, turns } = this.keys(key);
     const [deleted] = await this.exec(() =>
-      this.redis.command.multi().del(meta).del(turns).del(claim),
+      this.redis.command.multi().del(meta).del(turns),
     );
     return (deleted as number) > 0;
   }
 
-  async claimOwner(id: string, owner: string): Promise<string> {
-    return (await CLAIM_OWNER.run(
-      this.redis.command,
-      [this.keys(id).meta],
-      [owner, ANONYMOUS_OWNER, this.options.ttlMs],
-    )) as string;
-  }
-
-  async ownerOf(id: string): Promise<string | undefined> {
-    const [owner, createdAt] = await this.redis.command.hmget(
-      this.keys(id).meta,
-      'owner',
-      'createdAt',
-    );
-    return owner ?? (createdAt ? ANONYMOUS_OWNER : undefined);
-  }
-
-  async claimGeneration(
-    id: string,
-    messageId: string,
-    ttlMs: number,
-  ): Promise<boolean> {
-    const claimed = await this.redis.retrying(() =>
-      this.redis.command.set(this.keys(id).claim, messageId, 'PX', ttlMs, 'NX'),
-    );
-    return claimed === 'OK';
-  }
-
-  async releaseGeneration(id: string, messageId: string): Promise<void> {
-    await this.redis.retrying(() =>
-      RELEASE_CLAIM.run(this.redis.command, [this.keys(id).claim], [messageId]),
-    );
-  }
-
-  async activeGeneration(id: string): Promise<string | undefined> {
-    return (await this.redis.command.get(this.keys(id).claim)) ?? undefined;
-  }
-
   private async write(
-    id: string,
+    key: string,
     added: Turn[],
     replace: boolean,
   ): Promise<Conversation> {
-    const { meta, turns } = this.keys(id);
+    const { meta, turns } = this.keys(key);
     const now = new Date(this.now()).toISOString();
     const ttl = this.options.ttlMs;
     const replies = await this.exec(() => {
@@ -157,7 +94,7 @@ export class RedisConversationStore extends ConversationStore {
           .catch(() => undefined);
       throw error;
     }
-    const conversation = toConversation(id, replies.at(-2), replies.at(-1));
+    const conversation = toConversation(key, replies.at(-2), replies.at(-1));
     // The hash was just written: it exists.
     return conversation!;
   }
@@ -176,11 +113,10 @@ export class RedisConversationStore extends ConversationStore {
     });
   }
 
-  private keys(id: string) {
+  private keys(key: string) {
     return {
-      meta: this.redis.conversationKey(id, 'meta'),
-      turns: this.redis.conversationKey(id, 'turns'),
-      claim: this.redis.conversationKey(id, 'generation'),
+      meta: this.redis.conversationKey(key, 'meta'),
+      turns: this.redis.conversationKey(key, 'turns'),
     };
   }
 
@@ -190,14 +126,14 @@ export class RedisConversationStore extends ConversationStore {
 }
 
 function toConversation(
-  id: string,
+  key: string,
   meta: unknown,
   turns: unknown,
 ): Conversation | undefined {
   const dates = meta as Record<string, string> | null;
   if (!dates?.createdAt) return undefined;
   return {
-    id,
+    id: channelParts(key).conversationId,
     turns: (turns as string[]).map((raw) => JSON.parse(raw) as Turn),
     createdAt: dates.createdAt,
     updatedAt: dates.updatedAt ?? dates.createdAt,

@@ -1,5 +1,6 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Deployment } from '../catalogue/deployment.js';
+import type { CircuitState } from './circuit-breaker.js';
 import type { LlmUsage } from '../llm.types.js';
 
 /** Why a deployment was passed over without a call. */
@@ -16,8 +17,10 @@ export class DeploymentMetrics {
   private readonly skipped: Counter;
   private readonly latency: Histogram;
   private readonly tokens: Counter;
+  private readonly registry: Registry;
 
   constructor(registry: Registry) {
+    this.registry = registry;
     const registers = [registry];
     this.calls = new Counter({
       name: 'chatgw_deployment_requests_total',
@@ -49,6 +52,34 @@ export class DeploymentMetrics {
       help: 'Tokens reported by each deployment, by type (prompt or completion).',
       labelNames: ['deployment', 'type'],
       registers,
+    });
+  }
+
+  /**
+   * `chatgw_deployment_circuit_open`: 1 while a deployment's circuit is open
+   * or half open, read at each scrape. Readiness no longer follows circuits
+   * (an upstream outage is every instance's), so this is where alerts on
+   * them belong.
+   */
+  watchCircuits(
+    deployments: readonly Deployment[],
+    state: (name: string) => CircuitState,
+  ): void {
+    new Gauge({
+      name: 'chatgw_deployment_circuit_open',
+      help: 'Whether the circuit of each deployment is open or half open (1) or closed (0).',
+      labelNames: ['deployment', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { name } of deployments) {
+          const current = state(name);
+          this.set(
+            { deployment: name, state: current },
+            current === 'closed' ? 0 : 1,
+          );
+        }
+      },
     });
   }
 

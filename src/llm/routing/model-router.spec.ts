@@ -249,4 +249,20 @@ describe('ModelRouter', () => {
       }),
     );
   });
+
+  it('counts fallbacks: a model whose own deployments are open is unusable, yet served while a fallback is', async () => {
+    const { instance, provider } = router(
+      [deployment('a', 'm'), deployment('z', 'other'), deployment('y', 'lone')],
+      { other: ['m'] },
+    );
+    provider('z').script = ['rate_limited', 'rate_limited'];
+    provider('y').script = ['rate_limited', 'rate_limited'];
+    for (const model of ['other', 'lone']) {
+      await run(instance, model).catch(() => undefined);
+      await run(instance, model).catch(() => undefined);
+    }
+    const { unusableModels, unservedModels } = await instance.readiness();
+    expect(unusableModels).toEqual(['other', 'lone']);
+    expect(unservedModels).toEqual(['lone']);
+  });
 });

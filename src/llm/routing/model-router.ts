@@ -82,6 +82,9 @@ export class ModelRouter extends LlmProvider {
     );
     this.name = providers.size === 1 ? [...providers][0] : 'router';
     this.model = parts.catalogue.defaultModel;
+    parts.metrics?.watchCircuits(parts.catalogue.deployments, (name) =>
+      parts.breaker.state(name),
+    );
   }
 
   /** Every deployment's provider is configured (circuits are `readiness()`'s business). */
@@ -92,19 +95,25 @@ export class ModelRouter extends LlmProvider {
   }
 
   /**
-   * Each deployment's state and the models left without a usable one
-   * (configured and not cooling down): `/health/ready` is ready while there
-   * is none.
+   * Each deployment's state, the models left without a usable deployment of
+   * their own (configured and not cooling down), and those that no
+   * deployment of their fallback chain can serve either: `/health/ready` is
+   * ready while some model can be served.
    */
   async readiness(): Promise<{
     deployments: DeploymentStatus[];
     unusableModels: string[];
+    unservedModels: string[];
   }> {
+    const { catalogue } = this.parts;
     const deployments = await this.report();
-    const unusableModels = this.parts.catalogue.models.filter(
-      (model) => !deployments.some((d) => d.model === model && d.usable),
+    const usable = (model: string) =>
+      deployments.some((d) => d.model === model && d.usable);
+    const unusableModels = catalogue.models.filter((model) => !usable(model));
+    const unservedModels = unusableModels.filter(
+      (model) => !catalogue.chainOf(model).some(usable),
     );
-    return { deployments, unusableModels };
+    return { deployments, unusableModels, unservedModels };
   }
 
   /** Each deployment's state: no URL, no credential. */

@@ -94,7 +94,7 @@ export class ResponsesService {
     refuseUnsupported(dto);
     const store = dto.store ?? true;
     const previous = dto.previous_response_id
-      ? await this.stored.read(dto.previous_response_id, principal, true)
+      ? await this.stored.read(dto.previous_response_id, principal)
       : undefined;
     const input = await this.placed(dto.input, principal);
     const room =
@@ -260,7 +260,7 @@ export class ResponsesService {
           stored = responses.get(address.responseId);
           if (!stored) {
             stored = this.stored
-              .read(address.responseId, principal, true)
+              .read(address.responseId, principal)
               .catch(() => undefined);
             responses.set(address.responseId, stored);
           }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../access/principal.js';
 import { ConversationAccess } from '../../chat/conversation-access.service.js';
-import { AppError } from '../../common/errors/app-error.js';
+import type { AppError } from '../../common/errors/app-error.js';
 import { HttpErrors } from '../../common/errors/http-errors.js';
 import { ConversationStore } from '../../conversations/conversation-store.js';
 import type { IncomingMessage } from '../../request-policy/incoming-message.js';
@@ -17,11 +17,11 @@ export interface StoredResponse {
 /**
  * Responses kept with `store`, as conversations of the conversation store
  * (memory or Redis, bounded and expiring like every conversation): the
- * response id is the conversation id, owned by the API key that created it,
- * with one assistant turn holding the stored response. Ownership is the
- * conversations' own rule (`ConversationAccess`): another key's response is
- * answered as an unknown id, so ids cannot be probed; admin keys may read
- * any, but delete only their own.
+ * response id is the conversation id, in the namespace of the API key that
+ * created it (`ConversationAccess`), with one assistant turn holding the
+ * stored response. Another key's response, admin keys' included, is
+ * answered as an unknown id: the id is kept under its owner's key, so it
+ * can be neither read nor probed from another.
  */
 @Injectable()
 export class StoredResponses {
@@ -32,8 +32,8 @@ export class StoredResponses {
 
   async save(principal: Principal, stored: StoredResponse): Promise<void> {
     const { id } = stored.response;
-    await this.access.forWriting(id, principal);
-    await this.store.replace(id, [
+    const { channel } = this.access.forWriting(id, principal);
+    await this.store.replace(channel, [
       {
         role: 'assistant',
         content: JSON.stringify(stored),
@@ -44,43 +44,17 @@ export class StoredResponses {
     ]);
   }
 
-  /**
-   * The stored response `id`; 404 `response_not_found` when there is none
-   * `principal` may read (`ownOnly`: none of its own, as for continuing one).
-   */
-  async read(
-    id: string,
-    principal: Principal,
-    ownOnly = false,
-  ): Promise<StoredResponse> {
-    await this.owned(
-      () =>
-        ownOnly
-          ? this.access.forDeleting(id, principal)
-          : this.access.forReading(id, principal),
-      id,
-    );
-    const turn = (await this.store.get(id))?.turns[0];
+  /** The stored response `id` of `principal`; 404 `response_not_found` when it has none. */
+  async read(id: string, principal: Principal): Promise<StoredResponse> {
+    const { channel } = this.access.forReading(id, principal);
+    const turn = (await this.store.get(channel))?.turns[0];
     if (turn?.messageId !== id) throw responseNotFound(id);
     return JSON.parse(turn.content) as StoredResponse;
   }
 
   async delete(id: string, principal: Principal): Promise<void> {
-    await this.owned(() => this.access.forDeleting(id, principal), id);
-    if (!(await this.store.delete(id))) throw responseNotFound(id);
-  }
-
-  private async owned(
-    check: () => Promise<unknown>,
-    id: string,
-  ): Promise<void> {
-    try {
-      await check();
-    } catch (error) {
-      if (error instanceof AppError && error.status === 404)
-        throw responseNotFound(id);
-      throw error;
-    }
+    const { channel } = this.access.forDeleting(id, principal);
+    if (!(await this.store.delete(channel))) throw responseNotFound(id);
   }
 }
 
