@@ -33,11 +33,6 @@ export function principalOf(request: Request): Principal | undefined {
   return (request as WithPrincipal)[PRINCIPAL];
 }
 
-/** The principal, or the anonymous one when the API is open. */
-export function principalOrAnonymous(request: Request): Principal {
-  return principalOf(request) ?? ANONYMOUS;
-}
-
 export function clientIdentityOf(request: Request): ClientIdentity {
   const principal = principalOf(request);
   return principal

@@ -31,7 +31,8 @@ import {
 import type { Request } from 'express';
 import { takeWhile, type Observable } from 'rxjs';
 import { assertStreamTokenOpens } from '../access/accepts-stream-token.decorator.js';
-import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import { clientIdentityOf, type Principal } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
@@ -99,9 +100,9 @@ export class ChatController {
   })
   send(
     @Body() body: SendMessageDto,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<SendAcceptedDto> {
-    return this.chat.send(body, principalOrAnonymous(request));
+    return this.chat.send(body, principal);
   }
 
   @EventStreamRoute({
@@ -150,6 +151,7 @@ export class ChatController {
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<Observable<SseFrame>> {
     const lastEventId = lastEventIdHeader?.trim() || query.lastEventId;
     if (lastEventId !== undefined && !EVENT_ID_PATTERN.test(lastEventId)) {
@@ -163,7 +165,7 @@ export class ChatController {
     assertStreamTokenOpens(request, conversationId);
     const { channel, errorsOnly } = await this.access.forStreaming(
       conversationId,
-      principalOrAnonymous(request),
+      principal,
     );
     const stream = await this.streams.open({
       conversationId,
@@ -183,9 +185,9 @@ export class ChatController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   getConversation(
     @Param('id', ConversationIdPipe) id: string,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ConversationDto> {
-    return this.chat.getConversation(id, principalOrAnonymous(request));
+    return this.chat.getConversation(id, principal);
   }
 
   @Delete('conversations/:id')
@@ -195,9 +197,9 @@ export class ChatController {
   @ApiNotFoundResponse({ type: ErrorResponseDto })
   deleteConversation(
     @Param('id', ConversationIdPipe) id: string,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    return this.chat.deleteConversation(id, principalOrAnonymous(request));
+    return this.chat.deleteConversation(id, principal);
   }
 
   @Post('conversations/:id/cancel')
@@ -217,8 +219,8 @@ export class ChatController {
   cancel(
     @Param('id', ConversationIdPipe) id: string,
     @Body() body: CancelGenerationDto,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<{ conversationId: string; messageId?: string }> {
-    return this.chat.cancel(id, principalOrAnonymous(request), body?.messageId);
+    return this.chat.cancel(id, principal, body?.messageId);
   }
 }
