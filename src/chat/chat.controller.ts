@@ -108,7 +108,6 @@ export class ChatController {
   @EventStreamRoute({
     prefix: PREFIX,
     path: 'events',
-    streamToken: { defaultConversation: DEFAULT_CONVERSATION_ID },
   })
   @ApiOperation({
     summary: 'Stream the events of a conversation (Server-Sent Events)',

@@ -1,8 +1,5 @@
 import { applyDecorators, SetMetadata, Sse } from '@nestjs/common';
-import {
-  AcceptsStreamToken,
-  type StreamTokenRouteOptions,
-} from '../../access/accepts-stream-token.decorator.js';
+import { AcceptsStreamToken } from '../../access/accepts-stream-token.decorator.js';
 import { declareSseRoute, installSseFrameWriter } from './nest-sse-adapter.js';
 
 export const EVENT_STREAM_ROUTE = Symbol('eventStreamRoute');
@@ -11,8 +8,6 @@ export interface EventStreamRouteOptions {
   /** The controller's prefix, so that the HTTP layer knows the full path. */
   prefix: string;
   path: string;
-  /** Accepts a `?streamToken=` besides the API key (EventSource sends no headers). */
-  streamToken: StreamTokenRouteOptions;
 }
 
 /** Full paths of the event-stream routes: the HTTP layer keeps them out of compression. */
@@ -32,7 +27,7 @@ export function EventStreamRoute(
   return applyDecorators(
     Sse(options.path),
     SetMetadata(EVENT_STREAM_ROUTE, options),
-    AcceptsStreamToken(options.streamToken),
+    AcceptsStreamToken(),
   );
 }
 
