@@ -10,8 +10,8 @@ export interface Principal {
 }
 
 /**
- * The one principal of open mode (no API_KEYS): every caller is it, so the
- * API behaves as it did before conversations had owners.
+ * The one principal of open mode (no API_KEYS): every caller is it, so all
+ * callers share the conversations and the default channel.
  */
 export const ANONYMOUS: Principal = { keyId: ANONYMOUS_OWNER };
 
