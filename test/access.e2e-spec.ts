@@ -192,7 +192,11 @@ describe('API keys and stream tokens (e2e)', () => {
       JSON.stringify({ k: keyA, e: Math.floor(Date.now() / 1000) + 86_400 }),
     ).toString('base64url');
     const cases: [string, string, string][] = [
-      ['expired', past.sign({ keyId: keyA }).token, 'stream_token_expired'],
+      [
+        'expired',
+        past.sign({ keyId: keyA, conversationId: 'default' }).token,
+        'stream_token_expired',
+      ],
       [
         'forged payload',
         `${prefix}.${forgedPayload}.${signature}`,
@@ -200,12 +204,15 @@ describe('API keys and stream tokens (e2e)', () => {
       ],
       [
         'signed with another secret',
-        other.sign({ keyId: keyA }).token,
+        other.sign({ keyId: keyA, conversationId: 'default' }).token,
         'invalid_stream_token',
       ],
       [
         'for a key that is not configured',
-        genuine.sign({ keyId: ApiKeys.idOf(NOT_A_KEY) }).token,
+        genuine.sign({
+          keyId: ApiKeys.idOf(NOT_A_KEY),
+          conversationId: 'default',
+        }).token,
         'invalid_stream_token',
       ],
       ['garbage', 'not-a-token', 'invalid_stream_token'],

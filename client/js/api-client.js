@@ -1,3 +1,4 @@
+// @ts-check
 /** The API refused the credentials themselves: retrying with the same key cannot help. */
 const AUTHENTICATION_CODES = new Set(['missing_api_key', 'invalid_api_key']);
 
@@ -41,6 +42,12 @@ export const isAuthenticationError = (error) =>
  * A refused key is also reported to `onUnauthorized`, wherever it happened.
  */
 export class ApiClient {
+  /**
+   * @param {string} base
+   * @param {object} [options]
+   * @param {string} [options.apiKey]
+   * @param {(error: ApiError) => void} [options.onUnauthorized]
+   */
   constructor(base, { apiKey, onUnauthorized } = {}) {
     this.base = base;
     this.apiKey = apiKey || undefined;

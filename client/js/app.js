@@ -1,3 +1,4 @@
+// @ts-check
 import { ApiClient } from './api-client.js';
 import { Composer } from './composer.js';
 import {
@@ -212,7 +213,7 @@ document.addEventListener('keydown', (event) => {
 $('new-chat').addEventListener('click', startNewChat);
 // Choosing the conversation already open changes no address: close the drawer here.
 $('conversation-list').addEventListener('click', (event) => {
-  if (event.target.closest('a')) closeSidebar();
+  if (/** @type {Element} */ (event.target).closest('a')) closeSidebar();
 });
 for (const suggestion of document.querySelectorAll('.suggestion')) {
   suggestion.addEventListener('click', () => {

@@ -1,3 +1,4 @@
+// @ts-check
 import DOMPurify from '../vendor/dompurify/purify.es.mjs';
 
 const HIGHLIGHTER = '../vendor/highlight/es/highlight.min.js';

@@ -1,3 +1,4 @@
+// @ts-check
 const MAX_HEIGHT_PX = 200;
 
 /**

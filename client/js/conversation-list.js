@@ -1,3 +1,4 @@
+// @ts-check
 const STORAGE_KEY = 'chat.conversations';
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 const TITLE_LENGTH = 48;

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The messages of a conversation as the page shows them:
  * `{key, role: 'user'|'assistant'|'notice', content, status, messageId?,

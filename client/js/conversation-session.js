@@ -1,3 +1,4 @@
+// @ts-check
 import { isAuthenticationError } from './api-client.js';
 import {
   assistantMessage,
@@ -189,6 +190,11 @@ export class ConversationSession {
     }
   }
 
+  /**
+   * @param {string} type
+   * @param {import('./chat-events.js').ReplyEventData} data
+   * @param {string} eventId
+   */
   apply(type, data, eventId) {
     if (type !== 'delta' && type !== 'done' && type !== 'error') return;
     // An error about the stream itself (e.g. bus_unavailable), not a reply:

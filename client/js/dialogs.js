@@ -1,3 +1,4 @@
+// @ts-check
 import {
   isApiBaseFromQuery,
   normaliseApiKey,
@@ -9,7 +10,9 @@ import {
 
 /** Asks before deleting; resolves `true` to go ahead. */
 export function confirmDelete(title) {
-  const dialog = document.getElementById('delete-dialog');
+  const dialog = /** @type {HTMLDialogElement} */ (
+    document.getElementById('delete-dialog')
+  );
   document.getElementById('delete-text').textContent =
     `“${title}” will be removed from this list and from the server. This cannot be undone.`;
   dialog.returnValue = '';
@@ -37,13 +40,21 @@ const PROBLEMS = {
  * the page calls when the server refused the key (`problem` the ApiError).
  */
 export function setUpSettings(openButton) {
-  const dialog = document.getElementById('settings-dialog');
+  const dialog = /** @type {HTMLDialogElement} */ (
+    document.getElementById('settings-dialog')
+  );
   const form = document.getElementById('settings-form');
-  const baseInput = document.getElementById('api-base');
+  const baseInput = /** @type {HTMLInputElement} */ (
+    document.getElementById('api-base')
+  );
   const baseError = document.getElementById('api-base-error');
-  const keyInput = document.getElementById('api-key');
+  const keyInput = /** @type {HTMLInputElement} */ (
+    document.getElementById('api-key')
+  );
   const keyError = document.getElementById('api-key-error');
-  const remember = document.getElementById('api-key-remember');
+  const remember = /** @type {HTMLInputElement} */ (
+    document.getElementById('api-key-remember')
+  );
   const problemText = document.getElementById('settings-problem');
 
   const showError = (field, input, text) => {

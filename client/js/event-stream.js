@@ -1,3 +1,4 @@
+// @ts-check
 import { isAuthenticationError } from './api-client.js';
 
 /** The named events of `/server/events` this client acts on (the unnamed legacy `message` is ignored). */
@@ -25,9 +26,9 @@ export class ConversationStream {
   /**
    * @param {object} options
    * @param {import('./stream-endpoint.js').StreamEndpoint} options.endpoint
-   * @param {(type: string, data: any, id: string) => void} options.onEvent
+   * @param {(...event: import('./chat-events.js').ChatEventArgs) => void} options.onEvent
    * @param {(state: string) => void} options.onState
-   * @param {(error: Error) => void} options.onRefused the API refused the key
+   * @param {(error: import('./api-client.js').ApiError) => void} options.onRefused the API refused the key
    * @param {string} [options.lastEventId] where to resume from
    */
   constructor({ endpoint, onEvent, onState, onRefused, lastEventId }) {

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * What a person reads when something fails: a sentence about what happened
  * and what to do, keyed by the API's stable error codes. Unknown codes fall

@@ -1,3 +1,4 @@
+// @ts-check
 import { Marked } from '../vendor/marked/marked.esm.js';
 import DOMPurify from '../vendor/dompurify/purify.es.mjs';
 
@@ -61,5 +62,7 @@ const PURIFY_OPTIONS = {
 
 /** Safe HTML for a Markdown text (complete or still streaming). */
 export function renderMarkdown(text) {
-  return purifier.sanitize(markdown.parse(text), PURIFY_OPTIONS);
+  // `async` is not set: parse returns a string.
+  const html = /** @type {string} */ (markdown.parse(text));
+  return purifier.sanitize(html, PURIFY_OPTIONS);
 }

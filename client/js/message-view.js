@@ -1,3 +1,4 @@
+// @ts-check
 import { friendlyError } from './friendly-errors.js';
 import { highlightCodeBlocks } from './code-highlight.js';
 import { renderMarkdown } from './markdown.js';

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The model picker: its choices come from `GET /server/models`, and the
  * choice is remembered per conversation (in the conversation list). A

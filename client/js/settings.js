@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * Where the API lives. The page is usually served by the API itself, but it
  * may also talk to a server on another origin: a `?api=` parameter wins for

@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * The conversation list. Each entry is a link to `#<id>`, so that choosing
  * one is ordinary navigation (the back button works, a conversation can be

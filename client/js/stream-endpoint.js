@@ -1,3 +1,4 @@
+// @ts-check
 /** A stream token is replaced this long before it expires (at most a quarter of its lifetime). */
 const RENEW_MARGIN_MS = 30_000;
 

@@ -4,21 +4,15 @@ import { AppError } from '../common/errors/app-error.js';
 
 export const ACCEPTS_STREAM_TOKEN = Symbol('acceptsStreamToken');
 
-export interface StreamTokenRouteOptions {
-  /** The conversation a token issued without one opens (tokens of older versions). */
-  defaultConversation: string;
-}
-
 /**
  * Besides `Authorization: Bearer <key>`, the route accepts a short-lived
  * signed `?streamToken=` (from `POST /server/stream-tokens`), because
- * browsers' EventSource cannot send headers. A token bound to a conversation
- * only opens that conversation: the guard records the binding, and the
+ * browsers' EventSource cannot send headers. A token opens only the
+ * conversation it was issued for: the guard records the binding, and the
  * route checks it against the conversation its validated query names
  * (`assertStreamTokenOpens`), so the query is parsed once.
  */
-export const AcceptsStreamToken = (options: StreamTokenRouteOptions) =>
-  SetMetadata(ACCEPTS_STREAM_TOKEN, options);
+export const AcceptsStreamToken = () => SetMetadata(ACCEPTS_STREAM_TOKEN, true);
 
 const BOUND_CONVERSATION = Symbol('streamTokenConversation');
 

@@ -13,7 +13,6 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import {
   ACCEPTS_STREAM_TOKEN,
   bindStreamToken,
-  type StreamTokenRouteOptions,
 } from './accepts-stream-token.decorator.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import {
@@ -75,10 +74,10 @@ export class ApiKeyGuard implements CanActivate {
     try {
       this.authenticate(
         request,
-        this.reflector.get<StreamTokenRouteOptions | undefined>(
+        this.reflector.get<boolean | undefined>(
           ACCEPTS_STREAM_TOKEN,
           context.getHandler(),
-        ),
+        ) === true,
       );
       return true;
     } catch (error) {
@@ -100,10 +99,7 @@ export class ApiKeyGuard implements CanActivate {
     }
   }
 
-  private authenticate(
-    request: Request,
-    streamRoute: StreamTokenRouteOptions | undefined,
-  ): void {
+  private authenticate(request: Request, streamRoute: boolean): void {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const presented = BEARER.exec(header)?.[1];
@@ -121,11 +117,7 @@ export class ApiKeyGuard implements CanActivate {
     const query = request.query as Record<string, unknown>;
     if (streamRoute && typeof query.streamToken === 'string') {
       const claims = this.verifyStreamToken(query.streamToken);
-      // Tokens of older versions may lack a conversation: those open the default one only.
-      bindStreamToken(
-        request,
-        claims.conversationId ?? streamRoute.defaultConversation,
-      );
+      bindStreamToken(request, claims.conversationId);
       setPrincipal(request, this.principal(claims.keyId));
       return;
     }

@@ -10,8 +10,8 @@ export interface Principal {
 }
 
 /**
- * The one principal of open mode (no API_KEYS): every caller is it, so the
- * API behaves as it did before conversations had owners.
+ * The one principal of open mode (no API_KEYS): every caller is it, so all
+ * callers share the conversations and the default channel.
  */
 export const ANONYMOUS: Principal = { keyId: ANONYMOUS_OWNER };
 
@@ -31,11 +31,6 @@ export function setPrincipal(request: Request, principal: Principal): void {
 
 export function principalOf(request: Request): Principal | undefined {
   return (request as WithPrincipal)[PRINCIPAL];
-}
-
-/** The principal, or the anonymous one when the API is open. */
-export function principalOrAnonymous(request: Request): Principal {
-  return principalOf(request) ?? ANONYMOUS;
 }
 
 export function clientIdentityOf(request: Request): ClientIdentity {

@@ -32,13 +32,21 @@ describe('StreamTokenSigner', () => {
     expect(token).toMatch(/^st1\.[\w-]+\.[\w-]+$/);
   });
 
-  it('leaves the conversation out of an unbound token', () => {
-    const { token } = signer.sign({ keyId: 'k_abc' });
-    expect(signer.verify(token).conversationId).toBeUndefined();
+  it('refuses a correctly signed token bound to no conversation', () => {
+    const payload = Buffer.from(
+      JSON.stringify({ k: 'k_abc', e: now / 1000 + 300 }),
+    ).toString('base64url');
+    const signed = `st1.${payload}`;
+    const signature = createHmac('sha256', SECRET)
+      .update(signed)
+      .digest('base64url');
+    expect(failureOf(() => signer.verify(`${signed}.${signature}`))).toBe(
+      'malformed',
+    );
   });
 
   it('refuses a token once it has expired', () => {
-    const { token } = signer.sign({ keyId: 'k_abc' });
+    const { token } = signer.sign({ keyId: 'k_abc', conversationId: 'c_1' });
     now += 299_000;
     expect(failureOf(() => signer.verify(token))).toBeUndefined();
     now += 1_000;
@@ -62,7 +70,7 @@ describe('StreamTokenSigner', () => {
       300,
       () => now,
     );
-    const { token } = other.sign({ keyId: 'k_abc' });
+    const { token } = other.sign({ keyId: 'k_abc', conversationId: 'c_1' });
     expect(failureOf(() => signer.verify(token))).toBe('bad_signature');
   });
 

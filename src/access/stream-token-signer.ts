@@ -8,8 +8,8 @@ import {
 export interface StreamTokenClaims {
   /** Id of the API key the token was issued to. */
   keyId: string;
-  /** The only conversation the token opens (issued tokens always carry one). */
-  conversationId?: string;
+  /** The only conversation the token opens. */
+  conversationId: string;
   /** Expiry, in seconds since the epoch. */
   expiresAt: number;
 }
@@ -28,7 +28,7 @@ const MAX_TOKEN_LENGTH = 1024;
 /**
  * Short-lived tokens that let an EventSource (which cannot send headers)
  * open a stream without putting the long-lived API key in a URL:
- * `st1.<payload>.<signature>`, the payload base64url JSON `{k, c?, e}` and
+ * `st1.<payload>.<signature>`, the payload base64url JSON `{k, c, e}` and
  * the signature HMAC-SHA256 over `st1.<payload>`. The payload is readable
  * (it holds no secret: a key id, a conversation id, an expiry), but any change
  * to it breaks the signature.
@@ -51,7 +51,7 @@ export class StreamTokenSigner {
     const payload = Buffer.from(
       JSON.stringify({
         k: full.keyId,
-        ...(full.conversationId ? { c: full.conversationId } : {}),
+        c: full.conversationId,
         e: full.expiresAt,
       }),
     ).toString('base64url');
@@ -96,11 +96,7 @@ function parseClaims(payload: string): StreamTokenClaims {
     throw new StreamTokenError('malformed');
   }
   const { k, c, e } = (raw ?? {}) as Record<string, unknown>;
-  if (
-    typeof k !== 'string' ||
-    typeof e !== 'number' ||
-    (c !== undefined && typeof c !== 'string')
-  ) {
+  if (typeof k !== 'string' || typeof c !== 'string' || typeof e !== 'number') {
     throw new StreamTokenError('malformed');
   }
   return { keyId: k, conversationId: c, expiresAt: e };

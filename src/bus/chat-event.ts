@@ -1,3 +1,13 @@
+import type {
+  DeltaPayload,
+  DonePayload,
+  ErrorPayload,
+  ReadyPayload,
+  ResetPayload,
+  ShutdownPayload,
+  ToolCallPayload,
+} from './chat-event-payloads.js';
+
 /**
  * The event protocol of a conversation stream, in one place: which events
  * exist, what each carries, and how one is framed as Server-Sent Events.
@@ -6,18 +16,15 @@
 import { frameSse } from '../streaming/sse-framing.js';
 
 export interface ChatEventMap {
-  /** First event of every stream: the subscriber's position. */
-  ready: { conversationId: string };
-  delta: { messageId: string; text: string };
-  tool_call: object;
-  done: object;
-  error: object;
+  ready: ReadyPayload;
+  delta: DeltaPayload;
+  tool_call: ToolCallPayload;
+  done: DonePayload;
+  error: ErrorPayload;
   /** The unnamed event the original page reads with `onmessage`: plain text. */
   message: string;
-  /** What the subscriber missed is gone: reload the conversation. */
-  reset: { conversationId: string; reason: string };
-  /** The process is going away: reconnect after `retryMs`. */
-  shutdown: { reason: 'server_shutdown'; retryMs: number };
+  reset: ResetPayload;
+  shutdown: ShutdownPayload;
 }
 
 /** Event types on a conversation stream; every one but `message` is a named event carrying JSON. */

@@ -33,7 +33,8 @@ import {
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { assertStreamTokenOpens } from '../access/accepts-stream-token.decorator.js';
-import { clientIdentityOf, principalOrAnonymous } from '../access/principal.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import { clientIdentityOf, type Principal } from '../access/principal.js';
 import { HttpErrors } from '../common/errors/http-errors.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { ConversationIdPipe } from '../common/validation/conversation-id.pipe.js';
@@ -97,15 +98,14 @@ export class ChatController {
   })
   send(
     @Body() body: SendMessageDto,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<SendAcceptedDto> {
-    return this.chat.send(body, principalOrAnonymous(request));
+    return this.chat.send(body, principal);
   }
 
   @EventStreamRoute({
     prefix: PREFIX,
     path: 'events',
-    streamToken: { defaultConversation: DEFAULT_CONVERSATION_ID },
   })
   @ApiOperation({
     summary: 'Stream the events of a conversation (Server-Sent Events)',
@@ -145,6 +145,7 @@ export class ChatController {
     @Query() query: EventsQueryDto,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<Observable<SseFrame>> {
     const lastEventId = lastEventIdHeader?.trim() || query.lastEventId;
     if (lastEventId !== undefined && !EVENT_ID_PATTERN.test(lastEventId)) {
@@ -158,7 +159,7 @@ export class ChatController {
     assertStreamTokenOpens(request, conversationId);
     const { channel } = this.access.forStreaming(
       conversationId,
-      principalOrAnonymous(request),
+      principal,
       query.owner,
     );
     return this.streams.open({
@@ -190,13 +191,9 @@ export class ChatController {
   getConversation(
     @Param('id', ConversationIdPipe) id: string,
     @Query() query: OwnerQueryDto,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ConversationDto> {
-    return this.chat.getConversation(
-      id,
-      principalOrAnonymous(request),
-      query.owner,
-    );
+    return this.chat.getConversation(id, principal, query.owner);
   }
 
   @Delete('conversations/:id')
@@ -215,13 +212,9 @@ export class ChatController {
   deleteConversation(
     @Param('id', ConversationIdPipe) id: string,
     @Query() query: OwnerQueryDto,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<void> {
-    return this.chat.deleteConversation(
-      id,
-      principalOrAnonymous(request),
-      query.owner,
-    );
+    return this.chat.deleteConversation(id, principal, query.owner);
   }
 
   @Post('conversations/:id/cancel')
@@ -251,13 +244,8 @@ export class ChatController {
     @Param('id', ConversationIdPipe) id: string,
     @Body() body: CancelGenerationDto,
     @Query() query: OwnerQueryDto,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<{ conversationId: string; messageId?: string }> {
-    return this.chat.cancel(
-      id,
-      principalOrAnonymous(request),
-      body?.messageId,
-      query.owner,
-    );
+    return this.chat.cancel(id, principal, body?.messageId, query.owner);
   }
 }

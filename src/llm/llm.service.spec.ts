@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { LlmError } from './llm-error.js';
 import { LlmProvider } from './llm-provider.js';
@@ -202,17 +203,21 @@ describe('LlmService', () => {
       ),
       reply('ok'),
     ]);
-    const delays: number[] = [];
     const service = await serviceWith(provider, { retryMaxMs: 1_000 });
+    // Each retry is announced with its delay: "…, retry 1/2 in 40 ms".
+    const warn = vi
+      .spyOn(Logger.prototype, 'warn')
+      .mockImplementation(() => {});
     for await (const chunk of service.stream(
       { messages: [] },
       new AbortController().signal,
-      {
-        onRetry: (_e, _attempt, delay) => delays.push(delay),
-      },
     )) {
       void chunk;
     }
+    const delays = warn.mock.calls.map(([message]) =>
+      Number(/ in (\d+) ms$/.exec(String(message))?.[1]),
+    );
+    warn.mockRestore();
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThanOrEqual(40);
   });

@@ -10,12 +10,6 @@ import { LLM_CALL_POLICY } from './llm.di-tokens.js';
 import { StreamWatchdog } from './stream-watchdog.js';
 import type { LlmCallPolicy, LlmChunk, LlmRequest } from './llm.types.js';
 
-/** What one call produced, for callers that want more than the chunks. */
-export interface LlmCallObserver {
-  onRetry?(error: LlmError, attempt: number, delayMs: number): void;
-  onFirstToken?(elapsedMs: number): void;
-}
-
 /**
  * The facade the chat code talks to. It adds to whichever provider is
  * configured the behaviour every provider must have: retries with jittered
@@ -52,13 +46,12 @@ export class LlmService {
    * One loop per generation: each chunk goes from the provider's iterator,
    * read under the watchdog, straight to the caller, and retries, timeouts,
    * the first-token time and the metrics are handled here, in that one
-   * place. It was three async generators stacked (metrics, retries, one
-   * attempt), each adding its promises and microtask hops to every chunk.
+   * place, not in stacked async generators (metrics, retries, one attempt),
+   * each of which would add its promises and microtask hops to every chunk.
    */
   async *stream(
     request: LlmRequest,
     signal: AbortSignal,
-    observer: LlmCallObserver = {},
   ): AsyncGenerator<LlmChunk> {
     const { metrics, policy } = this;
     const provider = this.provider.name;
@@ -102,9 +95,7 @@ export class LlmService {
             } else if (!emittedDelta) {
               // A tool-call fragment is output too: no retry may repeat it.
               emittedDelta = true;
-              const elapsedMs = Date.now() - startedAt;
-              metrics?.firstToken(provider, elapsedMs);
-              observer.onFirstToken?.(elapsedMs);
+              metrics?.firstToken(provider, Date.now() - startedAt);
             }
             yield chunk;
           }
@@ -125,7 +116,6 @@ export class LlmService {
           throw failure;
         }
         metrics?.retried(provider, failure.code);
-        observer.onRetry?.(failure, attempt + 1, delay);
         this.logger.warn(
           `${provider}: ${failure.code} (upstream ${String(failure.upstreamCode ?? '-')}), retry ${attempt + 1}/${policy.maxRetries} in ${delay} ms`,
         );

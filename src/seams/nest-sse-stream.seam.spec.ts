@@ -28,7 +28,6 @@ class FramesController {
   @EventStreamRoute({
     prefix: 't',
     path: 'events',
-    streamToken: { defaultConversation: 'default' },
   })
   events(): Observable<SseFrame> {
     return of(...FRAMES.map((frame) => new SseFrame(frame)));
@@ -38,7 +37,6 @@ class FramesController {
   @EventStreamRoute({
     prefix: 't',
     path: 'burst',
-    streamToken: { defaultConversation: 'default' },
   })
   burst(@Req() request: IncomingMessage): Observable<SseFrame> {
     burstWrites = countWrites(request.socket);
@@ -49,7 +47,6 @@ class FramesController {
   @EventStreamRoute({
     prefix: 't',
     path: 'flood',
-    streamToken: { defaultConversation: 'default' },
   })
   flood(): Observable<SseFrame> {
     const frame = new SseFrame(frameSse({ data: 'x'.repeat(1024) }));

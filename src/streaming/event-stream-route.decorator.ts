@@ -1,8 +1,5 @@
 import { applyDecorators, SetMetadata, Sse } from '@nestjs/common';
-import {
-  AcceptsStreamToken,
-  type StreamTokenRouteOptions,
-} from '../access/accepts-stream-token.decorator.js';
+import { AcceptsStreamToken } from '../access/accepts-stream-token.decorator.js';
 
 export const EVENT_STREAM_ROUTE = Symbol('eventStreamRoute');
 
@@ -10,8 +7,6 @@ export interface EventStreamRouteOptions {
   /** The controller's prefix, so that the HTTP layer knows the full path. */
   prefix: string;
   path: string;
-  /** Accepts a `?streamToken=` besides the API key (EventSource sends no headers). */
-  streamToken: StreamTokenRouteOptions;
 }
 
 /**
@@ -27,7 +22,7 @@ export function EventStreamRoute(
   return applyDecorators(
     Sse(options.path),
     SetMetadata(EVENT_STREAM_ROUTE, options),
-    AcceptsStreamToken(options.streamToken),
+    AcceptsStreamToken(),
   );
 }
 

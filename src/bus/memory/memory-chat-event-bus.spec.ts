@@ -80,7 +80,10 @@ describe('MemoryChatEventBus', () => {
         }),
       );
     const resumed = collect(bus, 'c', published[1].id);
-    await bus.publish('c', { type: 'done', data: {} });
+    await bus.publish('c', {
+      type: 'done',
+      data: { messageId: 'm', text: '0123', finishReason: 'stop' },
+    });
     expect(resumed.events[0]).toMatchObject({
       type: 'ready',
       id: published[1].id,

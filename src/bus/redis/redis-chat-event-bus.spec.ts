@@ -105,10 +105,10 @@ describe('RedisChatEventBus (real redis-server)', () => {
     expect(event.frame).toBe(`id: ${event.id}\ndata: multi\ndata: line\n\n`);
     const named = await bus.publish(conversation(), {
       type: 'done',
-      data: { text: 'x' },
+      data: { messageId: 'm', text: 'x', finishReason: 'stop' },
     });
     expect(named.frame).toBe(
-      `event: done\nid: ${named.id}\ndata: {"text":"x"}\n\n`,
+      `event: done\nid: ${named.id}\ndata: {"messageId":"m","text":"x","finishReason":"stop"}\n\n`,
     );
   });
 

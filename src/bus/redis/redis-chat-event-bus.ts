@@ -5,6 +5,7 @@ import {
   RedisSubscriptions,
   type ChannelListener,
 } from '../../redis/redis-subscriptions.js';
+import type { StreamErrorPayload } from '../chat-event-payloads.js';
 import { ChatEventBus } from '../chat-event-bus.js';
 import {
   controlEvent,
@@ -215,15 +216,11 @@ export class RedisChatEventBus extends ChatEventBus {
     // An empty id makes the client forget its position rather than resume
     // from an id that was never issued.
     const id = position ?? '';
-    return chatEvent(
-      conversationId,
-      id,
-      'error',
-      JSON.stringify({
-        code: 'bus_unavailable',
-        message:
-          'Live events are interrupted (the event bus is unreachable); reconnect to resume.',
-      }),
-    );
+    const data: StreamErrorPayload = {
+      code: 'bus_unavailable',
+      message:
+        'Live events are interrupted (the event bus is unreachable); reconnect to resume.',
+    };
+    return chatEvent(conversationId, id, 'error', JSON.stringify(data));
   }
 }

@@ -64,7 +64,7 @@ describe('RedisGenerationLeases (real redis-server)', () => {
     });
     await bus.publish(generation.conversationId, {
       type: 'done',
-      data: { messageId: 'm2', text: 'not mine' },
+      data: { messageId: 'm2', text: 'not mine', finishReason: 'stop' },
     });
     await bus.close();
     // Another instance of the same deployment.

@@ -28,10 +28,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import {
-  clientIdentityOf,
-  principalOrAnonymous,
-} from '../../access/principal.js';
+import { CurrentPrincipal } from '../../access/current-principal.decorator.js';
+import { clientIdentityOf, type Principal } from '../../access/principal.js';
 import { OpenAiErrorDto } from '../dto/openai-error.dto.js';
 import { OpenAiBody } from '../openai-body.decorator.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
@@ -111,10 +109,10 @@ export class ResponsesController {
   })
   async create(
     @OpenAiBody() body: CreateResponseDto,
+    @CurrentPrincipal() principal: Principal,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const principal = principalOrAnonymous(request);
     const prepared = await this.responses.prepare(body, principal);
     const clientGone = new AbortController();
     response.once('close', () => {
@@ -142,9 +140,9 @@ export class ResponsesController {
   @ApiNotFoundResponse({ type: OpenAiErrorDto, description: NOT_FOUND })
   read(
     @Param('id') id: string,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<ResponseObjectDto> {
-    return this.responses.read(id, principalOrAnonymous(request));
+    return this.responses.read(id, principal);
   }
 
   @Delete(':id')
@@ -154,9 +152,9 @@ export class ResponsesController {
   @ApiNotFoundResponse({ type: OpenAiErrorDto, description: NOT_FOUND })
   async delete(
     @Param('id') id: string,
-    @Req() request: Request,
+    @CurrentPrincipal() principal: Principal,
   ): Promise<DeletedResponseDto> {
-    await this.responses.delete(id, principalOrAnonymous(request));
+    await this.responses.delete(id, principal);
     return { id, object: 'response', deleted: true };
   }
 }
