@@ -24,7 +24,7 @@ import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import { LlmService } from '../llm/llm.service.js';
 import { ToolCallAccumulator } from '../llm/tool-call-accumulator.js';
-import type { LlmRequest, LlmUsage } from '../llm/llm.types.js';
+import type { LlmRequest, LlmToolCall, LlmUsage } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import {
   GenerationLeases,
@@ -53,6 +53,8 @@ export type CancelReason =
 interface Ending {
   status: TurnStatus;
   events: ChatEventInput[];
+  /** The tools a complete reply called: stored with it. */
+  toolCalls?: LlmToolCall[];
 }
 
 interface Running {
@@ -209,7 +211,9 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     text: string,
     ending: Ending,
   ): Promise<void> {
-    if (job.persist) await this.persist(job, text, ending.status);
+    if (job.persist) {
+      await this.persist(job, text, ending.status, ending.toolCalls);
+    }
     try {
       for (const event of ending.events) await this.publish(job, event);
     } catch (publishError) {
@@ -260,6 +264,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     const done = { messageId, text, finishReason, usage, model };
     return {
       status: 'complete',
+      ...(calls.length > 0 ? { toolCalls: calls } : {}),
       events: [
         {
           type: 'done',
@@ -347,6 +352,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     job: Pick<GenerationJob, 'conversationId' | 'messageId'>,
     text: string,
     status: TurnStatus,
+    toolCalls?: LlmToolCall[],
   ): Promise<void> {
     try {
       // A conversation deleted while its reply ran stays deleted.
@@ -355,6 +361,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
         await this.appendOnce(job, {
           role: 'assistant',
           content: text,
+          ...(toolCalls ? { toolCalls } : {}),
           messageId: job.messageId,
           status,
           createdAt: new Date().toISOString(),

@@ -18,7 +18,7 @@ export class ErrorResponseDto {
 
   @ApiProperty({
     example:
-      'messages.0.role: role must be one of the following values: user, assistant',
+      'messages.0.role: role must be one of the following values: user, assistant, tool',
   })
   message: string;
 
@@ -29,7 +29,7 @@ export class ErrorResponseDto {
           field: 'messages.0.role',
           rule: 'isIn',
           message:
-            'messages.0.role must be one of the following values: user, assistant',
+            'messages.0.role must be one of the following values: user, assistant, tool',
         },
       ],
     },

@@ -177,6 +177,9 @@ function sizeOf(entry: Entry): number {
   let bytes = ENTRY_OVERHEAD_BYTES + entry.owner.length * 2;
   for (const turn of entry.conversation?.turns ?? []) {
     bytes += TURN_OVERHEAD_BYTES + turn.content.length * 2;
+    for (const call of turn.toolCalls ?? []) {
+      bytes += TURN_OVERHEAD_BYTES + (call.name + call.arguments).length * 2;
+    }
   }
   return bytes;
 }
