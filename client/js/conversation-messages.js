@@ -1,8 +1,9 @@
 // @ts-check
 /**
  * The messages of a conversation as the page shows them:
- * `{key, role: 'user'|'assistant'|'notice', content, status, messageId?,
- * usage?, model?, finishReason?, cancelReason?, error?, kind?, since?}`, where
+ * `{key, role: 'user'|'assistant'|'tool'|'notice', content, status, messageId?,
+ * usage?, model?, finishReason?, cancelReason?, error?, kind?, since?,
+ * toolCalls?, toolCallId?, toolName?}`, where
  * `status` is `pending` (a user message not yet accepted), `streaming`,
  * `complete`, `cancelled` or `error`.
  */
@@ -62,9 +63,12 @@ export function mergeHistory(shown, conversation, requestedAt) {
   const byMessageId = new Map(
     local.filter((m) => m.messageId).map((m) => [m.messageId, m]),
   );
+  // A tool result shows the name of the call it answers.
+  const callNames = new Map();
   const messages = conversation.turns.map((turn) => {
     const known = turn.messageId ? byMessageId.get(turn.messageId) : undefined;
     byMessageId.delete(turn.messageId);
+    for (const call of turn.toolCalls ?? []) callNames.set(call.id, call.name);
     return {
       ...known,
       key: known?.key ?? nextKey(),
@@ -72,6 +76,13 @@ export function mergeHistory(shown, conversation, requestedAt) {
       messageId: turn.messageId,
       content: turn.content,
       status: turn.status ?? 'complete',
+      ...(turn.toolCalls ? { toolCalls: turn.toolCalls } : {}),
+      ...(turn.role === 'tool'
+        ? {
+            toolCallId: turn.toolCallId,
+            toolName: turn.name ?? callNames.get(turn.toolCallId),
+          }
+        : {}),
     };
   });
   const active = conversation.activeMessageId;

@@ -220,6 +220,7 @@ export class ConversationSession {
       message.cancelReason = data.cancelReason;
       message.usage = data.usage;
       message.model = data.model;
+      if (data.toolCalls) message.toolCalls = data.toolCalls;
     } else {
       message.status = 'error';
       message.error = { code: data.code, message: data.message };

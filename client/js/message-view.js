@@ -89,6 +89,14 @@ export class MessageView {
         element('p', '', message.content),
       );
       node.firstChild.setAttribute('aria-hidden', 'true');
+    } else if (message.role === 'tool') {
+      node = element('article', 'message tool');
+      const label = `Result of ${message.toolName ?? 'a tool'}`;
+      node.setAttribute('aria-label', label);
+      node.append(
+        element('div', 'tool-label', label),
+        element('pre', 'tool-result', message.content),
+      );
     } else if (message.role === 'user') {
       node = element('article', 'message user');
       node.setAttribute('aria-label', 'You');
@@ -99,7 +107,11 @@ export class MessageView {
       const avatar = element('div', 'avatar', '◆');
       avatar.setAttribute('aria-hidden', 'true');
       const body = element('div', 'body');
-      body.append(element('div', 'content markdown'), element('div', 'meta'));
+      body.append(
+        element('div', 'content markdown'),
+        element('div', 'tool-calls'),
+        element('div', 'meta'),
+      );
       node.append(avatar, body);
       this.fill(node, message);
     }
@@ -125,7 +137,11 @@ export class MessageView {
         void highlightCodeBlocks(content);
       }
     }
-    content.classList.toggle('typing', streaming && message.content === '');
+    node
+      .querySelector('.tool-calls')
+      .replaceChildren(...(message.toolCalls ?? []).map(toolCallView));
+    const quiet = message.content === '' && !message.toolCalls?.length;
+    content.classList.toggle('typing', streaming && quiet);
     content.classList.toggle('cursor', streaming && message.content !== '');
     node.querySelector('.meta').replaceChildren(...this.meta(message));
   }
@@ -189,6 +205,17 @@ export class MessageView {
     button.focus();
     setTimeout(() => (button.textContent = label), 1500);
   }
+}
+
+/** A tool the reply called: its name and the arguments it passed. */
+function toolCallView(call) {
+  const node = element('div', 'tool-call');
+  node.dataset.toolCallId = call.id;
+  node.append(
+    element('span', 'tool-name', call.name),
+    element('code', 'tool-arguments', call.arguments),
+  );
+  return node;
 }
 
 /** The Clipboard API exists only on https and localhost pages; elsewhere the older copy command still works. */

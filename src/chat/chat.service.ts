@@ -12,11 +12,15 @@ import {
   type Conversation,
   type Turn,
 } from '../conversations/conversation.js';
-import type { ChatMessage, ChatRole } from '../llm/llm.types.js';
+import type { ChatMessage, MessageRole } from '../llm/llm.types.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
+import type { IncomingMessage } from '../request-policy/incoming-message.js';
+import { invalidField } from '../request-policy/invalid-field.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import type { SendAcceptedDto } from './dto/send-accepted.dto.js';
 import type { SendMessageDto } from './dto/send-message.dto.js';
+import { toIncomingMessages } from './dto/chat-message.dto.js';
+import { replayHistory } from './conversation-history.js';
 import { ConversationAccess, notFound } from './conversation-access.service.js';
 import { GenerationRunner } from './generation-runner.service.js';
 
@@ -55,17 +59,19 @@ export class ChatService {
     principal: Principal,
   ): Promise<SendAcceptedDto> {
     this.lifecycle.assertAccepting();
-    const request = this.policy.prepare(dto.messages, dto, {
+    const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
+    const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
+    const posted = toIncomingMessages(dto.messages);
+    const request = this.policy.prepare(posted, dto, {
       model: dto.model,
+      continuesHistory: !isDefault,
     });
     await this.assertBusAvailable();
-    const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
     const { channel } = this.access.forWriting(conversationId, principal);
     const messageId = randomUUID();
-    const isDefault = conversationId === DEFAULT_CONVERSATION_ID;
     if (!isDefault) {
       request.messages = await this.state(() =>
-        this.recordUserTurns(conversationId, channel, messageId, dto.messages),
+        this.recordUserTurns(conversationId, channel, messageId, posted),
       );
     }
     this.runner.start({
@@ -138,16 +144,17 @@ export class ChatService {
   }
 
   /**
-   * Stores the new user turns and returns the whole history for the model.
+   * Stores the new turns and returns the whole history for the model.
    * One message is a new turn; several are either the stored history plus new
    * turns (the tail is appended) or a client's own view of the conversation,
-   * which then replaces the stored one.
+   * which then replaces the stored one. Posted tool results must answer the
+   * calls of the assistant turn before them, stored or posted.
    */
   private async recordUserTurns(
     conversationId: string,
     key: string,
     messageId: string,
-    posted: TextTurn[],
+    posted: IncomingMessage[],
   ): Promise<ChatMessage[]> {
     if (!(await this.lock.acquire(key, messageId, this.claimTtlMs))) {
       const active = await this.lock.holder(key);
@@ -159,26 +166,32 @@ export class ChatService {
     }
     try {
       const stored = (await this.store.get(key))?.turns ?? [];
-      const history = toChatMessages(
-        stored.filter((turn) => turn.content.length > 0),
-      );
+      const history = stored.filter(isVisible);
       const now = new Date().toISOString();
-      const asTurns = (messages: TextTurn[]): Turn[] =>
+      const asTurns = (messages: IncomingMessage[]): Turn[] =>
         messages.map((m) => ({
-          role: m.role,
+          role: m.role as MessageRole,
           content: m.content,
+          ...(m.toolCalls ? { toolCalls: m.toolCalls } : {}),
+          ...(m.toolCallId ? { toolCallId: m.toolCallId } : {}),
           createdAt: now,
         }));
-      let conversation: Conversation;
-      if (posted.length > 1 && !startsWith(posted, history)) {
-        conversation = await this.store.replace(key, asTurns(posted));
-      } else {
-        const fresh = posted.length > 1 ? posted.slice(history.length) : posted;
-        conversation = await this.store.append(key, asTurns(fresh));
-      }
-      const messages = toChatMessages(
-        conversation.turns.filter((turn) => turn.content.length > 0),
+      const replace = posted.length > 1 && !startsWith(posted, history);
+      const fresh = replace
+        ? posted
+        : posted.length > 1
+          ? posted.slice(history.length)
+          : posted;
+      const kept = replace ? [] : stored;
+      checkToolResults(
+        [...kept, ...asTurns(fresh)],
+        kept.length,
+        posted.length - fresh.length,
       );
+      const conversation: Conversation = replace
+        ? await this.store.replace(key, asTurns(fresh))
+        : await this.store.append(key, asTurns(fresh));
+      const { messages } = replayHistory(conversation.turns);
       this.policy.checkCount(messages.length);
       return messages;
     } catch (error) {
@@ -219,21 +232,47 @@ export class ChatService {
   }
 }
 
-/** A stored conversation holds text turns only. */
-interface TextTurn {
-  role: ChatRole;
-  content: string;
+/** What a client shows of a stored turn: it has text, calls tools, or is a tool's result. */
+function isVisible(turn: Turn): boolean {
+  return (
+    turn.content.length > 0 ||
+    turn.role === 'tool' ||
+    (turn.toolCalls?.length ?? 0) > 0
+  );
 }
 
-function toChatMessages(turns: readonly TextTurn[]): TextTurn[] {
-  return turns.map(({ role, content }) => ({ role, content }));
-}
-
-function startsWith(posted: TextTurn[], history: TextTurn[]): boolean {
+function startsWith(posted: IncomingMessage[], history: Turn[]): boolean {
   return (
     history.length < posted.length &&
     history.every(
-      (m, i) => posted[i].role === m.role && posted[i].content === m.content,
+      (turn, i) =>
+        posted[i].role === turn.role &&
+        posted[i].content === turn.content &&
+        posted[i].toolCallId === turn.toolCallId &&
+        callIds(posted[i]) === callIds(turn),
     )
   );
+}
+
+function callIds(turn: Pick<Turn, 'toolCalls'>): string {
+  return (turn.toolCalls ?? []).map((call) => call.id).join(' ');
+}
+
+/**
+ * Refuses a posted tool result (from `first` on; `offset`: the first's index
+ * among the posted messages) that answers no call of the assistant turn
+ * before it: the history would replay without it.
+ */
+function checkToolResults(turns: Turn[], first: number, offset: number): void {
+  const { dropped } = replayHistory(turns);
+  for (let index = first; index < turns.length; index++) {
+    if (turns[index].role === 'tool' && dropped.has(index)) {
+      const field = `messages.${offset + index - first}.tool_call_id`;
+      invalidField(
+        field,
+        'isToolResult',
+        `${field} must answer a tool call of the assistant message before it`,
+      );
+    }
+  }
 }

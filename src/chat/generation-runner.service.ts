@@ -23,7 +23,7 @@ import { ConversationStore } from '../conversations/conversation-store.js';
 import { GenerationLock } from '../conversations/generation-lock/generation-lock.js';
 import type { Turn, TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
-import type { LlmRequest } from '../llm/llm.types.js';
+import type { LlmRequest, LlmToolCall } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import {
   ReplyFailure,
@@ -58,6 +58,8 @@ export type CancelReason =
 interface Ending {
   status: TurnStatus;
   events: ChatEventInput[];
+  /** The tools a complete reply called: stored with it. */
+  toolCalls?: LlmToolCall[];
 }
 
 /**
@@ -202,7 +204,9 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     text: string,
     ending: Ending,
   ): Promise<void> {
-    if (job.persist) await this.persist(job, text, ending.status);
+    if (job.persist) {
+      await this.persist(job, text, ending.status, ending.toolCalls);
+    }
     try {
       for (const event of ending.events) await this.publish(job, event);
     } catch (publishError) {
@@ -300,6 +304,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
     text: string,
     status: TurnStatus,
+    toolCalls?: LlmToolCall[],
   ): Promise<void> {
     try {
       // A conversation deleted while its reply ran stays deleted.
@@ -308,6 +313,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
         await this.appendOnce(job, {
           role: 'assistant',
           content: text,
+          ...(toolCalls ? { toolCalls } : {}),
           messageId: job.messageId,
           status,
           createdAt: new Date().toISOString(),
@@ -379,6 +385,7 @@ function completeEnding(messageId: string, reply: ReplyResult): Ending {
   const done = { messageId, text, finishReason, usage, model };
   return {
     status: 'complete',
+    ...(toolCalls.length > 0 ? { toolCalls } : {}),
     events: [
       {
         type: 'done',

@@ -1,11 +1,22 @@
-import type { ChatRole } from '../llm/llm.types.js';
+import type { LlmToolCall, MessageRole } from '../llm/llm.types.js';
 
 export type TurnStatus = 'complete' | 'cancelled' | 'error';
 
-/** One stored turn. Assistant turns record how their generation ended. */
+/**
+ * One stored turn. Assistant turns record how their generation ended. Tool
+ * turns (and the tool fields) came later: a stored text turn has the same
+ * shape as before, and turns stored before read as they were.
+ */
 export interface Turn {
-  role: ChatRole;
+  role: MessageRole;
+  /** The text; empty on an assistant turn that only called tools. */
   content: string;
+  /** An assistant turn: the tools it called. */
+  toolCalls?: LlmToolCall[];
+  /** A tool turn: the call it answers. */
+  toolCallId?: string;
+  /** A tool turn: the function it answers (ERNIE v1 needs it in history). */
+  name?: string;
   /** The reply id for assistant turns (the `messageId` of its events). */
   messageId?: string;
   status?: TurnStatus;

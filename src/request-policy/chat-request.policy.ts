@@ -45,10 +45,15 @@ export class ChatRequestPolicy {
   prepare(
     posted: IncomingMessage[],
     options: GenerationOptionsDto,
-    choice: { model?: string; anyNameMeansDefault?: boolean } = {},
+    choice: {
+      model?: string;
+      anyNameMeansDefault?: boolean;
+      /** The posted messages continue a stored history (see `checkMessages`). */
+      continuesHistory?: boolean;
+    } = {},
   ): LlmRequest {
     const model = this.catalogue.resolve(choice.model, choice);
-    const { system, messages } = checkMessages(posted, this.limits);
+    const { system, messages } = checkMessages(posted, this.limits, choice);
     const [first, ...others] = this.catalogue.providersFor(model);
     const generation = toGenerationOptions(options, first);
     for (const provider of others) toGenerationOptions(options, provider);

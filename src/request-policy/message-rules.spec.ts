@@ -129,4 +129,23 @@ describe('checkMessages', () => {
     // Each message names its field once, first.
     expect(refused.message.startsWith(field)).toBe(true);
   });
+
+  it('lets opening tool results answer a stored history only when the messages continue one', () => {
+    const tail = [result('c1'), user()];
+    expect(
+      checkMessages(tail, LIMITS, { continuesHistory: true }).messages,
+    ).toHaveLength(2);
+    expect(fieldRefusal(() => checkMessages(tail, LIMITS))).toMatchObject({
+      field: 'messages.0.tool_call_id',
+      rule: 'isToolResult',
+    });
+    // Past the opening turns, results answer the posted calls as before.
+    expect(
+      fieldRefusal(() =>
+        checkMessages([user(), result('c1')], LIMITS, {
+          continuesHistory: true,
+        }),
+      ),
+    ).toMatchObject({ field: 'messages.1.tool_call_id', rule: 'isToolResult' });
+  });
 });

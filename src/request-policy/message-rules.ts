@@ -30,11 +30,21 @@ export function checkMessageCount(count: number, maxMessages: number): void {
 export function checkMessages(
   posted: IncomingMessage[],
   limits: MessageLimits,
+  {
+    continuesHistory = false,
+  }: {
+    /**
+     * The messages follow a stored history: tool results before any other
+     * turn may answer its last calls, which the caller checks against it.
+     */
+    continuesHistory?: boolean;
+  } = {},
 ): { system: string[]; messages: ChatMessage[] } {
   checkMessageCount(posted.length, limits.maxMessages);
   const system: string[] = [];
   const messages: ChatMessage[] = [];
   let pending: { at: number; names: Map<string, string> } | undefined;
+  let opening = continuesHistory;
   posted.forEach((message, index) => {
     const at = `messages.${index}`;
     let answers: string | undefined;
@@ -56,7 +66,7 @@ export function checkMessages(
       answers = message.toolCallId
         ? pending?.names.get(message.toolCallId)
         : undefined;
-      if (answers === undefined) {
+      if (answers === undefined && !(opening && !pending)) {
         invalidField(
           `${at}.tool_call_id`,
           'isToolResult',
@@ -64,8 +74,9 @@ export function checkMessages(
         );
       }
       pending?.names.delete(message.toolCallId ?? '');
-    } else if (pending && pending.names.size > 0) {
-      unanswered(pending.at);
+    } else {
+      opening = false;
+      if (pending && pending.names.size > 0) unanswered(pending.at);
     }
     if (message.role === 'system' || message.role === 'developer') {
       if (message.content) system.push(message.content);

@@ -171,7 +171,11 @@ function sendRows(): Rows {
     ...messagesRows(path, {}),
     row('an empty body', { method: 'POST', path, headers: JSON_TYPE }, 400, INVALID, 'messages'),
     invalid('role system', { messages: [{ role: 'system', content: 'x' }] }, 'messages.0.role'),
-    invalid('role tool', { messages: [{ role: 'tool', content: 'x' }] }, 'messages.0.role'),
+    invalid('role function', { messages: [{ role: 'function', name: 'f', content: 'x' }] }, 'messages.0.role'),
+    // Tool turns are taken (issue #25): a result must still name and answer a call.
+    invalid('a tool message without tool_call_id', { messages: [{ role: 'tool', content: 'x' }] }, 'messages.0.tool_call_id'),
+    invalid('a tool result answering no call', { messages: [USER, { role: 'tool', tool_call_id: 'c1', content: 'x' }] }, 'messages.1.tool_call_id'),
+    invalid('a tool result answering no call of a stored conversation', { conversationId: 'c_bad_tool', messages: [{ role: 'tool', tool_call_id: 'c1', content: 'x' }] }, 'messages.0.tool_call_id'),
     invalid('temperature above 2', { messages: [USER], temperature: 3 }, 'temperature'),
     invalid('stop of 5 sequences', { messages: [USER], stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop'),
     invalid('n above 1', { messages: [USER], n: 2 }, 'n'),

@@ -1,19 +1,95 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsString } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { IsWellFormedText } from '../../common/validation/is-well-formed-text.decorator.js';
-import type { ChatRole } from '../../llm/llm.types.js';
+import type { MessageRole } from '../../llm/llm.types.js';
+import { ToolCallDto } from '../../request-policy/dto/tool.dto.js';
+import type { IncomingMessage } from '../../request-policy/incoming-message.js';
+
+const ROLES = ['user', 'assistant', 'tool'] as const;
+
+/** An assistant turn that only calls tools may have no text. */
+const callsWithoutContent = (message: ChatMessageDto): boolean =>
+  message.role === 'assistant' &&
+  message.tool_calls != null &&
+  (message.content == null || message.content === '');
 
 export class ChatMessageDto {
-  @ApiProperty({ enum: ['user', 'assistant'], example: 'user' })
-  @IsIn(['user', 'assistant'])
-  role: ChatRole;
+  @ApiProperty({
+    enum: ROLES,
+    example: 'user',
+    description:
+      '`tool` turns answer the `tool_calls` of the assistant turn before them (stored or posted).',
+  })
+  @IsIn(ROLES)
+  role: MessageRole;
 
   @ApiProperty({
     example: 'What is Server-Sent Events?',
-    description: 'Non-empty text; the limit is MAX_MESSAGE_CHARS characters.',
+    nullable: true,
+    description:
+      'Non-empty text; the limit is MAX_MESSAGE_CHARS characters. A tool turn: the result. ' +
+      'May be null or empty on an assistant turn with `tool_calls`.',
   })
+  @ValidateIf((message: ChatMessageDto) => !callsWithoutContent(message))
   @IsString()
   @IsNotEmpty()
   @IsWellFormedText()
-  content: string;
+  content: string | null;
+
+  @ApiPropertyOptional({
+    type: [ToolCallDto],
+    description:
+      'Assistant turns: the tools the model called (as `done` reported them).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(128)
+  @ValidateNested({ each: true })
+  @Type(() => ToolCallDto)
+  tool_calls?: ToolCallDto[];
+
+  @ApiPropertyOptional({
+    description: 'Tool turns: the id of the call this result answers.',
+    example: 'call_abc123',
+  })
+  @ValidateIf((message: ChatMessageDto) => message.role === 'tool')
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  tool_call_id?: string;
+}
+
+/** The posted messages in the request policy's form. */
+export function toIncomingMessages(
+  messages: ChatMessageDto[],
+): IncomingMessage[] {
+  return messages.map((message) => ({
+    role: message.role,
+    content: message.content ?? '',
+    ...(message.tool_calls
+      ? {
+          toolCalls: message.tool_calls.map((call) => ({
+            id: call.id,
+            name: call.function.name,
+            arguments: call.function.arguments,
+          })),
+        }
+      : {}),
+    ...(message.role === 'tool' && message.tool_call_id
+      ? { toolCallId: message.tool_call_id }
+      : {}),
+  }));
 }

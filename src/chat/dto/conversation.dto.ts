@@ -1,11 +1,40 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-export class TurnDto {
-  @ApiProperty({ enum: ['user', 'assistant'] })
-  role: 'user' | 'assistant';
+export class StoredToolCallDto {
+  @ApiProperty({ example: 'call_abc123' })
+  id: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: 'get_weather' })
+  name: string;
+
+  @ApiProperty({ example: '{"city":"Paris"}', description: 'JSON text.' })
+  arguments: string;
+}
+
+export class TurnDto {
+  @ApiProperty({ enum: ['user', 'assistant', 'tool'] })
+  role: 'user' | 'assistant' | 'tool';
+
+  @ApiProperty({
+    description: 'Empty on an assistant turn that only called tools.',
+  })
   content: string;
+
+  @ApiPropertyOptional({
+    type: [StoredToolCallDto],
+    description: 'Assistant turns: the tools the reply called.',
+  })
+  toolCalls?: StoredToolCallDto[];
+
+  @ApiPropertyOptional({
+    description: 'Tool turns: the id of the call this result answers.',
+  })
+  toolCallId?: string;
+
+  @ApiPropertyOptional({
+    description: 'Tool turns: the function whose result this is.',
+  })
+  name?: string;
 
   @ApiPropertyOptional({ description: 'Reply id (assistant turns).' })
   messageId?: string;

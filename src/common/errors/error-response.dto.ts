@@ -19,7 +19,7 @@ export class ErrorResponseDto {
 
   @ApiProperty({
     example:
-      'messages.0.role: role must be one of the following values: user, assistant',
+      'messages.0.role: role must be one of the following values: user, assistant, tool',
   })
   message: string;
 
@@ -30,7 +30,7 @@ export class ErrorResponseDto {
           field: 'messages.0.role',
           rule: 'isIn',
           message:
-            'messages.0.role must be one of the following values: user, assistant',
+            'messages.0.role must be one of the following values: user, assistant, tool',
         },
       ],
     },

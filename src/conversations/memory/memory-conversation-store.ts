@@ -128,6 +128,9 @@ function sizeOf(conversation: Conversation): number {
   let bytes = ENTRY_OVERHEAD_BYTES;
   for (const turn of conversation.turns) {
     bytes += TURN_OVERHEAD_BYTES + turn.content.length * 2;
+    for (const call of turn.toolCalls ?? []) {
+      bytes += TURN_OVERHEAD_BYTES + (call.name + call.arguments).length * 2;
+    }
   }
   return bytes;
 }

@@ -87,8 +87,8 @@ export class RedisConversationStore extends ConversationStore {
     } catch (error) {
       // A refused message leaves no trace, so that its retry is not doubled
       // (the claim keeps other writers out meanwhile). A reply is kept: its
-      // `done` still goes out.
-      if (!replace && added.every((turn) => turn.role === 'user'))
+      // `done` still goes out. (A reply is the one turn with a message id.)
+      if (!replace && added.every((turn) => turn.messageId === undefined))
         await this.redis.command
           .rpop(turns, added.length)
           .catch(() => undefined);
