@@ -1,4 +1,4 @@
-import { Injectable, Inject } from '@nestjs/common';
+import { Injectable, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
@@ -10,6 +10,7 @@ import {
   type Conversation,
   type Turn,
 } from '../conversations/conversation.js';
+import { LlmCallGate } from '../llm/llm-call-gate.js';
 import type { ChatMessage, ChatRole } from '../llm/llm.types.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
@@ -38,6 +39,7 @@ export class ChatService {
     private readonly policy: ChatRequestPolicy,
     private readonly access: ConversationAccess,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
+    @Optional() private readonly gate?: LlmCallGate,
   ) {
     // The claim outlives the longest possible generation, so it only expires
     // by itself when the instance that held it died.
@@ -52,6 +54,9 @@ export class ChatService {
     const request = this.policy.prepare(dto.messages, dto, {
       model: dto.model,
     });
+    request.keyId = principal.keyId;
+    // The key's model and budget are answered here, not as a stream error.
+    await this.gate?.check(request, request.model!);
     await this.assertBusAvailable();
     const conversationId = dto.conversationId ?? DEFAULT_CONVERSATION_ID;
     const { channel } = await this.access.forWriting(conversationId, principal);

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { StreamRegistryModule } from '../chat/stream-registry.module.js';
 import { LifecycleModule } from '../common/lifecycle/lifecycle.module.js';
 import { settingsProvider } from '../config/settings.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
@@ -18,6 +19,7 @@ import {
     RequestPolicyModule,
     LlmModule,
     LifecycleModule,
+    KeysModule,
   ],
   controllers: [OpenAiApiController],
   providers: [
