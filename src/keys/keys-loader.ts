@@ -176,10 +176,17 @@ function where(index: number, entry: KeyEntryDto | undefined): string {
   return `keys[${index}]${name}`;
 }
 
-/** A field name from the file, shown only when it cannot be a pasted secret. */
+/**
+ * A field name from the file, shown only when it cannot be a pasted secret:
+ * letters only, short (`secret`, `owner`); any other becomes `<field>`.
+ */
 function safeName(field: string): string {
-  return /^[A-Za-z][A-Za-z0-9_-]{0,30}$/.test(field) ? field : '<field>';
+  return KNOWN_FIELDS.has(field) || /^[A-Za-z]{1,24}$/.test(field)
+    ? field
+    : '<field>';
 }
+
+const KNOWN_FIELDS = new Set(['sha256', 'secretEnv', 'maxStreams']);
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(
