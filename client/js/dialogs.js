@@ -1,3 +1,4 @@
+import { showUsage } from './key-usage.js';
 import {
   isApiBaseFromQuery,
   normaliseApiKey,
@@ -35,8 +36,9 @@ const PROBLEMS = {
  * without any `?api=` parameter, so that every connection is opened again
  * against the new base, with the new key. Returns `open(problem?)`, which
  * the page calls when the server refused the key (`problem` the ApiError).
+ * `loadUsage()` gives the key's usage (`GET /v1/usage`), shown when it opens.
  */
-export function setUpSettings(openButton) {
+export function setUpSettings(openButton, { loadUsage } = {}) {
   const dialog = document.getElementById('settings-dialog');
   const form = document.getElementById('settings-form');
   const baseInput = document.getElementById('api-base');
@@ -68,6 +70,9 @@ export function setUpSettings(openButton) {
     keyError.hidden = true;
     dialog.showModal();
     (problem ? keyInput : baseInput).focus();
+    if (loadUsage && !problem) {
+      void showUsage(document.getElementById('key-usage'), loadUsage);
+    }
   };
 
   openButton.addEventListener('click', () => open());
