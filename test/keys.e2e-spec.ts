@@ -132,6 +132,28 @@ describe('keys from KEYS_FILE: models, budgets, usage, reload (e2e)', () => {
     expect((refused as APIError).message).toContain("'mini'");
     expect(fake.chatRequests).toHaveLength(0);
 
+    const sent = await fetch(`${app.url}/server/send`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${LIMITED_KEY}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({
+        model: 'mini',
+        messages: [{ role: 'user', content: 'Hi' }],
+      }),
+    });
+    expect(sent.status).toBe(403);
+    expect(await sent.json()).toMatchObject({ code: 'model_not_allowed' });
+    const serverModels = await fetch(`${app.url}/server/models`, {
+      headers: { Authorization: `Bearer ${LIMITED_KEY}` },
+    });
+    expect(
+      ((await serverModels.json()) as { models: { id: string }[] }).models.map(
+        (m) => m.id,
+      ),
+    ).toEqual(['gpt']);
+
     const models = await client(LIMITED_KEY).models.list();
     expect(models.data.map((m) => m.id)).toEqual(['gpt']);
     const all = await client(OPS_KEY).models.list();
