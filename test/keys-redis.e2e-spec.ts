@@ -16,6 +16,7 @@ import {
 const TEAM_KEY = 'sk-team-shared-4b7e0a3d6c9f2518';
 const SOLO_KEY = 'sk-solo-stream-9e2c5f8b1a4d7063';
 const ADMIN_KEY = 'sk-admin-shared-2f5a8d1c4e7b0369';
+const PACED_KEY = 'sk-paced-rpm-6a3f0c9d2e5b8147';
 /** Tokens the fake reports for "Hi": 2 prompt + 5 completion. */
 const TOKENS_PER_HI = 2 + DEFAULT_CHUNKS.length;
 
@@ -54,6 +55,7 @@ describe('key budgets, usage and limits shared by two instances through Redis (e
         },
         { name: 'solo', sha256: sha256Of(SOLO_KEY), maxStreams: 1 },
         { name: 'admin', sha256: sha256Of(ADMIN_KEY), role: 'admin' },
+        { name: 'paced', sha256: sha256Of(PACED_KEY), rpm: 2 },
       ],
     });
     const env = {
@@ -97,6 +99,20 @@ describe('key budgets, usage and limits shared by two instances through Redis (e
         total_tokens: 2 * TOKENS_PER_HI,
       });
     }
+  });
+
+  it('holds a key to its own rpm, in place of RATE_LIMIT_MAX, across instances', async () => {
+    const [a, b] = apps;
+    await hi(a, PACED_KEY);
+    await hi(b, PACED_KEY);
+    const refused = await hi(a, PACED_KEY).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(RateLimitError);
+    expect((refused as RateLimitError).code).toBe('rate_limit_exceeded');
+    expect(
+      Number((refused as RateLimitError).headers?.get('retry-after')),
+    ).toBeGreaterThan(0);
+    // Other keys keep the global limit.
+    await hi(b, ADMIN_KEY);
   });
 
   it('counts a key’s replies at once across instances (maxStreams)', async () => {
