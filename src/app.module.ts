@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModelsModule } from './models/models.module.js';
 import { OpenAiApiModule } from './openai-api/openai-api.module.js';
+import { UsageApiModule } from './usage/usage-api.module.js';
 
 @Module({
   imports: [
@@ -30,6 +31,7 @@ import { OpenAiApiModule } from './openai-api/openai-api.module.js';
     ChatModule,
     OpenAiApiModule,
     ModelsModule,
+    UsageApiModule,
     HealthModule,
     ClientModule,
   ],

@@ -72,6 +72,11 @@ export class ApiClient {
     return this.request('GET', '/server/models');
   }
 
+  /** The key's usage this month, its budget and what is left (`GET /v1/usage`). */
+  usage() {
+    return this.request('GET', '/v1/usage');
+  }
+
   /** The stored conversation, or `null` when the server does not know it. */
   async getConversation(id) {
     try {

@@ -26,7 +26,10 @@ const CONNECTION_LABELS = {
   unauthorized: 'API key needed',
 };
 
-const openSettings = setUpSettings($('open-settings'));
+const openSettings = setUpSettings($('open-settings'), {
+  // Read when Settings opens, after `api` below exists.
+  loadUsage: () => api.usage(),
+});
 const api = new ApiClient(resolveApiBase(), {
   apiKey: savedApiKey().key,
   // Whichever request met a missing or refused key: the way out is Settings.

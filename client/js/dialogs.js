@@ -1,4 +1,5 @@
 // @ts-check
+import { showUsage } from './key-usage.js';
 import {
   isApiBaseFromQuery,
   normaliseApiKey,
@@ -38,8 +39,12 @@ const PROBLEMS = {
  * without any `?api=` parameter, so that every connection is opened again
  * against the new base, with the new key. Returns `open(problem?)`, which
  * the page calls when the server refused the key (`problem` the ApiError).
+ * `loadUsage()` gives the key's usage (`GET /v1/usage`), shown when it opens.
+ *
+ * @param {HTMLElement} openButton
+ * @param {{ loadUsage?: () => Promise<unknown> }} [options]
  */
-export function setUpSettings(openButton) {
+export function setUpSettings(openButton, { loadUsage } = {}) {
   const dialog = /** @type {HTMLDialogElement} */ (
     document.getElementById('settings-dialog')
   );
@@ -79,6 +84,9 @@ export function setUpSettings(openButton) {
     keyError.hidden = true;
     dialog.showModal();
     (problem ? keyInput : baseInput).focus();
+    if (loadUsage && !problem) {
+      void showUsage(document.getElementById('key-usage'), loadUsage);
+    }
   };
 
   openButton.addEventListener('click', () => open());

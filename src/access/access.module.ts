@@ -17,6 +17,7 @@ import {
   type Env,
 } from '../config/settings.js';
 import { stateBackend } from '../config/state-backend.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
@@ -28,6 +29,7 @@ import {
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeys } from './api-keys.js';
 import { ApiThrottlerGuard } from './api-throttler.guard.js';
+import { principalOf } from './principal.js';
 import { AuthFailureCounter } from './auth-failure-counter.js';
 import { AUTH_FAILURE_COUNTER_FACTORIES } from './auth-failure-counter.factories.js';
 import {
@@ -61,22 +63,32 @@ const MIN_KEY_LENGTH = 16;
  */
 @Module({
   imports: [
+    KeysModule,
     RedisModule,
     MetricsModule,
     ThrottlerModule.forRootAsync({
-      imports: [RedisModule],
-      inject: [ConfigService, RedisConnector],
-      useFactory: async (config: AppConfig, redis: RedisConnector) => {
+      imports: [RedisModule, KeysModule],
+      inject: [ConfigService, RedisConnector, API_KEYS],
+      useFactory: async (
+        config: AppConfig,
+        redis: RedisConnector,
+        keys: ApiKeys,
+      ) => {
         const env = envOf(config);
         const ttl = env.RATE_LIMIT_WINDOW_MS;
         const limit = env.RATE_LIMIT_MAX;
+        // A key's own `rpm` (KEYS_FILE) replaces RATE_LIMIT_MAX per window.
+        const rpmOf = (context: ExecutionContext) => {
+          const principal = principalOf(context.switchToHttp().getRequest());
+          return principal && keys.definition(principal.keyId)?.limits.rpm;
+        };
         return {
           storage: await THROTTLER_STORAGE_FACTORIES[stateBackend(env)](redis),
           throttlers: [
             {
               name: 'default',
-              ttl,
-              limit,
+              ttl: (context) => (rpmOf(context) ? 60_000 : ttl),
+              limit: (context) => rpmOf(context) ?? limit,
               skipIf: (context) => isEventStream(context),
             },
             {
@@ -92,17 +104,17 @@ const MIN_KEY_LENGTH = 16;
   ],
   controllers: [StreamTokensController],
   providers: [
-    settingsProvider(
-      API_KEYS,
-      (env) => new ApiKeys(env.API_KEYS, env.ADMIN_API_KEYS),
-    ),
-    settingsProvider(
+    fromEnv(
       STREAM_TOKEN_SIGNER,
-      (env) =>
+      [API_KEYS],
+      (env, keys: ApiKeys) =>
         new StreamTokenSigner(
           deriveStreamTokenSecret(
             env.STREAM_TOKEN_SECRET,
-            ApiKeys.parse([env.API_KEYS, env.ADMIN_API_KEYS].join(',')),
+            // KEYS_FILE holds no secret, only digests: those are the material.
+            env.KEYS_FILE
+              ? keys.all.map((key) => key.digest.toString('hex'))
+              : ApiKeys.parse([env.API_KEYS, env.ADMIN_API_KEYS].join(',')),
           ),
           env.STREAM_TOKEN_TTL_S,
         ),
@@ -161,7 +173,7 @@ export class AccessModule implements OnApplicationBootstrap {
       }
     });
     this.logger.log(
-      `API keys required (${this.keys.lengths.length} configured); stream tokens last ${this.env.STREAM_TOKEN_TTL_S} s.`,
+      `API keys required (${this.keys.all.length} configured${this.env.KEYS_FILE ? ' in KEYS_FILE' : ''}); stream tokens last ${this.env.STREAM_TOKEN_TTL_S} s.`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, Inject, Logger } from '@nestjs/common';
+import { Injectable, Inject, Logger, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal.js';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
@@ -12,6 +12,7 @@ import {
   type Conversation,
   type Turn,
 } from '../conversations/conversation.js';
+import { LlmCallGate } from '../llm/llm-call-gate.js';
 import type { ChatMessage, MessageRole } from '../llm/llm.types.js';
 import { ChatRequestPolicy } from '../request-policy/chat-request.policy.js';
 import type { IncomingMessage } from '../request-policy/incoming-message.js';
@@ -48,6 +49,7 @@ export class ChatService {
     private readonly policy: ChatRequestPolicy,
     private readonly access: ConversationAccess,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
+    @Optional() private readonly gate?: LlmCallGate,
   ) {
     // The claim outlives the longest possible generation, so it only expires
     // by itself when the instance that held it died.
@@ -66,6 +68,9 @@ export class ChatService {
       model: dto.model,
       continuesHistory: !isDefault,
     });
+    request.keyId = principal.keyId;
+    // The key's model and budget are answered here, not as a stream error.
+    await this.gate?.check(request, request.model!);
     await this.assertBusAvailable();
     const { channel } = this.access.forWriting(conversationId, principal);
     const messageId = randomUUID();

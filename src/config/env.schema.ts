@@ -552,6 +552,16 @@ export class EnvironmentVariables {
   GENERATION_LEASE_MS = 5_000;
 
   // ── access control and limits ───────────────────────────────────────────
+  /**
+   * YAML or JSON file of named API keys with their role, models, limits and
+   * budget (see keys.example.yaml); reloaded on SIGHUP. Unset: API_KEYS and
+   * ADMIN_API_KEYS, the short form.
+   */
+  @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsString()
+  KEYS_FILE?: string;
+
   /** Comma-separated API keys; unset leaves the API open (local use). */
   @IsOptional()
   @Transform(emptyToUndefined)

@@ -12,8 +12,21 @@ export const LLM_ERROR_CODES = [
   'upstream_protocol',
   'cancelled',
   'internal_error',
+  // Refusals of the caller's API key (KEYS_FILE), before the upstream is called.
+  'model_not_allowed',
+  'insufficient_quota',
+  'rate_limited',
+  'key_revoked',
 ] as const;
 export type LlmErrorCode = (typeof LLM_ERROR_CODES)[number];
+
+/** HTTP status of the key's refusals where a route answers with one; the rest are 502. */
+const REFUSAL_STATUS: Partial<Record<LlmErrorCode, number>> = {
+  model_not_allowed: 403,
+  insufficient_quota: 429,
+  rate_limited: 429,
+  key_revoked: 401,
+};
 
 export interface LlmErrorOptions {
   /** Safe to try again before any token reached the client. */
@@ -26,6 +39,8 @@ export interface LlmErrorOptions {
   /** A delay the upstream asked for (Retry-After), in ms. */
   retryAfterMs?: number;
   cause?: unknown;
+  /** More context for the client (a budget's reset time); never a secret. */
+  details?: Record<string, unknown>;
 }
 
 /**
@@ -53,8 +68,13 @@ export class LlmError extends AppError {
     super(
       code,
       message,
-      502,
-      upstreamCode === undefined ? undefined : { upstreamCode },
+      REFUSAL_STATUS[code] ?? 502,
+      upstreamCode === undefined && options.details === undefined
+        ? undefined
+        : {
+            ...options.details,
+            ...(upstreamCode === undefined ? {} : { upstreamCode }),
+          },
     );
     this.retryable = options.retryable ?? false;
     this.upstreamCode = upstreamCode;

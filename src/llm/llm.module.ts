@@ -7,6 +7,7 @@ import { MetricsModule } from '../metrics/metrics.module.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RedisConnector } from '../redis/redis-connector.js';
 import { RedisModule } from '../redis/redis.module.js';
+import { UsageModule } from '../usage/usage.module.js';
 import { loadCatalogue } from './catalogue/catalogue-loader.js';
 import { ModelCatalogue } from './catalogue/model-catalogue.js';
 import { LlmProvider } from './llm-provider.js';
@@ -24,7 +25,7 @@ import { DeploymentMetrics } from './routing/deployment-metrics.js';
 import { ModelRouter } from './routing/model-router.js';
 
 @Module({
-  imports: [RedisModule, MetricsModule, SecretsModule],
+  imports: [RedisModule, MetricsModule, SecretsModule, UsageModule],
   providers: [
     settingsProvider(LLM_CALL_POLICY, (env): LlmCallPolicy => ({
       connectTimeoutMs: env.LLM_CONNECT_TIMEOUT_MS,
@@ -118,6 +119,6 @@ import { ModelRouter } from './routing/model-router.js';
     ),
     LlmService,
   ],
-  exports: [LlmService, ModelRouter, ModelCatalogue],
+  exports: [LlmService, ModelRouter, ModelCatalogue, UsageModule],
 })
 export class LlmModule {}

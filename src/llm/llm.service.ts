@@ -4,11 +4,17 @@ import {
   MetricsService,
   type LlmCallOutcome,
 } from '../metrics/metrics.service.js';
+import { LlmCallGate, type LlmCallResult } from './llm-call-gate.js';
 import { LlmError } from './llm-error.js';
 import { LlmProvider } from './llm-provider.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
 import { StreamWatchdog } from './stream-watchdog.js';
-import type { LlmCallPolicy, LlmChunk, LlmRequest } from './llm.types.js';
+import type {
+  LlmCallPolicy,
+  LlmChunk,
+  LlmRequest,
+  LlmUsage,
+} from './llm.types.js';
 
 /**
  * The facade the chat code talks to. It adds to whichever provider is
@@ -17,7 +23,9 @@ import type { LlmCallPolicy, LlmChunk, LlmRequest } from './llm.types.js';
  * so that no text is ever sent twice), and the time-to-first-token, idle-gap
  * and total timeouts. A timeout aborts the provider's request. Every call is
  * measured here (started/finished/failed, duration, time to first token,
- * tokens, retries), whichever route made it.
+ * tokens, retries), whichever route made it, and, when a `LlmCallGate` is
+ * configured (API keys), admitted before it starts and accounted when it
+ * ends, however it ends: finished, failed, or left by its client.
  */
 @Injectable()
 export class LlmService {
@@ -27,6 +35,7 @@ export class LlmService {
     private readonly provider: LlmProvider,
     @Inject(LLM_CALL_POLICY) private readonly policy: LlmCallPolicy,
     @Optional() private readonly metrics?: MetricsService,
+    @Optional() private readonly gate?: LlmCallGate,
   ) {}
 
   get providerName(): string {
@@ -55,6 +64,12 @@ export class LlmService {
   ): AsyncGenerator<LlmChunk> {
     const { metrics, policy } = this;
     const provider = this.provider.name;
+    // Refusals (model, budget, key limits) are thrown before any upstream call.
+    const ticket = await this.gate?.admit(request, request.model ?? this.model);
+    const callSignal = ticket?.signal
+      ? AbortSignal.any([signal, ticket.signal])
+      : signal;
+    const spent = new CallSpending(request.model ?? this.model);
     const startedAt = Date.now();
     const totalDeadline = startedAt + policy.totalTimeoutMs;
     metrics?.generationStarted(provider);
@@ -66,7 +81,7 @@ export class LlmService {
         // The provider gets its own signal, aborted by the caller's signal
         // or by a timeout, so it closes its request in both cases; which
         // one fired decides the error.
-        const watchdog = new StreamWatchdog<LlmChunk>(signal, timeoutError);
+        const watchdog = new StreamWatchdog<LlmChunk>(callSignal, timeoutError);
         const iterator = this.provider
           .stream(request, watchdog.signal)
           [Symbol.asyncIterator]();
@@ -87,6 +102,7 @@ export class LlmService {
                   );
             if (result.done) return;
             const chunk = result.value;
+            spent.add(chunk);
             if (chunk.type === 'finish') {
               outcome = {
                 finishReason: chunk.finishReason,
@@ -100,7 +116,11 @@ export class LlmService {
             yield chunk;
           }
         } catch (raw) {
-          failure = signal.aborted ? LlmError.cancelled() : toLlmError(raw);
+          failure = signal.aborted
+            ? LlmError.cancelled()
+            : ticket?.signal?.aborted
+              ? toLlmError(ticket.signal.reason)
+              : toLlmError(raw);
         } finally {
           watchdog.close();
           void iterator.return?.().catch(() => undefined);
@@ -120,9 +140,11 @@ export class LlmService {
           `${provider}: ${failure.code} (upstream ${String(failure.upstreamCode ?? '-')}), retry ${attempt + 1}/${policy.maxRetries} in ${delay} ms`,
         );
         try {
-          await sleep(delay, undefined, { signal });
+          await sleep(delay, undefined, { signal: callSignal });
         } catch {
-          throw LlmError.cancelled();
+          throw ticket?.signal?.aborted && !signal.aborted
+            ? toLlmError(ticket.signal.reason)
+            : LlmError.cancelled();
         }
       }
     } catch (error) {
@@ -132,6 +154,13 @@ export class LlmService {
       throw error;
     } finally {
       metrics?.generationEnded(provider, outcome, Date.now() - startedAt);
+      // Awaited: once the caller's loop is over, the usage can be read back.
+      await ticket?.end(
+        spent.result(
+          request,
+          'errorCode' in outcome ? outcome.errorCode : undefined,
+        ),
+      );
     }
   }
 
@@ -146,6 +175,57 @@ export class LlmService {
       jittered,
       Math.min(error.retryAfterMs ?? 0, this.policy.retryMaxMs),
     );
+  }
+}
+
+/**
+ * What one call used, for the gate: the upstream's usage when it reported
+ * it, else ~4 characters a token of the prompt and of what was received
+ * (so a reply left mid-way is still counted).
+ */
+class CallSpending {
+  private outputChars = 0;
+  private reported?: LlmUsage;
+
+  constructor(private model: string) {}
+
+  add(chunk: LlmChunk): void {
+    if (chunk.type === 'route') this.model = chunk.model;
+    else if (chunk.type === 'delta') this.outputChars += chunk.text.length;
+    else if (chunk.type === 'tool_call') {
+      this.outputChars +=
+        chunk.argumentsDelta.length + (chunk.name?.length ?? 0);
+    } else this.reported = chunk.usage ?? this.reported;
+  }
+
+  result(request: LlmRequest, errorCode: string | undefined): LlmCallResult {
+    const base = {
+      model: this.model,
+      outcome:
+        errorCode === undefined
+          ? ('finished' as const)
+          : errorCode === 'cancelled'
+            ? ('cancelled' as const)
+            : ('failed' as const),
+    };
+    if (this.reported) {
+      return { ...base, usage: this.reported, estimated: false };
+    }
+    let promptChars = request.system?.length ?? 0;
+    for (const message of request.messages) {
+      promptChars += message.content.length;
+    }
+    const promptTokens = Math.ceil(promptChars / 4);
+    const completionTokens = Math.ceil(this.outputChars / 4);
+    return {
+      ...base,
+      usage: {
+        promptTokens,
+        completionTokens,
+        totalTokens: promptTokens + completionTokens,
+      },
+      estimated: true,
+    };
   }
 }
 

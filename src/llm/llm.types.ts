@@ -55,6 +55,12 @@ export interface LlmRequest {
   messages: ChatMessage[];
   /** Optional system prompt; providers place it where their API wants it. */
   system?: string;
+  /**
+   * The id of the API key the call is made for (the request's principal):
+   * its models, budget and limits apply and its usage is counted. Absent:
+   * the API is open. Providers ignore it.
+   */
+  keyId?: string;
   /** Opaque end-user id some upstreams accept for abuse tracking. */
   userId?: string;
   /**

@@ -135,6 +135,32 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * Per API key: `key` is the key's name from KEYS_FILE (its id in the short
+   * form, `anonymous` when open), so its values are bounded by the keys
+   * configured, as `model` is by the catalogue.
+   */
+  private readonly keyCalls = new Counter({
+    name: 'chatgw_key_calls_total',
+    help: 'Model calls per API key and model, by outcome (finished, failed, cancelled)',
+    labelNames: ['key', 'model', 'outcome'],
+    registers: [this.registry],
+  });
+
+  private readonly keyTokens = new Counter({
+    name: 'chatgw_key_tokens_total',
+    help: 'Tokens per API key and model (the upstream count, or an estimate), by type',
+    labelNames: ['key', 'model', 'type'],
+    registers: [this.registry],
+  });
+
+  private readonly keyRefusals = new Counter({
+    name: 'chatgw_key_refusals_total',
+    help: 'Calls refused for an API key before the upstream: model_not_allowed, insufficient_quota, rate_limited',
+    labelNames: ['key', 'code'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -225,6 +251,25 @@ export class MetricsService {
     if (elapsedMs !== undefined) {
       this.httpDuration.observe({ method, route }, elapsedMs / 1000);
     }
+  }
+
+  keyCallEnded(
+    key: string,
+    model: string,
+    outcome: 'finished' | 'failed' | 'cancelled',
+    usage: { promptTokens: number; completionTokens: number },
+  ): void {
+    const labels = { key: safeLabel(key), model: safeLabel(model) };
+    this.keyCalls.inc({ ...labels, outcome });
+    this.keyTokens.inc({ ...labels, type: 'prompt' }, usage.promptTokens);
+    this.keyTokens.inc(
+      { ...labels, type: 'completion' },
+      usage.completionTokens,
+    );
+  }
+
+  keyRefused(key: string, code: string): void {
+    this.keyRefusals.inc({ key: safeLabel(key), code: safeLabel(code) });
   }
 
   authFailed(code: string): void {

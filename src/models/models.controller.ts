@@ -1,10 +1,12 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { KeyModels } from '../keys/key-models.service.js';
 import { ModelCatalogue } from '../llm/catalogue/model-catalogue.js';
 import { ServedModelListDto } from './dto/served-model.dto.js';
 
@@ -12,14 +14,22 @@ import { ServedModelListDto } from './dto/served-model.dto.js';
 @ApiBearerAuth()
 @Controller('server')
 export class ModelsController {
-  constructor(private readonly catalogue: ModelCatalogue) {}
+  constructor(
+    private readonly catalogue: ModelCatalogue,
+    private readonly keyModels: KeyModels,
+  ) {}
 
   @Get('models')
   @ApiOperation({
-    summary: 'The models served, for the `model` of POST /server/send',
+    summary:
+      'The models served that the API key may use, for the `model` of POST /server/send',
   })
   @ApiOkResponse({ type: ServedModelListDto })
-  list(): ServedModelListDto {
-    return { models: this.catalogue.list() };
+  list(@Req() request: Request): ServedModelListDto {
+    return {
+      models: this.catalogue
+        .list()
+        .filter((model) => this.keyModels.allows(request, model.id)),
+    };
   }
 }

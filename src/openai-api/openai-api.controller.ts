@@ -16,6 +16,7 @@ import {
   ApiBearerAuth,
   ApiBody,
   ApiExtraModels,
+  ApiForbiddenResponse,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -27,7 +28,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { clientIdentityOf } from '../access/principal.js';
+import { clientIdentityOf, principalOf } from '../access/principal.js';
+import { KeyModels } from '../keys/key-models.service.js';
 import {
   ModelCatalogue,
   unknownModel,
@@ -53,13 +55,16 @@ const STARTED = Math.floor(Date.now() / 1000);
 @ApiTooManyRequestsResponse({
   type: OpenAiErrorDto,
   description:
-    'rate_limit_exceeded (with Retry-After), too_many_streams_per_client',
+    'rate_limit_exceeded (with Retry-After), too_many_streams_per_client; ' +
+    "insufficient_quota (type insufficient_quota): the key's token budget is spent, " +
+    'with Retry-After and `resetsAt` in the message (the reply that crossed it was finished)',
 })
 @Controller('v1')
 export class OpenAiApiController {
   constructor(
     private readonly completions: ChatCompletionsService,
     private readonly catalogue: ModelCatalogue,
+    private readonly keyModels: KeyModels,
   ) {}
 
   @Post('chat/completions')
@@ -104,6 +109,11 @@ export class OpenAiApiController {
     type: OpenAiErrorDto,
     description: 'model_not_found (a model GET /v1/models does not list)',
   })
+  @ApiForbiddenResponse({
+    type: OpenAiErrorDto,
+    description:
+      'permission_error model_not_allowed: a model the API key may not use (KEYS_FILE `models`)',
+  })
   @ApiBadGatewayResponse({
     type: OpenAiErrorDto,
     description: 'upstream_auth, upstream_protocol',
@@ -123,6 +133,7 @@ export class OpenAiApiController {
     @Res() response: Response,
   ): Promise<void> {
     const prepared = this.completions.prepare(body);
+    prepared.request.keyId = principalOf(request)?.keyId;
     const clientGone = new AbortController();
     response.once('close', () => {
       if (!response.writableFinished) clientGone.abort();
@@ -140,12 +151,17 @@ export class OpenAiApiController {
   }
 
   @Get('models')
-  @ApiOperation({ summary: 'The models this gateway serves (OpenAI format)' })
+  @ApiOperation({
+    summary:
+      'The models this gateway serves (OpenAI format): those the API key may use',
+  })
   @ApiOkResponse({ type: ModelListDto })
-  listModels(): ModelListDto {
+  listModels(@Req() request: Request): ModelListDto {
     return {
       object: 'list',
-      data: this.catalogue.models.map((id) => this.modelEntry(id)),
+      data: this.catalogue.models
+        .filter((id) => this.keyModels.allows(request, id))
+        .map((id) => this.modelEntry(id)),
     };
   }
 
@@ -153,8 +169,9 @@ export class OpenAiApiController {
   @ApiOperation({ summary: 'One model (404 unless it is served)' })
   @ApiOkResponse({ type: ModelDto })
   @ApiNotFoundResponse({ type: OpenAiErrorDto, description: 'model_not_found' })
-  getModel(@Param('model') model: string): ModelDto {
-    if (!this.catalogue.has(model)) {
+  getModel(@Param('model') model: string, @Req() request: Request): ModelDto {
+    // A model the key may not use is one it cannot see, as on OpenAI.
+    if (!this.catalogue.has(model) || !this.keyModels.allows(request, model)) {
       throw unknownModel(model);
     }
     return this.modelEntry(model);

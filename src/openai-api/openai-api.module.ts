@@ -6,6 +6,7 @@ import {
   jsonBudget,
 } from '../common/validation/json-budget.settings.js';
 import { settingsProvider } from '../config/settings.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { LlmModule } from '../llm/llm.module.js';
 import { RequestPolicyModule } from '../request-policy/request-policy.module.js';
 import { StreamingModule } from '../streaming/streaming.module.js';
@@ -22,6 +23,7 @@ import { ResponsesModule } from './responses/responses.module.js';
     LlmModule,
     LifecycleModule,
     ResponsesModule,
+    KeysModule,
   ],
   controllers: [OpenAiApiController],
   providers: [

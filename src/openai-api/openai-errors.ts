@@ -29,6 +29,10 @@ const LLM_STATUS: Record<LlmErrorCode, number> = {
   upstream_protocol: 502,
   cancelled: 503,
   internal_error: 500,
+  model_not_allowed: 403,
+  insufficient_quota: 429,
+  rate_limited: 429,
+  key_revoked: 401,
 };
 
 /** Codes OpenAI clients already know, where ours has an equivalent. */
@@ -63,7 +67,9 @@ export function completionError(error: unknown): AppError {
   );
 }
 
-function typeOf(status: number): string {
+function typeOf(status: number, code: string): string {
+  // OpenAI's own type for a spent quota, which its SDKs and clients check.
+  if (code === 'insufficient_quota') return 'insufficient_quota';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';
@@ -83,7 +89,7 @@ export function toOpenAiError(body: ErrorBody): OpenAiErrorBody {
   return {
     error: {
       message: body.message,
-      type: typeOf(body.statusCode),
+      type: typeOf(body.statusCode, body.code),
       code: OPENAI_CODES[body.code] ?? body.code,
       param: paramOf(body),
     },

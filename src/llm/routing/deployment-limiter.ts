@@ -1,5 +1,11 @@
 import type { Deployment } from '../catalogue/deployment.js';
 
+/**
+ * What the limits are counted for: a deployment, or anything else with a
+ * name unique among those counted (an API key counts as `key:<name>`).
+ */
+export type QuotaSubject = Pick<Deployment, 'name' | 'limits'>;
+
 export type QuotaLimit = 'rpm' | 'tpm' | 'concurrency';
 
 /**
@@ -25,7 +31,7 @@ export const QUOTA_WINDOW_MS = 60_000;
 export abstract class DeploymentLimiter {
   /** Takes a slot for a call estimated at `tokens`, or says which limit is reached. */
   abstract acquire(
-    deployment: Deployment,
+    deployment: QuotaSubject,
     tokens: number,
   ): Promise<QuotaDecision>;
 }
@@ -36,7 +42,7 @@ export const UNLIMITED: QuotaDecision = {
   lease: { release: () => Promise.resolve() },
 };
 
-export function hasLimits(deployment: Deployment): boolean {
+export function hasLimits(deployment: QuotaSubject): boolean {
   const { rpm, tpm, maxConcurrency } = deployment.limits;
   return rpm !== undefined || tpm !== undefined || maxConcurrency !== undefined;
 }

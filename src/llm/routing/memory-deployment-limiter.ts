@@ -1,10 +1,10 @@
-import type { Deployment } from '../catalogue/deployment.js';
 import {
   DeploymentLimiter,
   hasLimits,
   QUOTA_WINDOW_MS,
   UNLIMITED,
   type QuotaDecision,
+  type QuotaSubject,
 } from './deployment-limiter.js';
 
 interface Counts {
@@ -22,7 +22,7 @@ export class MemoryDeploymentLimiter extends DeploymentLimiter {
     super();
   }
 
-  acquire(deployment: Deployment, tokens: number): Promise<QuotaDecision> {
+  acquire(deployment: QuotaSubject, tokens: number): Promise<QuotaDecision> {
     if (!hasLimits(deployment)) return Promise.resolve(UNLIMITED);
     const now = this.now();
     const window = Math.floor(now / QUOTA_WINDOW_MS);

@@ -1,6 +1,5 @@
 import { LuaScript } from '../../redis/lua-script.js';
 import type { RedisConnections } from '../../redis/redis-connections.js';
-import type { Deployment } from '../catalogue/deployment.js';
 import {
   DeploymentLimiter,
   hasLimits,
@@ -8,6 +7,7 @@ import {
   UNLIMITED,
   type QuotaDecision,
   type QuotaLimit,
+  type QuotaSubject,
 } from './deployment-limiter.js';
 
 /**
@@ -70,7 +70,7 @@ export class RedisDeploymentLimiter extends DeploymentLimiter {
   }
 
   async acquire(
-    deployment: Deployment,
+    deployment: QuotaSubject,
     tokens: number,
   ): Promise<QuotaDecision> {
     if (!hasLimits(deployment)) return UNLIMITED;

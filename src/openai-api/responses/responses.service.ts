@@ -115,6 +115,8 @@ export class ResponsesService {
       (field) =>
         responseFieldName(field) ?? inputFieldName(conversation, field),
     );
+    // The key's models, budgets and limits apply (KEYS_FILE), as on every route.
+    request.keyId = principal.keyId;
     return {
       request,
       echo: echoOf(dto, store),
