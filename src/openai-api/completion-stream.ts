@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { once } from 'node:events';
 import { frameSse } from '../bus/chat-event.js';
+import { writeFrame } from '../streaming/sse-frame-writer.js';
 
 const DONE = frameSse({ data: '[DONE]' });
 
@@ -9,7 +10,8 @@ const DONE = frameSse({ data: '[DONE]' });
  * `data: [DONE]`. Headers are held back until the first chunk, so that a call
  * failing before any text still gets a real HTTP error status; after that,
  * a failure can only be an `error` event. Honours back-pressure: a client
- * that reads slowly slows the copy instead of filling memory.
+ * that reads slowly slows the copy instead of filling memory. Frames go out
+ * through the one frame writer (`writeFrame`), as the seed route's do.
  */
 export class CompletionStream {
   constructor(private readonly response: Response) {}
@@ -66,7 +68,7 @@ export class CompletionStream {
 
   private write(text: string): Promise<void> | undefined {
     if (this.closed) return undefined;
-    if (this.response.write(text)) return undefined;
+    if (writeFrame(this.response, text, this.response.socket)) return undefined;
     return this.drained();
   }
 

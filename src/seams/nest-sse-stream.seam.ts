@@ -1,9 +1,7 @@
 // The one import of a framework's unexported path, kept in this folder.
 import { SseStream } from '@nestjs/core/router/sse-stream.js';
-import {
-  ResponseCorker,
-  type CorkableResponse,
-} from '../streaming/response-corker.js';
+import type { CorkableResponse } from '../streaming/response-corker.js';
+import { writeFrame } from '../streaming/sse-frame-writer.js';
 import { SseFrame } from '../streaming/sse-frame.js';
 
 type WriteMessage = (
@@ -22,9 +20,6 @@ type Pipe = (
 const FRAMES = Symbol('sseFrameWriter');
 /** The response an `SseStream` is piped into, as Nest's `pipe()` gave it. */
 const RESPONSE = Symbol('sseResponse');
-
-/** One for the process: it uncorks every response written in a turn at once. */
-const corker = new ResponseCorker();
 
 type SseStreamWithResponse = SseStream & { [RESPONSE]?: HttpResponse };
 
@@ -56,20 +51,13 @@ const OPENING_LINE = '\n';
  * callback once the stream accepts more). Every other message (the paused
  * socket probe, Nest's own error event) still goes through Nest's formatting.
  *
- * Each frame written also goes through the `ResponseCorker`, so that what a
- * response is written in one turn leaves in one socket write: Nest writes
- * each event on its own tick, which was one `writev` per event and
- * subscriber (bench/analysis.md). The response is the one Nest's `pipe()`
- * is given; remembering it there costs one property per stream, where the
- * response's `pipe` event and a `data` listener on the stream cost two
- * listeners and their closures per connection.
- *
- * The connection is corked, not the response: since Node 22 a corked
- * `ServerResponse` keeps chunked writes in its own buffer, and `end()`
- * sends the terminating chunk before flushing that buffer, so a stream
- * ended in the turn it was written (the `shutdown` event, a short stream)
- * lost its last events on Node 24. Corking the socket is what
- * `response.cork()` did on Node 20, on both.
+ * Each frame goes through the one frame writer (`writeFrame`,
+ * `src/streaming/sse-frame-writer.ts`), which corks the connection for the
+ * rest of the turn: Nest writes each event on its own tick, which was one
+ * `writev` per event and subscriber (bench/analysis.md). The response is
+ * the one Nest's `pipe()` is given; remembering it there costs one property
+ * per stream, where the response's `pipe` event and a `data` listener on
+ * the stream cost two listeners and their closures per connection.
  *
  * Nest opens the body with a blank line after the headers; a stream starts
  * with its first field instead (issue #25: `fetch-event-source` fires an
@@ -115,9 +103,7 @@ export function installSseFrameWriter(): void {
         format.call(this, message, callback);
         return;
       }
-      const accepted = this.write(message.data, 'utf-8');
-      const socket = this[RESPONSE]?.socket;
-      if (socket) corker.written(socket);
+      const accepted = writeFrame(this, message.data, this[RESPONSE]?.socket);
       if (accepted) process.nextTick(callback);
       else this.once('drain', callback);
     } satisfies WriteMessage,
