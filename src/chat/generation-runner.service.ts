@@ -21,7 +21,7 @@ import type { ChatEventInput } from '../bus/chat-event.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { GenerationLock } from '../conversations/generation-lock/generation-lock.js';
-import type { Turn, TurnStatus } from '../conversations/conversation.js';
+import type { TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { LlmRequest, LlmToolCall } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -36,6 +36,8 @@ import {
   ProcessGenerationLeases,
   type LostGeneration,
 } from './generation-leases/generation-leases.js';
+import { conversationKey } from './conversation-key.js';
+import { ReplyRecorder } from './reply-recorder.js';
 
 export interface GenerationJob {
   conversationId: string;
@@ -79,12 +81,13 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationRunner.name);
   private readonly cancelGraceMs: number;
   private readonly leases: GenerationLeases;
+  private readonly recorder: ReplyRecorder;
   private reaping?: Subscription;
 
   constructor(
     private readonly replies: ReplyRunner,
     private readonly bus: ChatEventBus,
-    private readonly store: ConversationStore,
+    store: ConversationStore,
     private readonly lock: GenerationLock,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
     @Optional() private readonly metrics?: MetricsService,
@@ -92,6 +95,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   ) {
     this.cancelGraceMs = settings.cancelGraceMs;
     this.leases = leases ?? new ProcessGenerationLeases();
+    this.recorder = new ReplyRecorder(store, lock);
   }
 
   onModuleInit(): void {
@@ -205,7 +209,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     ending: Ending,
   ): Promise<void> {
     if (job.persist) {
-      await this.persist(job, text, ending.status, ending.toolCalls);
+      await this.recorder.record(job, text, ending.status, ending.toolCalls);
     }
     try {
       for (const event of ending.events) await this.publish(job, event);
@@ -299,84 +303,6 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     );
     return watchers;
   }
-
-  private async persist(
-    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
-    text: string,
-    status: TurnStatus,
-    toolCalls?: LlmToolCall[],
-  ): Promise<void> {
-    try {
-      // A conversation deleted while its reply ran stays deleted.
-      const exists = (await this.store.get(conversationKey(job))) !== undefined;
-      if (exists && (text.length > 0 || status === 'complete')) {
-        await this.appendOnce(job, {
-          role: 'assistant',
-          content: text,
-          ...(toolCalls ? { toolCalls } : {}),
-          messageId: job.messageId,
-          status,
-          createdAt: new Date().toISOString(),
-        });
-      }
-    } catch (error) {
-      this.logger.error(
-        `Could not store reply ${job.messageId}: ${String(error)}`,
-      );
-    } finally {
-      await this.release(job);
-    }
-  }
-
-  /**
-   * Stores the reply, trying again for a while if the store failed (a
-   * failover): a write that failed may still have landed, so the history is
-   * read first and the reply is never stored twice.
-   */
-  private async appendOnce(
-    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
-    turn: Turn,
-  ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.store.append(conversationKey(job), [turn]);
-        return;
-      } catch (error) {
-        const delay = RELEASE_RETRY_DELAYS_MS[attempt];
-        if (attempt >= STORE_ATTEMPTS - 1 || delay === undefined) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        const stored = await this.store
-          .get(conversationKey(job))
-          .catch(() => undefined);
-        if (stored?.turns.some((t) => t.messageId === job.messageId)) return;
-      }
-    }
-  }
-
-  /**
-   * Frees the conversation for its next reply. If the store is unreachable
-   * (Redis down) the claim would otherwise block the conversation until it
-   * expires, so the release is retried in the background for a while.
-   */
-  private async release(
-    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
-    attempt = 0,
-  ): Promise<void> {
-    try {
-      await this.lock.release(conversationKey(job), job.messageId);
-    } catch (error) {
-      if (attempt >= RELEASE_RETRY_DELAYS_MS.length) {
-        this.logger.error(
-          `Could not release conversation ${job.conversationId}: ${String(error)}; it frees itself when the claim expires`,
-        );
-        return;
-      }
-      setTimeout(
-        () => void this.release(job, attempt + 1),
-        RELEASE_RETRY_DELAYS_MS[attempt],
-      ).unref();
-    }
-  }
 }
 
 /** The end of a complete reply: `done` with the whole reply, then its text for the original page. */
@@ -423,17 +349,4 @@ function errorEnding(
       },
     ],
   };
-}
-
-/** Attempts to store a reply: the first three pauses below, 7.5 s in all. */
-const STORE_ATTEMPTS = 4;
-
-/** Pauses between attempts to release a claim while the store is unreachable. */
-const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];
-
-/** The key of a reply's conversation in the store and the lock: its owner's channel. */
-function conversationKey(
-  job: Pick<GenerationJob, 'conversationId' | 'channel'>,
-): string {
-  return job.channel ?? job.conversationId;
 }
