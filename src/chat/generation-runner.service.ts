@@ -6,16 +6,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import {
-  distinctUntilChanged,
-  EMPTY,
-  filter,
-  map,
-  skipWhile,
-  Subscription,
-  switchMap,
-  timer,
-} from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
@@ -38,6 +29,7 @@ import {
 } from './generation-leases/generation-leases.js';
 import { conversationKey } from './conversation-key.js';
 import { ReplyRecorder } from './reply-recorder.js';
+import { ReplyWatchers } from './reply-watchers.js';
 
 export interface GenerationJob {
   conversationId: string;
@@ -79,9 +71,9 @@ interface Ending {
 @Injectable()
 export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationRunner.name);
-  private readonly cancelGraceMs: number;
   private readonly leases: GenerationLeases;
   private readonly recorder: ReplyRecorder;
+  private readonly watchers: ReplyWatchers;
   private reaping?: Subscription;
 
   constructor(
@@ -93,9 +85,9 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     @Optional() private readonly metrics?: MetricsService,
     @Optional() leases?: GenerationLeases,
   ) {
-    this.cancelGraceMs = settings.cancelGraceMs;
     this.leases = leases ?? new ProcessGenerationLeases();
     this.recorder = new ReplyRecorder(store, lock);
+    this.watchers = new ReplyWatchers(bus, settings.cancelGraceMs);
   }
 
   onModuleInit(): void {
@@ -129,10 +121,10 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     cancelReason: () => CancelReason | undefined,
   ): Promise<void> {
     const { messageId } = job;
-    const watchers = this.watch(job, cancel);
+    const watching = this.watchers.watch(job, cancel);
     const lease = this.leases.hold(job, () => cancel('lease_lost'));
     const end = async (text: string, ending: Ending) => {
-      watchers.unsubscribe();
+      watching.unsubscribe();
       // Another instance has ended it for everyone, stored it and released it.
       if (cancelReason() === 'lease_lost') return;
       await this.finish(job, text, ending);
@@ -266,42 +258,6 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
       failure.message,
       failure.details,
     );
-  }
-
-  /** Cancellation from any instance, and from the last listener leaving. */
-  private watch(
-    job: GenerationJob,
-    cancel: (reason: CancelReason) => void,
-  ): Subscription {
-    const { messageId } = job;
-    const channel = job.channel ?? job.conversationId;
-    const watchers = new Subscription();
-    watchers.add(
-      this.bus
-        .cancelRequests(channel)
-        .pipe(
-          filter(
-            (request) => !request.messageId || request.messageId === messageId,
-          ),
-        )
-        .subscribe(() => cancel('requested')),
-    );
-    watchers.add(
-      this.bus
-        .listenerCount(channel)
-        .pipe(
-          map((count) => count > 0),
-          distinctUntilChanged(),
-          // A reply posted before anyone subscribed still runs: it is kept in the
-          // replay buffer and the history. Only a transition to nobody counts.
-          skipWhile((listening) => !listening),
-          switchMap((listening) =>
-            listening ? EMPTY : timer(this.cancelGraceMs),
-          ),
-        )
-        .subscribe(() => cancel('no_listeners')),
-    );
-    return watchers;
   }
 }
 
