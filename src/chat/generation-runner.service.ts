@@ -6,7 +6,6 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
@@ -27,7 +26,7 @@ import {
   ProcessGenerationLeases,
   type LostGeneration,
 } from './generation-leases/generation-leases.js';
-import { conversationKey } from './conversation-key.js';
+import { ReplyLeaseKeeper } from './reply-lease-keeper.js';
 import { ReplyRecorder } from './reply-recorder.js';
 import { ReplyWatchers } from './reply-watchers.js';
 
@@ -71,33 +70,34 @@ interface Ending {
 @Injectable()
 export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationRunner.name);
-  private readonly leases: GenerationLeases;
   private readonly recorder: ReplyRecorder;
   private readonly watchers: ReplyWatchers;
-  private reaping?: Subscription;
+  private readonly leaseKeeper: ReplyLeaseKeeper;
 
   constructor(
     private readonly replies: ReplyRunner,
     private readonly bus: ChatEventBus,
     store: ConversationStore,
-    private readonly lock: GenerationLock,
+    lock: GenerationLock,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() leases?: GenerationLeases,
   ) {
-    this.leases = leases ?? new ProcessGenerationLeases();
     this.recorder = new ReplyRecorder(store, lock);
     this.watchers = new ReplyWatchers(bus, settings.cancelGraceMs);
+    this.leaseKeeper = new ReplyLeaseKeeper(
+      leases ?? new ProcessGenerationLeases(),
+      lock,
+      (lost) => this.finishLost(lost),
+    );
   }
 
   onModuleInit(): void {
-    this.reaping = this.leases
-      .lapsed()
-      .subscribe((lost) => void this.endLost(lost));
+    this.leaseKeeper.start();
   }
 
   onModuleDestroy(): void {
-    this.reaping?.unsubscribe();
+    this.leaseKeeper.stop();
   }
 
   start(job: GenerationJob): void {
@@ -122,7 +122,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   ): Promise<void> {
     const { messageId } = job;
     const watching = this.watchers.watch(job, cancel);
-    const lease = this.leases.hold(job, () => cancel('lease_lost'));
+    const lease = this.leaseKeeper.hold(job, () => cancel('lease_lost'));
     const end = async (text: string, ending: Ending) => {
       watching.unsubscribe();
       // Another instance has ended it for everyone, stored it and released it.
@@ -163,19 +163,8 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Ends a reply whose instance died, as that instance would have on an error. */
-  private async endLost(lost: LostGeneration): Promise<void> {
-    // A stored reply holds its conversation until it has ended: a claim
-    // that is gone or another's means the instance died after finishing.
-    if (
-      lost.persist &&
-      (await this.lock.holder(conversationKey(lost)).catch(() => undefined)) !==
-        lost.messageId
-    )
-      return;
-    this.logger.warn(
-      `Reply ${lost.messageId} in conversation ${lost.conversationId} lost its instance; ending it`,
-    );
-    await this.finish(
+  private finishLost(lost: LostGeneration): Promise<void> {
+    return this.finish(
       lost,
       lost.text,
       errorEnding(
