@@ -60,12 +60,14 @@ interface Ending {
  * provider's deltas through `LlmService` and publishes them on the bus, then
  * one terminal event (`done` or `error`) and the unnamed `message` event with
  * the whole reply for the original page. Stops a generation when asked to
- * (from any instance), when nobody has listened for the grace period, or at
- * shutdown; a stopped reply ends with `done` and `finishReason: "cancelled"`.
+ * (from any instance), when nobody has listened for the grace period (both
+ * watched by `ReplyWatchers`), or at shutdown; a stopped reply ends with
+ * `done` and `finishReason: "cancelled"`. The reply is stored by
+ * `ReplyRecorder` before its end is published.
  *
- * Each reply is leased while it runs; the replies of an instance that died
- * are ended by one surviving instance with an `error` event
- * (`generation_lost`) that keeps the text sent, stored in the history.
+ * Each reply is leased while it runs (`ReplyLeaseKeeper`); the replies of an
+ * instance that died are ended by one surviving instance with an `error`
+ * event (`generation_lost`) that keeps the text sent, stored in the history.
  */
 @Injectable()
 export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
