@@ -6,22 +6,12 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import {
-  distinctUntilChanged,
-  EMPTY,
-  filter,
-  map,
-  skipWhile,
-  Subscription,
-  switchMap,
-  timer,
-} from 'rxjs';
 import { ChatEventBus } from '../bus/chat-event-bus.js';
 import type { ChatEventInput } from '../bus/chat-event.js';
 import { CHAT_SETTINGS, type ChatSettings } from './chat.settings.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { GenerationLock } from '../conversations/generation-lock/generation-lock.js';
-import type { Turn, TurnStatus } from '../conversations/conversation.js';
+import type { TurnStatus } from '../conversations/conversation.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { LlmRequest, LlmToolCall } from '../llm/llm.types.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -36,6 +26,9 @@ import {
   ProcessGenerationLeases,
   type LostGeneration,
 } from './generation-leases/generation-leases.js';
+import { ReplyLeaseKeeper } from './reply-lease-keeper.js';
+import { ReplyRecorder } from './reply-recorder.js';
+import { ReplyWatchers } from './reply-watchers.js';
 
 export interface GenerationJob {
   conversationId: string;
@@ -67,41 +60,46 @@ interface Ending {
  * provider's deltas through `LlmService` and publishes them on the bus, then
  * one terminal event (`done` or `error`) and the unnamed `message` event with
  * the whole reply for the original page. Stops a generation when asked to
- * (from any instance), when nobody has listened for the grace period, or at
- * shutdown; a stopped reply ends with `done` and `finishReason: "cancelled"`.
+ * (from any instance), when nobody has listened for the grace period (both
+ * watched by `ReplyWatchers`), or at shutdown; a stopped reply ends with
+ * `done` and `finishReason: "cancelled"`. The reply is stored by
+ * `ReplyRecorder` before its end is published.
  *
- * Each reply is leased while it runs; the replies of an instance that died
- * are ended by one surviving instance with an `error` event
- * (`generation_lost`) that keeps the text sent, stored in the history.
+ * Each reply is leased while it runs (`ReplyLeaseKeeper`); the replies of an
+ * instance that died are ended by one surviving instance with an `error`
+ * event (`generation_lost`) that keeps the text sent, stored in the history.
  */
 @Injectable()
 export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(GenerationRunner.name);
-  private readonly cancelGraceMs: number;
-  private readonly leases: GenerationLeases;
-  private reaping?: Subscription;
+  private readonly recorder: ReplyRecorder;
+  private readonly watchers: ReplyWatchers;
+  private readonly leaseKeeper: ReplyLeaseKeeper;
 
   constructor(
     private readonly replies: ReplyRunner,
     private readonly bus: ChatEventBus,
-    private readonly store: ConversationStore,
-    private readonly lock: GenerationLock,
+    store: ConversationStore,
+    lock: GenerationLock,
     @Inject(CHAT_SETTINGS) settings: ChatSettings,
     @Optional() private readonly metrics?: MetricsService,
     @Optional() leases?: GenerationLeases,
   ) {
-    this.cancelGraceMs = settings.cancelGraceMs;
-    this.leases = leases ?? new ProcessGenerationLeases();
+    this.recorder = new ReplyRecorder(store, lock);
+    this.watchers = new ReplyWatchers(bus, settings.cancelGraceMs);
+    this.leaseKeeper = new ReplyLeaseKeeper(
+      leases ?? new ProcessGenerationLeases(),
+      lock,
+      (lost) => this.finishLost(lost),
+    );
   }
 
   onModuleInit(): void {
-    this.reaping = this.leases
-      .lapsed()
-      .subscribe((lost) => void this.endLost(lost));
+    this.leaseKeeper.start();
   }
 
   onModuleDestroy(): void {
-    this.reaping?.unsubscribe();
+    this.leaseKeeper.stop();
   }
 
   start(job: GenerationJob): void {
@@ -125,10 +123,10 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     cancelReason: () => CancelReason | undefined,
   ): Promise<void> {
     const { messageId } = job;
-    const watchers = this.watch(job, cancel);
-    const lease = this.leases.hold(job, () => cancel('lease_lost'));
+    const watching = this.watchers.watch(job, cancel);
+    const lease = this.leaseKeeper.hold(job, () => cancel('lease_lost'));
     const end = async (text: string, ending: Ending) => {
-      watchers.unsubscribe();
+      watching.unsubscribe();
       // Another instance has ended it for everyone, stored it and released it.
       if (cancelReason() === 'lease_lost') return;
       await this.finish(job, text, ending);
@@ -167,19 +165,8 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Ends a reply whose instance died, as that instance would have on an error. */
-  private async endLost(lost: LostGeneration): Promise<void> {
-    // A stored reply holds its conversation until it has ended: a claim
-    // that is gone or another's means the instance died after finishing.
-    if (
-      lost.persist &&
-      (await this.lock.holder(conversationKey(lost)).catch(() => undefined)) !==
-        lost.messageId
-    )
-      return;
-    this.logger.warn(
-      `Reply ${lost.messageId} in conversation ${lost.conversationId} lost its instance; ending it`,
-    );
-    await this.finish(
+  private finishLost(lost: LostGeneration): Promise<void> {
+    return this.finish(
       lost,
       lost.text,
       errorEnding(
@@ -205,7 +192,7 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
     ending: Ending,
   ): Promise<void> {
     if (job.persist) {
-      await this.persist(job, text, ending.status, ending.toolCalls);
+      await this.recorder.record(job, text, ending.status, ending.toolCalls);
     }
     try {
       for (const event of ending.events) await this.publish(job, event);
@@ -263,120 +250,6 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
       failure.details,
     );
   }
-
-  /** Cancellation from any instance, and from the last listener leaving. */
-  private watch(
-    job: GenerationJob,
-    cancel: (reason: CancelReason) => void,
-  ): Subscription {
-    const { messageId } = job;
-    const channel = job.channel ?? job.conversationId;
-    const watchers = new Subscription();
-    watchers.add(
-      this.bus
-        .cancelRequests(channel)
-        .pipe(
-          filter(
-            (request) => !request.messageId || request.messageId === messageId,
-          ),
-        )
-        .subscribe(() => cancel('requested')),
-    );
-    watchers.add(
-      this.bus
-        .listenerCount(channel)
-        .pipe(
-          map((count) => count > 0),
-          distinctUntilChanged(),
-          // A reply posted before anyone subscribed still runs: it is kept in the
-          // replay buffer and the history. Only a transition to nobody counts.
-          skipWhile((listening) => !listening),
-          switchMap((listening) =>
-            listening ? EMPTY : timer(this.cancelGraceMs),
-          ),
-        )
-        .subscribe(() => cancel('no_listeners')),
-    );
-    return watchers;
-  }
-
-  private async persist(
-    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
-    text: string,
-    status: TurnStatus,
-    toolCalls?: LlmToolCall[],
-  ): Promise<void> {
-    try {
-      // A conversation deleted while its reply ran stays deleted.
-      const exists = (await this.store.get(conversationKey(job))) !== undefined;
-      if (exists && (text.length > 0 || status === 'complete')) {
-        await this.appendOnce(job, {
-          role: 'assistant',
-          content: text,
-          ...(toolCalls ? { toolCalls } : {}),
-          messageId: job.messageId,
-          status,
-          createdAt: new Date().toISOString(),
-        });
-      }
-    } catch (error) {
-      this.logger.error(
-        `Could not store reply ${job.messageId}: ${String(error)}`,
-      );
-    } finally {
-      await this.release(job);
-    }
-  }
-
-  /**
-   * Stores the reply, trying again for a while if the store failed (a
-   * failover): a write that failed may still have landed, so the history is
-   * read first and the reply is never stored twice.
-   */
-  private async appendOnce(
-    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
-    turn: Turn,
-  ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.store.append(conversationKey(job), [turn]);
-        return;
-      } catch (error) {
-        const delay = RELEASE_RETRY_DELAYS_MS[attempt];
-        if (attempt >= STORE_ATTEMPTS - 1 || delay === undefined) throw error;
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        const stored = await this.store
-          .get(conversationKey(job))
-          .catch(() => undefined);
-        if (stored?.turns.some((t) => t.messageId === job.messageId)) return;
-      }
-    }
-  }
-
-  /**
-   * Frees the conversation for its next reply. If the store is unreachable
-   * (Redis down) the claim would otherwise block the conversation until it
-   * expires, so the release is retried in the background for a while.
-   */
-  private async release(
-    job: Pick<GenerationJob, 'conversationId' | 'channel' | 'messageId'>,
-    attempt = 0,
-  ): Promise<void> {
-    try {
-      await this.lock.release(conversationKey(job), job.messageId);
-    } catch (error) {
-      if (attempt >= RELEASE_RETRY_DELAYS_MS.length) {
-        this.logger.error(
-          `Could not release conversation ${job.conversationId}: ${String(error)}; it frees itself when the claim expires`,
-        );
-        return;
-      }
-      setTimeout(
-        () => void this.release(job, attempt + 1),
-        RELEASE_RETRY_DELAYS_MS[attempt],
-      ).unref();
-    }
-  }
 }
 
 /** The end of a complete reply: `done` with the whole reply, then its text for the original page. */
@@ -423,17 +296,4 @@ function errorEnding(
       },
     ],
   };
-}
-
-/** Attempts to store a reply: the first three pauses below, 7.5 s in all. */
-const STORE_ATTEMPTS = 4;
-
-/** Pauses between attempts to release a claim while the store is unreachable. */
-const RELEASE_RETRY_DELAYS_MS = [500, 2_000, 5_000, 10_000, 20_000, 30_000];
-
-/** The key of a reply's conversation in the store and the lock: its owner's channel. */
-function conversationKey(
-  job: Pick<GenerationJob, 'conversationId' | 'channel'>,
-): string {
-  return job.channel ?? job.conversationId;
 }
