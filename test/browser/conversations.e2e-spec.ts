@@ -25,10 +25,13 @@ function expectStreamed(renders: string[], expected: string) {
 }
 
 describe('conversations in the browser', { timeout: 120_000 }, () => {
-  // A short grace period: a reply nobody listens to stops after 1 s. The
+  // A short grace period: a reply nobody listens to stops after 3 s, less
+  // than a reply of these tests takes (150 words or more, 30 ms apart), more
+  // than a reload takes on a loaded machine (with 1 s, a slow reload let the
+  // reply stop before the page listened again, and it never completed). The
   // tests poll the API from the page's address: no rate limit in the way.
   const setup = useBrowserApp(
-    { MOCK_DELAY_MS: '30', CANCEL_GRACE_MS: '1000', RATE_LIMIT_MAX: '100000' },
+    { MOCK_DELAY_MS: '30', CANCEL_GRACE_MS: '3000', RATE_LIMIT_MAX: '100000' },
     { viewport: { width: 1280, height: 800 } },
   );
 
