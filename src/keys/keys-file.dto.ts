@@ -12,6 +12,10 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import {
+  IsEntryName,
+  IsOptionalCount,
+} from '../common/config-file/config-file.decorators.js';
 import { BUDGET_PERIODS, type BudgetPeriod } from './api-key-definition.js';
 
 export class KeyBudgetDto {
@@ -30,9 +34,7 @@ export class KeyBudgetDto {
  * `printf %s "$KEY" | sha256sum`.
  */
 export class KeyEntryDto {
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-    message: 'name must be 1-63 letters, digits, ".", "_" or "-"',
-  })
+  @IsEntryName()
   name!: string;
 
   @IsOptional()
@@ -57,19 +59,13 @@ export class KeyEntryDto {
   @MinLength(1, { each: true, message: 'models must not hold empty names' })
   models?: string[];
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   rpm?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   tpm?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   maxStreams?: number;
 
   @IsOptional()

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { errorOf } from '../../test/support/error-of.js';
 import { ApiKeys } from '../access/api-keys.js';
 import { loadKeyDefinitions } from './keys-loader.js';
 
@@ -14,14 +15,6 @@ const fromFile = (
   loadKeyDefinitions({ KEYS_FILE: '/etc/keys.yaml' }, secrets, () =>
     typeof content === 'string' ? content : stringify(content),
   );
-const errorOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('loadKeyDefinitions', () => {
   it('without KEYS_FILE, takes API_KEYS and ADMIN_API_KEYS as keys named by their id, without limits', () => {

@@ -1,13 +1,27 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { ApiKeys } from '../access/api-keys.js';
+import {
+  ConfigFile,
+  definedOnly,
+  readUtf8File,
+  type ReadFile,
+} from '../common/config-file/config-file.js';
 import { keyIdOfDigest, type ApiKeyDefinition } from './api-key-definition.js';
 import { KeysFileDto, type KeyEntryDto } from './keys-file.dto.js';
 
 type Secrets = Readonly<Record<string, string | undefined>>;
+
+/**
+ * A secret may be pasted anywhere in the file, a field's name included: the
+ * errors show only names that cannot be one, and never the parser's message.
+ */
+const KEYS_FILE = new ConfigFile({
+  title: 'keys file',
+  setting: 'KEYS_FILE',
+  list: 'keys',
+  fieldName: safeName,
+  hideUnknownFields: true,
+});
 
 /** The settings the keys come from. */
 export interface KeysEnv {
@@ -25,22 +39,26 @@ export interface KeysEnv {
 export function loadKeyDefinitions(
   env: KeysEnv,
   secrets: Secrets,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  readFile: ReadFile = readUtf8File,
 ): ApiKeyDefinition[] {
   if (!env.KEYS_FILE)
     return ApiKeys.shortForm(env.API_KEYS, env.ADMIN_API_KEYS);
   if (env.API_KEYS || env.ADMIN_API_KEYS) {
-    throw keysError(env.KEYS_FILE, [
+    throw KEYS_FILE.error(env.KEYS_FILE, [
       'API_KEYS / ADMIN_API_KEYS: must be unset when KEYS_FILE is set (give every key in the file)',
     ]);
   }
-  const file = parseFile(env.KEYS_FILE, readFile);
+  const file = KEYS_FILE.validate(
+    env.KEYS_FILE,
+    KeysFileDto,
+    KEYS_FILE.read(env.KEYS_FILE, readFile),
+  );
   const problems: string[] = [];
   const seenNames = new Set<string>();
   const seenIds = new Set<string>();
   const definitions = file.keys.map((entry, index) => {
     const problem = (field: string, rule: string) =>
-      problems.push(`${where(index, entry)}.${field}: ${rule}`);
+      problems.push(`${KEYS_FILE.entryLabel(index, entry)}.${field}: ${rule}`);
     if (seenNames.has(entry.name)) problem('name', 'must be unique');
     seenNames.add(entry.name);
     const digest = digestOf(entry, secrets, problem);
@@ -74,7 +92,9 @@ export function loadKeyDefinitions(
     };
     return definition;
   });
-  if (problems.length > 0) throw keysError(env.KEYS_FILE, problems);
+  if (problems.length > 0) {
+    throw KEYS_FILE.error(env.KEYS_FILE, problems);
+  }
   return definitions;
 }
 
@@ -109,73 +129,6 @@ function metadataOf(
   return raw as Record<string, string>;
 }
 
-function parseFile(
-  path: string,
-  readFile: (path: string) => string,
-): KeysFileDto {
-  let raw: unknown;
-  try {
-    // YAML 1.2 is a superset of JSON: one parser reads both forms.
-    raw = parse(readFile(path));
-  } catch (error) {
-    const reason =
-      error instanceof Error && 'code' in error && error.code === 'ENOENT'
-        ? 'file not found'
-        : 'not valid YAML or JSON';
-    throw keysError(path, [`file: ${reason}`]);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw keysError(path, ['file: must be a mapping with `keys:`']);
-  }
-  const file = plainToInstance(KeysFileDto, raw);
-  const errors = validateSync(file, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: false,
-  });
-  if (errors.length > 0) throw keysError(path, flatten(errors, file));
-  return file;
-}
-
-/** class-validator's nested errors as `keys[1] (name).field: rule` lines. */
-function flatten(errors: ValidationError[], file: KeysFileDto): string[] {
-  return errors.flatMap((error) => {
-    if (error.property !== 'keys' || !error.children?.length) {
-      return [`${safeName(error.property)}: ${rules(error)}`];
-    }
-    return error.children.flatMap((entryError) => {
-      const index = Number(entryError.property);
-      const prefix = where(index, file.keys[index]);
-      if (!entryError.children?.length) {
-        return [`${prefix}: ${rules(entryError)}`];
-      }
-      return entryError.children.flatMap((field) =>
-        field.children?.length
-          ? field.children.map(
-              (inner) =>
-                `${prefix}.${field.property}.${safeName(inner.property)}: ${rules(inner)}`,
-            )
-          : [`${prefix}.${safeName(field.property)}: ${rules(field)}`],
-      );
-    });
-  });
-}
-
-/** The rule broken, never the value: class-validator's messages do not quote it. */
-function rules(error: ValidationError): string {
-  // "property <name> should not exist" would quote the file's text.
-  if (error.constraints?.whitelistValidation) return 'is not a known field';
-  return Object.values(error.constraints ?? {}).join('; ') || 'invalid';
-}
-
-function where(index: number, entry: KeyEntryDto | undefined): string {
-  const name =
-    typeof entry?.name === 'string' && /^[\w.-]{1,63}$/.test(entry.name)
-      ? ` (${entry.name})`
-      : '';
-  return `keys[${index}]${name}`;
-}
-
 /**
  * A field name from the file, shown only when it cannot be a pasted secret:
  * letters only, short (`secret`, `owner`); any other becomes `<field>`.
@@ -187,15 +140,3 @@ function safeName(field: string): string {
 }
 
 const KNOWN_FIELDS = new Set(['sha256', 'secretEnv', 'maxStreams']);
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
-
-function keysError(path: string, problems: string[]): Error {
-  return new Error(
-    `Invalid keys file (KEYS_FILE=${path}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-  );
-}

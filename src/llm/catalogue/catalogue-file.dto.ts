@@ -15,6 +15,10 @@ import {
   ValidateNested,
   type ValidationArguments,
 } from 'class-validator';
+import {
+  IsEntryName,
+  IsOptionalCount,
+} from '../../common/config-file/config-file.decorators.js';
 import { isCredentialParameter } from '../../common/logging/redact.js';
 import {
   LLM_PROVIDERS,
@@ -83,9 +87,7 @@ function IsModelName(): PropertyDecorator {
  * provider's own environment settings (`ERNIE_BASE_URL`…), defaults included.
  */
 export class DeploymentEntryDto {
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-    message: 'name must be 1-63 letters, digits, ".", "_" or "-"',
-  })
+  @IsEntryName()
   name!: string;
 
   @IsModelName()
@@ -131,28 +133,20 @@ export class DeploymentEntryDto {
   @Min(0)
   delayMs?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   rpm?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   tpm?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   maxConcurrency?: number;
 
   @IsOptional()
   @IsInt()
   priority?: number;
 
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @IsOptionalCount()
   weight?: number;
 }
 

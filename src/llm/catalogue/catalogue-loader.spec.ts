@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { errorOf } from '../../../test/support/error-of.js';
 import { EnvironmentVariables } from '../../config/env.schema.js';
 import { loadCatalogue } from './catalogue-loader.js';
 import type { CatalogueEnv } from './provider-defaults.js';
@@ -10,14 +11,6 @@ const env = (fields: Partial<CatalogueEnv> = {}): CatalogueEnv => ({
 });
 const fromFile = (text: string, secrets: Record<string, string> = {}) =>
   loadCatalogue(env({ MODELS_FILE: '/etc/models.yaml' }), secrets, () => text);
-const errorOf = (run: () => unknown): string => {
-  try {
-    run();
-  } catch (error) {
-    return (error as Error).message;
-  }
-  throw new Error('expected a failure');
-};
 
 describe('loadCatalogue', () => {
   it('without MODELS_FILE, describes the one deployment LLM_PROVIDER configures', () => {

@@ -1,7 +1,9 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import {
+  ConfigFile,
+  definedOnly,
+  readUtf8File,
+  type ReadFile,
+} from '../../common/config-file/config-file.js';
 import {
   CatalogueFileDto,
   type DeploymentEntryDto,
@@ -15,6 +17,14 @@ import {
 
 type Secrets = Readonly<Record<string, string | undefined>>;
 
+/** Its field names are shown as written, and a parser's message by its first line. */
+const MODELS_FILE = new ConfigFile({
+  title: 'model catalogue',
+  setting: 'MODELS_FILE',
+  list: 'deployments',
+  parserMessage: true,
+});
+
 /**
  * Builds the catalogue at start-up: from MODELS_FILE when set, else the one
  * deployment LLM_PROVIDER describes. Throws one error listing every problem,
@@ -24,7 +34,7 @@ type Secrets = Readonly<Record<string, string | undefined>>;
 export function loadCatalogue(
   env: CatalogueEnv,
   secrets: Secrets,
-  readFile: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+  readFile: ReadFile = readUtf8File,
 ): CatalogueData {
   if (!env.MODELS_FILE) return singleProviderCatalogue(env, secrets);
   const problems: string[] = [];
@@ -41,7 +51,9 @@ export function loadCatalogue(
   if (!models.has(defaultModel)) {
     problems.push('DEFAULT_MODEL: not a model of the catalogue');
   }
-  if (problems.length > 0) throw catalogueError(env.MODELS_FILE, problems);
+  if (problems.length > 0) {
+    throw MODELS_FILE.error(env.MODELS_FILE, problems);
+  }
   return { deployments, fallbacks, defaultModel, fromFile: true };
 }
 
@@ -77,24 +89,9 @@ function singleProviderCatalogue(
 /** The file validated, and its `fallbacks` as YAML gave them (model names are keys there). */
 function parseFile(
   path: string,
-  readFile: (path: string) => string,
+  readFile: ReadFile,
 ): { file: CatalogueFileDto; rawFallbacks: object } {
-  let raw: unknown;
-  try {
-    // YAML 1.2 is a superset of JSON: one parser reads both forms.
-    raw = parse(readFile(path));
-  } catch (error) {
-    const reason =
-      error instanceof Error && 'code' in error && error.code === 'ENOENT'
-        ? 'file not found'
-        : error instanceof Error
-          ? error.message.split('\n')[0]
-          : 'unreadable';
-    throw catalogueError(path, [`file: ${reason}`]);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw catalogueError(path, ['file: must be a mapping with `deployments:`']);
-  }
+  const raw = MODELS_FILE.read(path, readFile);
   // class-transformer copies a mapping's keys by assignment and looks up
   // metadata by each one: a model named `__proto__` or `constructor` as a
   // key of `fallbacks` crashed it. It checks only that `fallbacks` is a
@@ -104,50 +101,15 @@ function parseFile(
     typeof fallbacks === 'object' &&
     fallbacks !== null &&
     !Array.isArray(fallbacks);
-  const file = plainToInstance(CatalogueFileDto, {
+  const file = MODELS_FILE.validate(path, CatalogueFileDto, {
     ...raw,
     ...(mapping ? { fallbacks: {} } : {}),
   });
-  const errors = validateSync(file, {
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: false,
-  });
-  if (errors.length > 0) {
-    throw catalogueError(path, flatten(errors, file));
-  }
   return { file, rawFallbacks: mapping ? fallbacks : {} };
 }
 
-/** class-validator's nested errors as `deployments[1] "name".field: rule` lines. */
-function flatten(errors: ValidationError[], file: CatalogueFileDto): string[] {
-  return errors.flatMap((error) => {
-    if (error.property !== 'deployments' || !error.children?.length) {
-      return [`${error.property}: ${rules(error)}`];
-    }
-    return error.children.flatMap((entryError) => {
-      const index = Number(entryError.property);
-      const entry = file.deployments[index];
-      const prefix = where(index, entry);
-      if (!entryError.children?.length)
-        return [`${prefix}: ${rules(entryError)}`];
-      return entryError.children.map(
-        (field) => `${prefix}.${field.property}: ${rules(field)}`,
-      );
-    });
-  });
-}
-
-function rules(error: ValidationError): string {
-  return Object.values(error.constraints ?? {}).join('; ') || 'invalid';
-}
-
-function where(index: number, entry: DeploymentEntryDto | undefined): string {
-  const name =
-    typeof entry?.name === 'string' && /^[\w.-]{1,63}$/.test(entry.name)
-      ? ` (${entry.name})`
-      : '';
-  return `deployments[${index}]${name}`;
+function where(index: number, entry: DeploymentEntryDto): string {
+  return MODELS_FILE.entryLabel(index, entry);
 }
 
 function resolveEntry(
@@ -247,16 +209,4 @@ function checkFallbacks(
     fallbacks[model] = names;
   }
   return fallbacks;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value).filter(([, v]) => v !== undefined),
-  ) as Partial<T>;
-}
-
-function catalogueError(path: string, problems: string[]): Error {
-  return new Error(
-    `Invalid model catalogue (MODELS_FILE=${path}):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-  );
 }
