@@ -1,20 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
-  IsIn,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsString, ValidateIf } from 'class-validator';
 import { IsWellFormedText } from '../../common/validation/is-well-formed-text.decorator.js';
 import type { MessageRole } from '../../llm/llm.types.js';
-import { ToolCallDto } from '../../request-policy/dto/tool.dto.js';
+import {
+  ToolCallIdField,
+  ToolCallsField,
+} from '../../request-policy/dto/tool-message-fields.js';
+import type { ToolCallDto } from '../../request-policy/dto/tool.dto.js';
 import type { IncomingMessage } from '../../request-policy/incoming-message.js';
 
 const ROLES = ['user', 'assistant', 'tool'] as const;
@@ -48,27 +40,12 @@ export class ChatMessageDto {
   @IsWellFormedText()
   content: string | null;
 
-  @ApiPropertyOptional({
-    type: [ToolCallDto],
-    description:
-      'Assistant turns: the tools the model called (as `done` reported them).',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(128)
-  @ValidateNested({ each: true })
-  @Type(() => ToolCallDto)
+  @ToolCallsField(
+    'Assistant turns: the tools the model called (as `done` reported them).',
+  )
   tool_calls?: ToolCallDto[];
 
-  @ApiPropertyOptional({
-    description: 'Tool turns: the id of the call this result answers.',
-    example: 'call_abc123',
-  })
-  @ValidateIf((message: ChatMessageDto) => message.role === 'tool')
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
+  @ToolCallIdField()
   tool_call_id?: string;
 }
 

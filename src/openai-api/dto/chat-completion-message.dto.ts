@@ -1,9 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsArray,
   IsIn,
   IsNotEmpty,
   IsOptional,
@@ -13,8 +10,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  ToolCallIdField,
+  ToolCallsField,
+} from '../../request-policy/dto/tool-message-fields.js';
+import {
   FunctionCallDto,
-  ToolCallDto,
+  type ToolCallDto,
 } from '../../request-policy/dto/tool.dto.js';
 import {
   IsMessageContent,
@@ -90,26 +91,10 @@ export class ChatCompletionMessageDto {
   @MaxLength(256)
   name?: string;
 
-  @ApiPropertyOptional({
-    type: [ToolCallDto],
-    description: 'Assistant turns: the tools the model called.',
-  })
-  @IsOptional()
-  @IsArray()
-  @ArrayNotEmpty()
-  @ArrayMaxSize(128)
-  @ValidateNested({ each: true })
-  @Type(() => ToolCallDto)
+  @ToolCallsField('Assistant turns: the tools the model called.')
   tool_calls?: ToolCallDto[];
 
-  @ApiPropertyOptional({
-    description: 'Tool turns: the id of the call this result answers.',
-    example: 'call_abc123',
-  })
-  @ValidateIf((message: ChatCompletionMessageDto) => message.role === 'tool')
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(128)
+  @ToolCallIdField()
   tool_call_id?: string;
 
   @ApiPropertyOptional({
