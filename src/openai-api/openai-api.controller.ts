@@ -35,6 +35,7 @@ import {
   unknownModel,
 } from '../llm/catalogue/model-catalogue.js';
 import { ChatCompletionsService } from './chat-completions.service.js';
+import { clientGoneSignal } from './client-gone.js';
 import { ChatCompletionChunkDto } from './dto/chat-completion-chunk.dto.js';
 import { ChatCompletionRequestDto } from './dto/chat-completion-request.dto.js';
 import { ChatCompletionDto } from './dto/chat-completion.dto.js';
@@ -134,20 +135,17 @@ export class OpenAiApiController {
   ): Promise<void> {
     const prepared = this.completions.prepare(body);
     prepared.request.keyId = principalOf(request)?.keyId;
-    const clientGone = new AbortController();
-    response.once('close', () => {
-      if (!response.writableFinished) clientGone.abort();
-    });
+    const clientGone = clientGoneSignal(response);
     if (body.stream) {
       await this.completions.stream(
         prepared,
         clientIdentityOf(request),
         response,
-        clientGone.signal,
+        clientGone,
       );
       return;
     }
-    response.json(await this.completions.complete(prepared, clientGone.signal));
+    response.json(await this.completions.complete(prepared, clientGone));
   }
 
   @Get('models')

@@ -30,6 +30,7 @@ import {
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../access/current-principal.decorator.js';
 import { clientIdentityOf, type Principal } from '../../access/principal.js';
+import { clientGoneSignal } from '../client-gone.js';
 import { OpenAiErrorDto } from '../dto/openai-error.dto.js';
 import { OpenAiBody } from '../openai-body.decorator.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
@@ -114,23 +115,18 @@ export class ResponsesController {
     @Res() response: Response,
   ): Promise<void> {
     const prepared = await this.responses.prepare(body, principal);
-    const clientGone = new AbortController();
-    response.once('close', () => {
-      if (!response.writableFinished) clientGone.abort();
-    });
+    const clientGone = clientGoneSignal(response);
     if (body.stream) {
       await this.responses.stream(
         prepared,
         principal,
         clientIdentityOf(request),
         response,
-        clientGone.signal,
+        clientGone,
       );
       return;
     }
-    response.json(
-      await this.responses.create(prepared, principal, clientGone.signal),
-    );
+    response.json(await this.responses.create(prepared, principal, clientGone));
   }
 
   @Get(':id')
