@@ -11,6 +11,9 @@ import express, { type RequestHandler } from 'express';
 import type { Observable } from 'rxjs';
 import type { AppConfig } from '../../config/app-config.service.js';
 import { envOf } from '../../config/settings.js';
+import { HttpErrors } from '../errors/http-errors.js';
+import { jsonBudget } from '../validation/json-budget.settings.js';
+import { findRawBudgetViolation } from '../validation/json-raw-budget.js';
 
 /**
  * Reads and parses a route's JSON body (express's `json()`, with
@@ -34,7 +37,21 @@ export class JsonBodyInterceptor implements NestInterceptor {
   private readonly parse: RequestHandler;
 
   constructor(@Inject(ConfigService) config: AppConfig) {
-    this.parse = express.json({ limit: envOf(config).BODY_LIMIT_BYTES });
+    const env = envOf(config);
+    const budget = jsonBudget(env);
+    this.parse = express.json({
+      limit: env.BODY_LIMIT_BYTES,
+      // The JSON budget on the raw bytes, before JSON.parse builds anything
+      // (see findRawBudgetViolation); other charsets are left to the check
+      // on the parsed value.
+      verify: (_request, _response, body, encoding) => {
+        if (encoding.toLowerCase() !== 'utf-8') return;
+        const violation = findRawBudgetViolation(body, budget);
+        if (violation) {
+          throw HttpErrors.validation(violation.message, [violation]);
+        }
+      },
+    });
   }
 
   async intercept(
