@@ -58,14 +58,14 @@ export function worstInputs() {
       body: { messages: Array.from({ length: 70_000 }, () => ({ role: 'x' })) },
     },
     {
-      // The most the default budget lets through to validation: 19 tools of
-      // 1 000 keys (19 000 values of 20 000) ...
-      name: 'budget-full tools (19 × 1 000 keys)',
+      // The most the default budget lets through to validation: 9 tools of
+      // 1 000 keys (9 000 values of 10 000) ...
+      name: 'budget-full tools (9 × 1 000 keys)',
       path: '/v1/chat/completions',
       body: {
         model: 'any',
         messages: user,
-        tools: Array.from({ length: 19 }, (_, i) => ({
+        tools: Array.from({ length: 9 }, (_, i) => ({
           type: 'function',
           function: { name: `f${i}`, parameters: wide(1_000) },
         })),

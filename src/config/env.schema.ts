@@ -141,7 +141,7 @@ export class EnvironmentVariables {
   @Type(() => Number)
   @IsInt()
   @Min(100)
-  JSON_MAX_NODES = 20_000;
+  JSON_MAX_NODES = 10_000;
 
   /** Keys of any one object of a JSON body (tool `parameters`, `json_schema`, `metadata`…). */
   @Type(() => Number)

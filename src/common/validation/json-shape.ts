@@ -30,7 +30,7 @@ export interface JsonBudget {
 
 export const DEFAULT_JSON_BUDGET: JsonBudget = {
   maxDepth: MAX_JSON_DEPTH,
-  maxNodes: 20_000,
+  maxNodes: 10_000,
   maxKeys: 1_000,
   maxItems: 1_000,
 };
