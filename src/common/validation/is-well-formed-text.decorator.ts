@@ -12,10 +12,7 @@ export function IsWellFormedText(
     {
       name: 'isWellFormedText',
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          isWellFormedUnicode(value) &&
-          !value.includes('\0'),
+        validate: isWellFormedText,
         defaultMessage: (args) =>
           `${args?.property ?? 'value'} must be well-formed Unicode text without NUL characters or lone surrogates`,
       },
@@ -27,6 +24,35 @@ export function IsWellFormedText(
 const LONE_SURROGATE =
   /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-function isWellFormedUnicode(value: string): boolean {
-  return !LONE_SURROGATE.test(value);
+/** A string without lone surrogates or NUL characters (see `IsWellFormedText`). */
+export function isWellFormedText(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    !LONE_SURROGATE.test(value) &&
+    !value.includes('\0')
+  );
+}
+
+/**
+ * Message content made of text only: a well-formed string, or a non-empty
+ * array of parts whose `type` is one of `partTypes`, each with well-formed
+ * `text`. Chat completions' `{type: "text"}` parts and the Responses API's
+ * `input_text` / `output_text` parts are both read by it.
+ */
+export function isTextContent(
+  value: unknown,
+  partTypes: ReadonlySet<string>,
+): boolean {
+  return (
+    isWellFormedText(value) ||
+    (Array.isArray(value) &&
+      value.length > 0 &&
+      value.every(
+        (part: unknown) =>
+          typeof part === 'object' &&
+          part !== null &&
+          partTypes.has(String((part as { type?: unknown }).type)) &&
+          isWellFormedText((part as { text?: unknown }).text),
+      ))
+  );
 }

@@ -1,4 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { isTextContent } from '../../common/validation/is-well-formed-text.decorator.js';
 
 /** One part of an array `content`; only text parts are supported. */
 export interface TextContentPart {
@@ -6,12 +7,7 @@ export interface TextContentPart {
   text: string;
 }
 
-const LONE_SURROGATE =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const isText = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  !LONE_SURROGATE.test(value) &&
-  !value.includes('\0');
+const TEXT_PART_TYPES: ReadonlySet<string> = new Set(['text']);
 
 /**
  * OpenAI message content: a string, or an array of `{type: "text", text}`
@@ -25,17 +21,7 @@ export function IsMessageContent(
     {
       name: 'isMessageContent',
       validator: {
-        validate: (value: unknown) =>
-          isText(value) ||
-          (Array.isArray(value) &&
-            value.length > 0 &&
-            value.every(
-              (part: unknown) =>
-                typeof part === 'object' &&
-                part !== null &&
-                (part as { type?: unknown }).type === 'text' &&
-                isText((part as { text?: unknown }).text),
-            )),
+        validate: (value: unknown) => isTextContent(value, TEXT_PART_TYPES),
         defaultMessage: (args) =>
           `${args?.property ?? 'content'} must be a string or an array of {"type":"text","text":…} parts (only text is supported), well-formed Unicode without NUL characters`,
       },

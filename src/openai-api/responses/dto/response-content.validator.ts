@@ -1,4 +1,5 @@
 import { ValidateBy, type ValidationOptions } from 'class-validator';
+import { isTextContent } from '../../../common/validation/is-well-formed-text.decorator.js';
 
 /** A text part of Responses content: what the client wrote, or (replayed) what the model wrote. */
 export interface ResponseTextPart {
@@ -7,13 +8,6 @@ export interface ResponseTextPart {
 }
 
 export type ResponseContent = string | ResponseTextPart[];
-
-const LONE_SURROGATE =
-  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const isText = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  !LONE_SURROGATE.test(value) &&
-  !value.includes('\0');
 
 const TEXT_PART_TYPES = new Set(['input_text', 'output_text']);
 
@@ -30,19 +24,7 @@ export function IsResponseContent(
     {
       name: 'isResponseContent',
       validator: {
-        validate: (value: unknown) =>
-          isText(value) ||
-          (Array.isArray(value) &&
-            value.length > 0 &&
-            value.every(
-              (part: unknown) =>
-                typeof part === 'object' &&
-                part !== null &&
-                TEXT_PART_TYPES.has(
-                  String((part as { type?: unknown }).type),
-                ) &&
-                isText((part as { text?: unknown }).text),
-            )),
+        validate: (value: unknown) => isTextContent(value, TEXT_PART_TYPES),
         defaultMessage: (args) =>
           `${args?.property ?? 'content'} must be a string or a list of {"type":"input_text","text":…} parts (only text is supported), well-formed Unicode without NUL characters`,
       },
