@@ -1,3 +1,4 @@
+import { cacheValidationMetadata } from './class-validator-metadata.seam.js';
 import { installSseFrameWriter } from './nest-sse-stream.seam.js';
 
 /**
@@ -7,4 +8,5 @@ import { installSseFrameWriter } from './nest-sse-stream.seam.js';
  */
 export function installSeams(): void {
   installSseFrameWriter();
+  cacheValidationMetadata();
 }
