@@ -66,9 +66,6 @@ export class LlmService {
     const provider = this.provider.name;
     // Refusals (model, budget, key limits) are thrown before any upstream call.
     const ticket = await this.gate?.admit(request, request.model ?? this.model);
-    const callSignal = ticket?.signal
-      ? AbortSignal.any([signal, ticket.signal])
-      : signal;
     const spent = new CallSpending(request.model ?? this.model);
     const startedAt = Date.now();
     const totalDeadline = startedAt + policy.totalTimeoutMs;
@@ -81,7 +78,11 @@ export class LlmService {
         // The provider gets its own signal, aborted by the caller's signal
         // or by a timeout, so it closes its request in both cases; which
         // one fired decides the error.
-        const watchdog = new StreamWatchdog<LlmChunk>(callSignal, timeoutError);
+        const watchdog = new StreamWatchdog<LlmChunk>(
+          signal,
+          timeoutError,
+          ticket?.signal,
+        );
         const iterator = this.provider
           .stream(request, watchdog.signal)
           [Symbol.asyncIterator]();
@@ -140,7 +141,11 @@ export class LlmService {
           `${provider}: ${failure.code} (upstream ${String(failure.upstreamCode ?? '-')}), retry ${attempt + 1}/${policy.maxRetries} in ${delay} ms`,
         );
         try {
-          await sleep(delay, undefined, { signal: callSignal });
+          await sleep(delay, undefined, {
+            signal: ticket?.signal
+              ? AbortSignal.any([signal, ticket.signal])
+              : signal,
+          });
         } catch {
           throw ticket?.signal?.aborted && !signal.aborted
             ? toLlmError(ticket.signal.reason)

@@ -127,6 +127,39 @@ describe('StreamWatchdog', () => {
     expect(iterator.calls).toBe(0);
   });
 
+  it('stops as well when its second signal aborts (a revoked key), with that reason, and lets go of both', async () => {
+    const revoked = new AbortController();
+    const callerListeners = getEventListeners(caller.signal, 'abort').length;
+    const both = new StreamWatchdog<string>(
+      caller.signal,
+      () => LlmError.timeout('x'),
+      revoked.signal,
+    );
+    const read = track(both.next(iterator, 100, 'idle'));
+    revoked.abort(new LlmError('key_revoked', 'gone'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(read.error).toMatchObject({ code: 'cancelled' });
+    expect(both.signal.reason).toMatchObject({ code: 'key_revoked' });
+    both.close();
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(
+      callerListeners,
+    );
+    expect(getEventListeners(revoked.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('starts aborted when its second signal already aborted', async () => {
+    const aborted = new StreamWatchdog<string>(
+      caller.signal,
+      () => LlmError.timeout('x'),
+      AbortSignal.abort(new Error('revoked')),
+    );
+    expect((aborted.signal.reason as Error).message).toBe('revoked');
+    await expect(aborted.next(iterator, 100, 'idle')).rejects.toMatchObject({
+      code: 'cancelled',
+    });
+    aborted.close();
+  });
+
   it('passes the iterator failure on, as an Error', async () => {
     const read = track(watchdog.next(iterator, 100, 'idle'));
     iterator.fail('plain string');

@@ -12,7 +12,8 @@ const FINISHED = new Error('finished');
  * signal: a read ends when the next chunk comes, when its time runs out or
  * when the caller aborts, whichever is first, so a provider slow to honour
  * its signal cannot delay a cancellation or a timeout. The provider gets its
- * own `signal`, aborted by the caller's, by a timeout and by `close()`.
+ * own `signal`, aborted by the caller's (or `revoked`), by a timeout and by
+ * `close()`.
  *
  * One timer and one abort listener serve the whole stream rather than one of
  * each per chunk: a read only moves the deadline, and the timer, when it
@@ -34,14 +35,26 @@ export class StreamWatchdog<T> {
   private timer?: ReturnType<typeof setTimeout>;
   private timerDue = Number.POSITIVE_INFINITY;
 
+  /**
+   * `revoked`, when given, stops the stream as the caller's signal does (an
+   * API key's call revoked by a reload). Listening to both here replaces
+   * `AbortSignal.any([caller, revoked])`, which registers a composite signal
+   * with each source through weak references and a finalization registry:
+   * ~10 µs of CPU and more garbage kept past the young generation per call
+   * in the POST profile.
+   */
   constructor(
     private readonly caller: AbortSignal,
     private readonly timeoutError: (ms: number, what: string) => Error,
+    private readonly revoked?: AbortSignal,
   ) {
-    caller.addEventListener('abort', this.onAbort, { once: true });
-    if (caller.aborted) {
-      this.cancelled = true;
-      this.controller.abort(caller.reason);
+    for (const signal of [caller, revoked]) {
+      if (!signal) continue;
+      signal.addEventListener('abort', this.onAbort, { once: true });
+      if (signal.aborted && !this.cancelled) {
+        this.cancelled = true;
+        this.controller.abort(signal.reason);
+      }
     }
   }
 
@@ -79,6 +92,7 @@ export class StreamWatchdog<T> {
     clearTimeout(this.timer);
     this.timerDue = Number.POSITIVE_INFINITY;
     this.caller.removeEventListener('abort', this.onAbort);
+    this.revoked?.removeEventListener('abort', this.onAbort);
     if (!this.controller.signal.aborted) {
       this.controller.abort(FINISHED);
     }
@@ -104,9 +118,10 @@ export class StreamWatchdog<T> {
     reject(this.interrupted);
   };
 
-  private readonly onAbort = (): void => {
+  private readonly onAbort = (event: Event): void => {
+    if (this.cancelled) return;
     this.cancelled = true;
-    this.controller.abort(this.caller.reason);
+    this.controller.abort((event.target as AbortSignal).reason);
     const reject = this.rejectRead;
     this.settle();
     reject?.(LlmError.cancelled());

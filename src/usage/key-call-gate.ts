@@ -84,23 +84,34 @@ export class KeyCallGate
       this.checkModel(key, model);
       await this.checkBudget(key);
     }
-    const lease = key ? await this.takeSlot(key, request) : undefined;
+    if (!key) return this.ticket(name);
+    const lease = await this.takeSlot(key, request);
+    // Only a key's calls can be revoked (by a reload that removes it).
     const controller = new AbortController();
-    const calls = this.running.get(key?.id ?? '') ?? new Set();
-    if (key) {
-      calls.add(controller);
-      this.running.set(key.id, calls);
-    }
+    const calls = this.running.get(key.id) ?? new Set();
+    calls.add(controller);
+    this.running.set(key.id, calls);
+    return this.ticket(name, lease, controller.signal, () => {
+      calls.delete(controller);
+      if (calls.size === 0 && this.running.get(key.id) === calls) {
+        this.running.delete(key.id);
+      }
+    });
+  }
+
+  private ticket(
+    name: string,
+    lease?: QuotaLease,
+    signal?: AbortSignal,
+    release?: () => void,
+  ): LlmCallTicket {
     let ended = false;
     return {
-      signal: controller.signal,
+      signal,
       end: async (result) => {
         if (ended) return;
         ended = true;
-        calls.delete(controller);
-        if (key && calls.size === 0 && this.running.get(key.id) === calls) {
-          this.running.delete(key.id);
-        }
+        release?.();
         await this.account(name, result, lease);
       },
     };
