@@ -36,8 +36,12 @@ export class MemoryUsageLedger extends UsageLedger {
     }
     day.set(id, row);
     const tokens = entry.promptTokens + entry.completionTokens;
-    for (const period of ['day', 'month'] as const) {
-      const slot = `${entry.key}\u0000${periodOf(period, entry.at).id}`;
+    // The period ids from the day already worked out (what periodOf gives):
+    // building them again was three ISO dates per call.
+    for (const slot of [
+      `${entry.key}\u0000day:${date}`,
+      `${entry.key}\u0000month:${date.slice(0, 7)}`,
+    ]) {
       this.spending.set(slot, (this.spending.get(slot) ?? 0) + tokens);
     }
     return Promise.resolve();
