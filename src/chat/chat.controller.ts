@@ -1,4 +1,4 @@
-import { ReadsJsonBody } from '../common/http/json-body.interceptor.js';
+import { ReadsJsonBody } from '../common/http/json-body.guard.js';
 import { AcceptsNewWork } from '../common/lifecycle/accepts-new-work.decorator.js';
 import {
   Body,

@@ -4,7 +4,7 @@ import { AppLifecycle } from './app-lifecycle.service.js';
 /**
  * Refuses new work (503, with Retry-After when overloaded) while the process
  * drains or sheds load. A guard, so that the decision is made before the
- * body is read, parsed or validated (`JsonBodyInterceptor`): refusing after
+ * body is read, parsed or validated (`JsonBodyGuard`): refusing after
  * that work, as before, did the expensive part anyway (issue #24).
  */
 @Injectable()

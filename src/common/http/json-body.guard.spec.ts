@@ -2,13 +2,13 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  INTERCEPTORS_METADATA,
+  GUARDS_METADATA,
   ROUTE_ARGS_METADATA,
 } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
 import { describe, expect, it } from 'vitest';
 import { readRequestBody } from '../../openai-api/openai-body.decorator.js';
-import { JsonBodyInterceptor } from './json-body.interceptor.js';
+import { JsonBodyGuard } from './json-body.guard.js';
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,9 +20,17 @@ function controllerFiles(dir: string): string[] {
   });
 }
 
-/** Every handler of every controller in `src/`, with whether it takes a body and reads one. */
+/**
+ * Every handler of every controller in `src/`, with whether it takes a body
+ * and whether it reads one after its other guards (`JsonBodyGuard` last).
+ */
 async function routes() {
-  const found: { route: string; takesBody: boolean; readsBody: boolean }[] = [];
+  const found: {
+    route: string;
+    takesBody: boolean;
+    readsBody: boolean;
+    readsLast: boolean;
+  }[] = [];
   for (const file of controllerFiles(SRC)) {
     const exports = (await import(pathToFileURL(file).href)) as Record<
       string,
@@ -42,14 +50,17 @@ async function routes() {
             key.startsWith(`${RouteParamtypes.BODY}:`) ||
             arg.factory === readRequestBody,
         );
-        const interceptors = (Reflect.getMetadata(
-          INTERCEPTORS_METADATA,
+        const guards = (Reflect.getMetadata(
+          GUARDS_METADATA,
           proto[method] as object,
         ) ?? []) as unknown[];
         found.push({
           route: `${relative(SRC, file)} ${name}.${method}`,
           takesBody,
-          readsBody: interceptors.includes(JsonBodyInterceptor),
+          readsBody: guards.includes(JsonBodyGuard),
+          readsLast:
+            guards.indexOf(JsonBodyGuard) === guards.length - 1 &&
+            guards.lastIndexOf(JsonBodyGuard) === guards.indexOf(JsonBodyGuard),
         });
       }
     }
@@ -57,12 +68,17 @@ async function routes() {
   return found;
 }
 
-describe('JsonBodyInterceptor', () => {
+describe('JsonBodyGuard', () => {
   it('is bound to every route that takes a body, and to no other', async () => {
     const all = await routes();
     const bodied = all.filter((r) => r.takesBody);
     // The send, cancel, stream-token, chat-completion and responses routes.
     expect(bodied.length).toBeGreaterThanOrEqual(5);
     expect(all.filter((r) => r.takesBody !== r.readsBody)).toEqual([]);
+  });
+
+  it('runs after every other guard of the route (the body is read last)', async () => {
+    const bodied = (await routes()).filter((r) => r.readsBody);
+    expect(bodied.filter((r) => !r.readsLast)).toEqual([]);
   });
 });
