@@ -377,6 +377,7 @@ try {
       workDir,
       settings,
       openAiEnv: openAi.app ? OPENAI_ENV : undefined,
+      referenceEnv: { UPSTREAM_URL: upstreamV1 },
       log,
     });
   }

@@ -1,7 +1,7 @@
 // The evidence behind the figures: a CPU profile (`--cpu-prof`) of each
 // server (baseline, Nest floor, app) during fan-out and during POST
 // throughput, of the app on each streaming path (seed route, `/v1` streamed
-// and not), and heap snapshots before and after opening idle connections. Profiled runs are slower, so their
+// and not) and of the Nest floor on the seed route, and heap snapshots before and after opening idle connections. Profiled runs are slower, so their
 // figures are not used as results.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { summariseProfile } from './cpu-profile.mjs';
@@ -14,6 +14,7 @@ import * as workloads from './workloads.mjs';
  * @param {{ client: import('./processes.mjs').Managed, dist: string, workDir: string, settings: any,
  *   openAiEnv?: Record<string, string>, log: (line: string) => void }} context
  *   `openAiEnv`: how the app reaches the fake upstream, when it can; TTFT is then profiled too
+ *   (and on the Nest floor, with `referenceEnv`, how it reaches the same upstream)
  */
 export async function profilePass({
   client,
@@ -21,11 +22,12 @@ export async function profilePass({
   workDir,
   settings,
   openAiEnv,
+  referenceEnv,
   log,
 }) {
   const servers = {
     baseline: (options) => startBaseline(options),
-    floor: (options) => startFloor(options),
+    floor: (options, env) => startFloor(options, env),
     app: (options, env) => startApp(dist, env, options),
   };
   const jobs = [
@@ -40,6 +42,7 @@ export async function profilePass({
           ['app', 'ttft'],
           ['app', 'v1'],
           ['app', 'v1-whole'],
+          ...(referenceEnv ? [['floor', 'ttft']] : []),
         ]
       : []),
   ];
@@ -51,7 +54,11 @@ export async function profilePass({
     const start = () =>
       servers[label](
         { profileDir: dir },
-        name === 'post' || name === 'fanout' ? {} : openAiEnv,
+        name === 'post' || name === 'fanout'
+          ? {}
+          : label === 'floor'
+            ? referenceEnv
+            : openAiEnv,
       );
     // Shorter than the measured runs: a profile needs seconds, not rounds.
     if (name === 'ttft' || name.startsWith('v1'))

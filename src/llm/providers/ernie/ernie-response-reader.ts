@@ -60,7 +60,7 @@ async function* readEventStream(
     throwIfError(chunk);
     const reply = chunk as ErnieReplyChunk;
     usage = toUsage(reply.usage) ?? usage;
-    yield* fromErnieReply(reply);
+    for (const piece of fromErnieReply(reply)) yield piece;
     if (reply.is_end === true) {
       yield { type: 'finish', finishReason: ernieFinishReason(reply), usage };
       return;
@@ -86,7 +86,7 @@ async function* readWholeBody(
     (typeof body.result === 'string' || isObject(body.function_call))
   ) {
     const reply = body as ErnieReplyChunk;
-    yield* fromErnieReply(reply);
+    for (const piece of fromErnieReply(reply)) yield piece;
     yield {
       type: 'finish',
       finishReason: ernieFinishReason(reply),

@@ -96,12 +96,25 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       }
       let finishReason: string | undefined;
       let usage: LlmUsage | undefined;
-      for await (const chunk of readChunks(response, what)) {
-        assertChunk(chunk, what);
-        const mapped = fromOpenAiChunk(chunk as OpenAiChunkLike);
-        yield* mapped.chunks;
-        usage = mapped.usage ?? usage;
-        finishReason = mapped.finishReason ?? finishReason;
+      // Read here rather than through a generator of parsed events: each
+      // generator a chunk passes through costs its promises and microtask
+      // hops.
+      const { body } = response;
+      try {
+        for await (const event of readEvents(response)) {
+          if (event.data.startsWith('[DONE]')) break;
+          const data = JSON.parse(event.data) as { error?: unknown } | null;
+          if (data?.error) throw mapUpstreamFault(faultIn(data) ?? {}, what);
+          assertChunk(data, what);
+          const mapped = fromOpenAiChunk(data as OpenAiChunkLike);
+          // Not `yield*`: over an array it goes through an async-from-sync
+          // iterator, one more await per chunk.
+          for (const chunk of mapped.chunks) yield chunk;
+          usage = mapped.usage ?? usage;
+          finishReason = mapped.finishReason ?? finishReason;
+        }
+      } finally {
+        if (!body.readableEnded) void body.dump().catch(() => undefined);
       }
       if (signal.aborted) throw LlmError.cancelled();
       if (finishReason === undefined && usage === undefined) {
@@ -166,7 +179,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       );
     }
     const mapped = fromOpenAiChunk(body as OpenAiChunkLike);
-    yield* mapped.chunks;
+    for (const chunk of mapped.chunks) yield chunk;
     yield {
       type: 'finish',
       finishReason: mapped.finishReason ?? 'stop',
@@ -176,9 +189,9 @@ export class OpenAiCompatibleProvider extends LlmProvider {
 }
 
 /**
- * The JSON of each event of an OpenAI stream, until `data: [DONE]`, parsed by
- * `eventsource-parser`: an event carrying `error` throws its `LlmError`,
- * unparsable JSON a `SyntaxError`.
+ * The events of an OpenAI stream, parsed by `eventsource-parser`; the
+ * caller stops at `data: [DONE]` and parses each event's JSON (an event
+ * carrying `error` throws its `LlmError`, unparsable JSON a `SyntaxError`).
  *
  * Stopping before the body's end (at `[DONE]`, whose end usually came in the
  * same read but has not been emitted yet) drains the rest with undici's
@@ -188,22 +201,10 @@ export class OpenAiCompatibleProvider extends LlmProvider {
  * end is still closed: by `dump()` past its byte limit, or when the caller's
  * signal aborts (`LlmService` aborts it at the end of every call).
  */
-async function* readChunks(
-  response: UpstreamResponse,
-  what: string,
-): AsyncGenerator<unknown> {
-  const { body } = response;
-  try {
-    const bytes = body.iterator({ destroyOnReturn: false });
-    for await (const event of readServerSentEvents(bytes)) {
-      if (event.data.startsWith('[DONE]')) return;
-      const data = JSON.parse(event.data) as { error?: unknown } | null;
-      if (data?.error) throw mapUpstreamFault(faultIn(data) ?? {}, what);
-      yield data;
-    }
-  } finally {
-    if (!body.readableEnded) void body.dump().catch(() => undefined);
-  }
+function readEvents(response: UpstreamResponse) {
+  return readServerSentEvents(
+    response.body.iterator({ destroyOnReturn: false }),
+  );
 }
 
 /** What failed while reading a reply, as the gateway's error. */
