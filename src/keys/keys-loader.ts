@@ -4,6 +4,7 @@ import {
   ConfigFile,
   definedOnly,
   readUtf8File,
+  safeFieldName,
   type ReadFile,
 } from '../common/config-file/config-file.js';
 import { keyIdOfDigest, type ApiKeyDefinition } from './api-key-definition.js';
@@ -129,14 +130,9 @@ function metadataOf(
   return raw as Record<string, string>;
 }
 
-/**
- * A field name from the file, shown only when it cannot be a pasted secret:
- * letters only, short (`secret`, `owner`); any other becomes `<field>`.
- */
+/** A field name from the file, as errors show it (see `safeFieldName`). */
 function safeName(field: string): string {
-  return KNOWN_FIELDS.has(field) || /^[A-Za-z]{1,24}$/.test(field)
-    ? field
-    : '<field>';
+  return safeFieldName(field, KNOWN_FIELDS);
 }
 
 const KNOWN_FIELDS = new Set(['sha256', 'secretEnv', 'maxStreams']);

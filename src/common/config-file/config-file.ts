@@ -32,6 +32,18 @@ export interface ConfigFileOptions {
 }
 
 /**
+ * A field name from a file, shown only when it cannot be a pasted secret:
+ * letters only and short (`secret`, `owner`, `apiKey`), or one of the
+ * file's own fields with digits (`sha256`); any other becomes `<field>`.
+ */
+export function safeFieldName(
+  field: string,
+  known: ReadonlySet<string> = new Set(),
+): string {
+  return known.has(field) || /^[A-Za-z]{1,24}$/.test(field) ? field : '<field>';
+}
+
+/**
  * A YAML (or JSON) configuration file of named entries (KEYS_FILE,
  * MODELS_FILE): read, validated against its DTO, and refused with one error
  * that lists every problem, each naming the entry and the field.

@@ -121,9 +121,44 @@ deployments:
       ),
     );
     expect(message).toContain(
-      'deployments[0] (leaky).apiKey: property apiKey should not exist',
+      'deployments[0] (leaky).apiKey: is not a known field',
     );
     expect(message).not.toContain('sk-live-secret');
+  });
+
+  it('never shows a field name or a fallback key that could be a pasted secret', () => {
+    const field = errorOf(() =>
+      fromFile(
+        `
+deployments:
+  - name: leaky
+    model: a
+    provider: openai
+    apiKeyEnv: KEY
+    sk-live-0123456789abcdef: x
+`,
+        { KEY: 'x' },
+      ),
+    );
+    expect(field).toContain(
+      'deployments[0] (leaky).<field>: is not a known field',
+    );
+    expect(field).not.toContain('sk-live-0123456789abcdef');
+    const fallback = errorOf(() =>
+      fromFile(
+        `
+deployments:
+  - { name: m, model: a, provider: mock }
+fallbacks:
+  Zx9Qw7Er5Ty3Ui1Op2As4Df6: [a]
+`,
+        {},
+      ),
+    );
+    expect(fallback).toContain(
+      'fallbacks (entry 1): not a model of the catalogue',
+    );
+    expect(fallback).not.toContain('Zx9Qw7Er5Ty3Ui1Op2As4Df6');
   });
 
   it('requires the credentials a provider needs to be set', () => {
@@ -160,7 +195,9 @@ fallbacks:
     expect(message).toContain(
       'fallbacks.a: every entry must be another model of the catalogue',
     );
-    expect(message).toContain('fallbacks.z: not a model of the catalogue');
+    expect(message).toContain(
+      'fallbacks (entry 2): not a model of the catalogue',
+    );
     expect(message).toContain('DEFAULT_MODEL: not a model of the catalogue');
   });
 

@@ -2,6 +2,7 @@ import {
   ConfigFile,
   definedOnly,
   readUtf8File,
+  safeFieldName,
   type ReadFile,
 } from '../../common/config-file/config-file.js';
 import {
@@ -17,11 +18,17 @@ import {
 
 type Secrets = Readonly<Record<string, string | undefined>>;
 
-/** Its field names are shown as written, and a parser's message by its first line. */
+/**
+ * A secret may be pasted as a field's name too (`sk-…: x`): errors show only
+ * names that cannot be one, and an unknown field as `is not a known field`.
+ * A parser's message is shown by its first line.
+ */
 const MODELS_FILE = new ConfigFile({
   title: 'model catalogue',
   setting: 'MODELS_FILE',
   list: 'deployments',
+  fieldName: (field) => safeFieldName(field),
+  hideUnknownFields: true,
   parserMessage: true,
 });
 
@@ -188,10 +195,14 @@ function checkFallbacks(
 ): Record<string, string[]> {
   // No prototype: a model may be named `constructor` or `__proto__`.
   const fallbacks = Object.create(null) as Record<string, string[]>;
-  for (const [model, list] of Object.entries(raw) as [string, unknown][]) {
+  const entries = Object.entries(raw) as [string, unknown][];
+  for (const [position, [model, list]] of entries.entries()) {
     const field = `fallbacks.${model}`;
     if (!models.has(model)) {
-      problems.push(`${field}: not a model of the catalogue`);
+      // Named by position: a key that is not a model may be a pasted secret.
+      problems.push(
+        `fallbacks (entry ${position + 1}): not a model of the catalogue`,
+      );
       continue;
     }
     if (!Array.isArray(list) || !list.every((m) => typeof m === 'string')) {
