@@ -8,9 +8,7 @@ import {
   IsInt,
   IsNumber,
   IsOptional,
-  IsString,
   Max,
-  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -22,6 +20,15 @@ import {
   IsStopSequences,
   IsToolChoice,
 } from './openai-values.validators.js';
+import {
+  EndUserField,
+  ParallelToolCallsField,
+  ServiceTierField,
+  TemperatureField,
+  ToolsField,
+  TopLogprobsField,
+  TopPField,
+} from './openai-fields.decorators.js';
 import { ResponseFormatDto } from './response-format.dto.js';
 import { FunctionDefinitionDto, ToolDto } from './tool.dto.js';
 
@@ -36,18 +43,10 @@ const FATES =
  * `PARAMETER_FATES`; these are only the checks OpenAI itself makes.
  */
 export class GenerationOptionsDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 2, example: 0.7 })
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
-  @Max(2)
+  @TemperatureField({ example: 0.7 })
   temperature?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1, example: 1 })
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
-  @Max(1)
+  @TopPField({ example: 1 })
   top_p?: number;
 
   @ApiPropertyOptional({
@@ -121,15 +120,7 @@ export class GenerationOptionsDto {
   @IsBoolean()
   logprobs?: boolean;
 
-  @ApiPropertyOptional({
-    minimum: 0,
-    maximum: 20,
-    description: 'Refused: no log probabilities are returned.',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(20)
+  @TopLogprobsField()
   top_logprobs?: number;
 
   @ApiPropertyOptional({ type: ResponseFormatDto, description: FATES })
@@ -138,12 +129,7 @@ export class GenerationOptionsDto {
   @Type(() => ResponseFormatDto)
   response_format?: ResponseFormatDto;
 
-  @ApiPropertyOptional({ type: [ToolDto], maxItems: 128 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(128)
-  @ValidateNested({ each: true })
-  @Type(() => ToolDto)
+  @ToolsField(ToolDto)
   tools?: ToolDto[];
 
   @ApiPropertyOptional({
@@ -159,9 +145,7 @@ export class GenerationOptionsDto {
   @IsToolChoice()
   tool_choice?: unknown;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @ParallelToolCallsField()
   parallel_tool_calls?: boolean;
 
   @ApiPropertyOptional({
@@ -186,13 +170,10 @@ export class GenerationOptionsDto {
   @IsFunctionCallChoice()
   function_call?: unknown;
 
-  @ApiPropertyOptional({
+  @EndUserField({
     description: 'End-user id, passed to upstreams that take one.',
     example: 'user-1234',
   })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
   user?: string;
 
   @ApiPropertyOptional({
@@ -243,11 +224,6 @@ export class GenerationOptionsDto {
   @IsBoolean()
   store?: boolean;
 
-  @ApiPropertyOptional({
-    enum: ['auto', 'default', 'flex', 'scale', 'priority'],
-    description: FATES,
-  })
-  @IsOptional()
-  @IsIn(['auto', 'default', 'flex', 'scale', 'priority'])
+  @ServiceTierField(FATES)
   service_tier?: string;
 }

@@ -9,11 +9,9 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
-  IsNumber,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
   Min,
   ValidateNested,
@@ -23,12 +21,20 @@ import {
   IsJsonObject,
   IsMetadata,
 } from '../../../request-policy/dto/openai-values.validators.js';
+import {
+  EndUserField,
+  ParallelToolCallsField,
+  ServiceTierField,
+  TemperatureField,
+  ToolsField,
+  TopLogprobsField,
+  TopPField,
+} from '../../../request-policy/dto/openai-fields.decorators.js';
 import { toInputItems, type InputItemDto } from './input-item.dto.js';
 import type { ReasoningEffort, ServiceTier } from './response-object.dto.js';
 import { ResponseTextConfigDto } from './response-text.dto.js';
 import { IsResponseToolChoice, ResponseToolDto } from './response-tool.dto.js';
 
-const FINITE = { allowNaN: false, allowInfinity: false };
 const FATES =
   'Forwarded, mapped or refused per provider, as on chat completions: see the parameter table in docs/openai-api.md.';
 const REFUSED_WHEN_SET =
@@ -128,18 +134,10 @@ export class CreateResponseDto {
   @IsMetadata()
   metadata?: Record<string, string>;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2 })
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
-  @Max(2)
+  @TemperatureField()
   temperature?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
-  @IsOptional()
-  @IsNumber(FINITE)
-  @Min(0)
-  @Max(1)
+  @TopPField()
   top_p?: number;
 
   @ApiPropertyOptional({
@@ -151,23 +149,10 @@ export class CreateResponseDto {
   @Min(1)
   max_output_tokens?: number;
 
-  @ApiPropertyOptional({
-    minimum: 0,
-    maximum: 20,
-    description: 'Refused: no log probabilities are returned.',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(20)
+  @TopLogprobsField()
   top_logprobs?: number;
 
-  @ApiPropertyOptional({ type: [ResponseToolDto], maxItems: 128 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(128)
-  @ValidateNested({ each: true })
-  @Type(() => ResponseToolDto)
+  @ToolsField(ResponseToolDto)
   tools?: ResponseToolDto[];
 
   @ApiPropertyOptional({
@@ -180,9 +165,7 @@ export class CreateResponseDto {
   @IsResponseToolChoice()
   tool_choice?: unknown;
 
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsBoolean()
+  @ParallelToolCallsField()
   parallel_tool_calls?: boolean;
 
   @ApiPropertyOptional({ type: ResponseTextConfigDto })
@@ -197,20 +180,10 @@ export class CreateResponseDto {
   @Type(() => ResponseReasoningDto)
   reasoning?: ResponseReasoningDto;
 
-  @ApiPropertyOptional({
-    description: "End-user id; mapped onto chat's `user`.",
-  })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @EndUserField({ description: "End-user id; mapped onto chat's `user`." })
   user?: string;
 
-  @ApiPropertyOptional({
-    enum: ['auto', 'default', 'flex', 'scale', 'priority'],
-    description: FATES,
-  })
-  @IsOptional()
-  @IsIn(['auto', 'default', 'flex', 'scale', 'priority'])
+  @ServiceTierField(FATES)
   service_tier?: ServiceTier;
 
   @ApiPropertyOptional({ description: 'Only `false`. ' + REFUSED_WHEN_SET })
