@@ -11,20 +11,14 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiExtraModels,
-  ApiForbiddenResponse,
-  ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -43,23 +37,17 @@ import { ModelDto, ModelListDto } from './dto/model.dto.js';
 import { OpenAiErrorDto } from './dto/openai-error.dto.js';
 import { COMPLETION_STREAM_DESCRIPTION } from './completion-stream.description.js';
 import { OpenAiBody } from './openai-body.decorator.js';
+import {
+  ModelCallErrors,
+  OpenAiAccessErrors,
+} from './openai-error-responses.decorator.js';
 
 const STARTED = Math.floor(Date.now() / 1000);
 
 @ApiTags('openai')
 @ApiBearerAuth()
 @ApiExtraModels(ChatCompletionChunkDto)
-@ApiUnauthorizedResponse({
-  type: OpenAiErrorDto,
-  description: 'missing_api_key, invalid_api_key (when API_KEYS is set)',
-})
-@ApiTooManyRequestsResponse({
-  type: OpenAiErrorDto,
-  description:
-    'rate_limit_exceeded (with Retry-After), too_many_streams_per_client; ' +
-    "insufficient_quota (type insufficient_quota): the key's token budget is spent, " +
-    'with Retry-After and `resetsAt` in the message (the reply that crossed it was finished)',
-})
+@OpenAiAccessErrors()
 @Controller('v1')
 export class OpenAiApiController {
   constructor(
@@ -110,24 +98,7 @@ export class OpenAiApiController {
     type: OpenAiErrorDto,
     description: 'model_not_found (a model GET /v1/models does not list)',
   })
-  @ApiForbiddenResponse({
-    type: OpenAiErrorDto,
-    description:
-      'permission_error model_not_allowed: a model the API key may not use (KEYS_FILE `models`)',
-  })
-  @ApiBadGatewayResponse({
-    type: OpenAiErrorDto,
-    description: 'upstream_auth, upstream_protocol',
-  })
-  @ApiServiceUnavailableResponse({
-    type: OpenAiErrorDto,
-    description:
-      'upstream_rate_limited, upstream_unavailable (Retry-After when known), shutting_down',
-  })
-  @ApiGatewayTimeoutResponse({
-    type: OpenAiErrorDto,
-    description: 'upstream_timeout',
-  })
+  @ModelCallErrors()
   async createCompletion(
     @OpenAiBody() body: ChatCompletionRequestDto,
     @Req() request: Request,

@@ -12,19 +12,14 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
-  ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -32,6 +27,10 @@ import { CurrentPrincipal } from '../../access/current-principal.decorator.js';
 import { clientIdentityOf, type Principal } from '../../access/principal.js';
 import { clientGoneSignal } from '../client-gone.js';
 import { OpenAiErrorDto } from '../dto/openai-error.dto.js';
+import {
+  ModelCallErrors,
+  OpenAiAccessErrors,
+} from '../openai-error-responses.decorator.js';
 import { OpenAiBody } from '../openai-body.decorator.js';
 import { CreateResponseDto } from './dto/create-response.dto.js';
 import {
@@ -46,15 +45,7 @@ const NOT_FOUND =
 
 @ApiTags('openai')
 @ApiBearerAuth()
-@ApiUnauthorizedResponse({
-  type: OpenAiErrorDto,
-  description: 'missing_api_key, invalid_api_key (when API_KEYS is set)',
-})
-@ApiTooManyRequestsResponse({
-  type: OpenAiErrorDto,
-  description:
-    'rate_limit_exceeded (with Retry-After), too_many_streams_per_client',
-})
+@OpenAiAccessErrors()
 @Controller('v1/responses')
 export class ResponsesController {
   constructor(private readonly responses: ResponsesService) {}
@@ -95,19 +86,7 @@ export class ResponsesController {
     type: OpenAiErrorDto,
     description: `model_not_found; ${NOT_FOUND} for previous_response_id`,
   })
-  @ApiBadGatewayResponse({
-    type: OpenAiErrorDto,
-    description: 'upstream_auth, upstream_protocol',
-  })
-  @ApiServiceUnavailableResponse({
-    type: OpenAiErrorDto,
-    description:
-      'upstream_rate_limited, upstream_unavailable (Retry-After when known), shutting_down',
-  })
-  @ApiGatewayTimeoutResponse({
-    type: OpenAiErrorDto,
-    description: 'upstream_timeout',
-  })
+  @ModelCallErrors()
   async create(
     @OpenAiBody() body: CreateResponseDto,
     @CurrentPrincipal() principal: Principal,
