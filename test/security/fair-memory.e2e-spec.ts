@@ -1,14 +1,12 @@
 import { startApp, type AppProcess } from '../support/app-process.js';
-import { metricValue } from '../support/metrics.js';
-import { eventually } from '../support/sse-client.js';
+import { finishedReplies, seededText } from '../support/finished-replies.js';
 import { callAs, sendAs } from '../support/tenants.js';
 
 const KEY_A = 'fair-a-0123456789abcdef';
 const KEY_B = 'fair-b-0123456789abcdef';
 const CHARS = 20_000;
 
-const text = (seed: string) =>
-  `${seed} `.repeat(Math.ceil(CHARS / (seed.length + 1))).slice(0, CHARS);
+const text = (seed: string) => seededText(seed, CHARS);
 
 /**
  * Issue #24, finding 4: with a small MEMORY_BUDGET_MB, key B posting large
@@ -18,17 +16,7 @@ const text = (seed: string) =>
  */
 describe('the memory budget is shared fairly between keys (e2e)', () => {
   let app: AppProcess;
-  let finished = 0;
-  const waitForReplies = (count: number) =>
-    eventually(
-      async () =>
-        (await metricValue(app.url, 'chatgw_generations_finished_total', {
-          finish_reason: 'stop',
-        })) >=
-        finished + count,
-      60_000,
-      `${count} replies`,
-    ).then(() => (finished += count));
+  const waitForReplies = finishedReplies(() => app.url, 60_000);
 
   beforeAll(async () => {
     app = await startApp({

@@ -1,14 +1,13 @@
 import { startApp, type AppProcess } from '../support/app-process.js';
+import { finishedReplies, seededText } from '../support/finished-replies.js';
 import { GC_ON_SIGNAL_OPTIONS, liveHeapMb } from '../support/live-heap.js';
-import { metricValue } from '../support/metrics.js';
-import { eventually, postJson } from '../support/sse-client.js';
+import { postJson } from '../support/sse-client.js';
 
 const BUDGET_MB = 16;
 const CHARS = 20_000;
 
 /** Text of `length` characters, different for each `seed` (no shared strings). */
-const text = (seed: string, length = CHARS) =>
-  `${seed} `.repeat(Math.ceil(length / (seed.length + 1))).slice(0, length);
+const text = (seed: string, length = CHARS) => seededText(seed, length);
 
 /**
  * Issue #14: MAX_CONVERSATIONS=50 let 50 conversations of 49 × 20 000
@@ -17,17 +16,7 @@ const text = (seed: string, length = CHARS) =>
  */
 describe('memory budget of the in-memory mode (e2e)', () => {
   let app: AppProcess;
-  let finished = 0;
-  const waitForReplies = (count: number) =>
-    eventually(
-      async () =>
-        (await metricValue(app.url, 'chatgw_generations_finished_total', {
-          finish_reason: 'stop',
-        })) >=
-        finished + count,
-      120_000,
-      `${count} replies`,
-    ).then(() => (finished += count));
+  const waitForReplies = finishedReplies(() => app.url, 120_000);
 
   beforeAll(async () => {
     app = await startApp({
