@@ -4,12 +4,13 @@ import {
   ApiPropertyOptional,
   getSchemaPath,
 } from '@nestjs/swagger';
+import type { SERVICE_TIERS } from '../../../request-policy/dto/openai-fields.decorators.js';
 
 export type ItemStatus = 'in_progress' | 'completed' | 'incomplete';
 export type ResponseStatus =
   'in_progress' | 'completed' | 'incomplete' | 'failed' | 'cancelled';
 
-export type ServiceTier = 'auto' | 'default' | 'flex' | 'scale' | 'priority';
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
 
