@@ -9,6 +9,12 @@ import type { Conversation, Turn } from './conversation.js';
  * fairly between API keys); Redis when instances share state.
  */
 export abstract class ConversationStore {
+  /**
+   * The conversation as stored. Every method's answer is read-only (the
+   * memory store hands out its own frozen record, without a copy); the
+   * turns a caller passes in are copied, so changing them afterwards
+   * changes nothing stored.
+   */
   abstract get(key: string): Promise<Conversation | undefined>;
 
   /** Appends turns (creating the conversation), keeping at most the configured number of turns. */

@@ -25,7 +25,7 @@ export interface Turn {
 
 export interface Conversation {
   id: string;
-  turns: Turn[];
+  turns: readonly Turn[];
   createdAt: string;
   updatedAt: string;
 }

@@ -51,7 +51,7 @@ export class ConversationDto {
   id: string;
 
   @ApiProperty({ type: [TurnDto] })
-  turns: TurnDto[];
+  turns: readonly TurnDto[];
 
   @ApiProperty({ format: 'date-time' })
   createdAt: string;

@@ -32,6 +32,37 @@ describe('MemoryConversationStore', () => {
     return { budget, store, bus, lock };
   };
 
+  it('copies the turns it is given once, and hands out read-only records that share them', async () => {
+    const { store } = setUp();
+    const call = { id: 'call_1', name: 'lookup', arguments: '{}' };
+    const given: Turn = {
+      role: 'assistant',
+      content: 'first',
+      toolCalls: [call],
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    const first = await store.append('c', [given]);
+    given.content = 'changed by the caller';
+    call.arguments = '{"changed":true}';
+    const second = await store.append('c', [turn('second')]);
+    expect(second.turns.map((t) => t.content)).toEqual(['first', 'second']);
+    expect(second.turns[0].toolCalls).toEqual([
+      { id: 'call_1', name: 'lookup', arguments: '{}' },
+    ]);
+    // The earlier turn is not copied again: it is the same frozen object.
+    expect(second.turns[0]).toBe(first.turns[0]);
+    const read = (await store.get('c'))!;
+    expect(read).toBe(second);
+    expect(Object.isFrozen(read)).toBe(true);
+    expect(Object.isFrozen(read.turns)).toBe(true);
+    expect(Object.isFrozen(read.turns[0])).toBe(true);
+    expect(Object.isFrozen(read.turns[0].toolCalls![0])).toBe(true);
+    expect(() => {
+      (read.turns[0] as Turn).content = 'changed through a read';
+    }).toThrow(TypeError);
+    expect((await store.get('c'))!.turns[0].content).toBe('first');
+  });
+
   it('keeps the same id under two owners as two conversations, each answering with its plain id', async () => {
     const { store, bus } = setUp();
     await store.append('x~k_a', [turn('for a')]);
