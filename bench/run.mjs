@@ -79,6 +79,9 @@ const settings = {
     measureFromMs: quick ? 1_000 : 2_000,
     untilMs: quick ? 1_500 : 6_000,
     timeoutMs: 60_000,
+    // One unmeasured run of the same load on each server first (its code
+    // compiled; bench/README.md).
+    warmup: true,
   },
   // A fresh app runs its first ~2 000 POSTs at 2–3 times the CPU of the
   // steady state (its code still being compiled): after 1 s of warm-up the
