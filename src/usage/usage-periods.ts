@@ -1,7 +1,22 @@
 import type { BudgetPeriod } from '../keys/api-key-definition.js';
 
-/** A UTC calendar date, `YYYY-MM-DD`: the day usage is counted under. */
-export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+/** The last day formatted, by its number since the epoch: one per day, not per call. */
+let lastDay = { number: Number.NaN, date: '' };
+
+/**
+ * A UTC calendar date, `YYYY-MM-DD`: the day usage is counted under. Every
+ * model call records usage under it, and formatting an ISO date was ~5 µs
+ * of a `POST /server/send` (bench/analysis.md); the last day's string is
+ * kept.
+ */
+export function dayOf(at: Date): string {
+  const number = Math.floor(at.getTime() / DAY_MS);
+  if (number !== lastDay.number) {
+    lastDay = { number, date: at.toISOString().slice(0, 10) };
+  }
+  return lastDay.date;
+}
 
 /** One budget period: its id (`day:2026-12-06`, `month:2026-12`) and when the next begins. */
 export interface PeriodWindow {
