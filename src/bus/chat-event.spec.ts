@@ -1,15 +1,8 @@
 import 'reflect-metadata';
-import type { MessageEvent } from '@nestjs/common';
-import { SseStream } from '@nestjs/core/router/sse-stream.js';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { asDelivered, sseText } from '../../test/support/sse-text.js';
-import {
-  chatEvent,
-  frameSse,
-  serialiseData,
-  type ChatEventInput,
-} from './chat-event.js';
+import { chatEvent, serialiseData, type ChatEventInput } from './chat-event.js';
 
 /** Any string at all, lone surrogates included. */
 const anyString = fc.string({ unit: 'binary', maxLength: 40 });
@@ -37,42 +30,11 @@ function overTheWire(
   return received;
 }
 
-/** What Nest's own `SseStream` (the `@Sse()` formatting the frames replace) writes for a message. */
-async function nestFormat(message: MessageEvent): Promise<string> {
-  const stream = new SseStream();
-  let output = '';
-  stream.on('data', (chunk: string) => (output += chunk));
-  await new Promise<void>((resolve, reject) =>
-    stream.writeMessage(message, (error?: Error | null) =>
-      error ? reject(error) : resolve(),
-    ),
-  );
-  return output;
-}
-
 const event = (seq: number, input: ChatEventInput) =>
   chatEvent('c', `1764131282000-${seq}`, input.type, serialiseData(input))
     .frame;
 
 describe('SSE framing of chat events (frameSse, parsed by eventsource-parser)', () => {
-  it("frames every event byte for byte as Nest's SseStream did", async () => {
-    const name = fc.constantFrom(undefined, 'delta', 'ready', 'shutdown');
-    await fc.assert(
-      fc.asyncProperty(
-        name,
-        fc.oneof(sseText, anyString),
-        fc.option(fc.nat(), { nil: undefined }),
-        async (type, data, retry) => {
-          const id = '1764131282000-1';
-          expect(frameSse({ event: type, id, retry, data })).toBe(
-            await nestFormat({ type, id, retry, data }),
-          );
-        },
-      ),
-      { numRuns: 300 },
-    );
-  });
-
   it('delivers the text of an unnamed message exactly, but for CR and CRLF, which arrive as LF', async () => {
     await fc.assert(
       fc.asyncProperty(sseText, async (text) => {

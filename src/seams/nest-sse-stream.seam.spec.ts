@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import {
   Controller,
+  type MessageEvent,
   Req,
   type INestApplication,
   type LoggerService,
@@ -10,6 +11,9 @@ import { connect, type Socket } from 'node:net';
 import { Test } from '@nestjs/testing';
 import { Observable, of } from 'rxjs';
 import { DiscoveryModule } from '@nestjs/core';
+import { SseStream } from '@nestjs/core/router/sse-stream.js';
+import fc from 'fast-check';
+import { sseText } from '../../test/support/sse-text.js';
 import { frameSse, PING_FRAME } from '../streaming/sse-framing.js';
 import { EventStreamRoute } from '../streaming/event-stream-route.decorator.js';
 import { EventStreamRoutes } from '../streaming/event-stream-routes.js';
@@ -153,5 +157,41 @@ describe('Nest SSE adapter (real Nest app, real HTTP)', () => {
     } finally {
       socket.destroy();
     }
+  });
+});
+
+/** Any string at all, lone surrogates included. */
+const anyString = fc.string({ unit: 'binary', maxLength: 40 });
+
+/** What Nest's own `SseStream` (the `@Sse()` formatting the frames replace) writes for a message. */
+async function nestFormat(message: MessageEvent): Promise<string> {
+  const stream = new SseStream();
+  let output = '';
+  stream.on('data', (chunk: string) => (output += chunk));
+  await new Promise<void>((resolve, reject) =>
+    stream.writeMessage(message, (error?: Error | null) =>
+      error ? reject(error) : resolve(),
+    ),
+  );
+  return output;
+}
+
+describe("frameSse against Nest's SseStream (the formatting the seam replaces)", () => {
+  it("frames every event byte for byte as Nest's SseStream did", async () => {
+    const name = fc.constantFrom(undefined, 'delta', 'ready', 'shutdown');
+    await fc.assert(
+      fc.asyncProperty(
+        name,
+        fc.oneof(sseText, anyString),
+        fc.option(fc.nat(), { nil: undefined }),
+        async (type, data, retry) => {
+          const id = '1764131282000-1';
+          expect(frameSse({ event: type, id, retry, data })).toBe(
+            await nestFormat({ type, id, retry, data }),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

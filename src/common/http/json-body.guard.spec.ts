@@ -1,14 +1,34 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import {
-  GUARDS_METADATA,
-  ROUTE_ARGS_METADATA,
-} from '@nestjs/common/constants.js';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum.js';
+import { Body, UseGuards } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { readRequestBody } from '../../openai-api/openai-body.decorator.js';
 import { JsonBodyGuard } from './json-body.guard.js';
+
+/**
+ * Where Nest's public decorators keep a route's arguments and guards, found
+ * by applying them to a probe rather than imported from Nest's own files.
+ */
+class Probe {
+  body(@Body() _body: unknown): void {}
+
+  @UseGuards(JsonBodyGuard)
+  guarded(): void {}
+}
+const ownKeys = (target: object, property?: string) =>
+  (property === undefined
+    ? Reflect.getOwnMetadataKeys(target)
+    : Reflect.getOwnMetadataKeys(target, property)
+  ).filter((key) => !String(key).startsWith('design:'));
+const [ROUTE_ARGS_METADATA] = ownKeys(Probe, 'body');
+const [GUARDS_METADATA] = ownKeys(Probe.prototype.guarded);
+/** `@Body()` at index 0 is `<body paramtype>:0`. */
+const BODY_ARG_PREFIX = `${
+  Object.keys(
+    Reflect.getMetadata(ROUTE_ARGS_METADATA, Probe, 'body') as object,
+  )[0].split(':')[0]
+}:`;
 
 const SRC = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -47,8 +67,7 @@ async function routes() {
         // reads `request.body` through `readRequestBody`.
         const takesBody = Object.entries(args).some(
           ([key, arg]) =>
-            key.startsWith(`${RouteParamtypes.BODY}:`) ||
-            arg.factory === readRequestBody,
+            key.startsWith(BODY_ARG_PREFIX) || arg.factory === readRequestBody,
         );
         const guards = (Reflect.getMetadata(
           GUARDS_METADATA,
