@@ -3,7 +3,8 @@
 // chart of ratios, bench/results.svg. Three servers are compared: the bare
 // baseline, the Nest floor (the framework alone) and the app; the targets
 // are on app / baseline, and app / floor is what the app's code adds.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { median } from './stats.mjs';
@@ -647,14 +648,16 @@ export async function writeReport(results, outBase) {
       ...(await resolveConfig(`${outBase}.${extension}`)),
       filepath: `${outBase}.${extension}`,
     });
+  // The figures first: a report that fails to render loses no run.
+  mkdirSync(dirname(outBase), { recursive: true });
+  writeFileSync(
+    `${outBase}.json`,
+    await pretty(JSON.stringify(results), 'json'),
+  );
   writeFileSync(`${outBase}.md`, await pretty(markdown, 'md'));
   writeFileSync(
     `${outBase}.svg`,
     renderChart(rows, ttft, labels, TTFT_TARGETS),
-  );
-  writeFileSync(
-    `${outBase}.json`,
-    await pretty(JSON.stringify(results), 'json'),
   );
   return { markdown, files: [`${outBase}.md`, `${outBase}.svg`] };
 }
