@@ -12,6 +12,19 @@ async function value(
 }
 
 describe('MetricsService', () => {
+  it('counts published events by type, each once, whenever the counter is read', async () => {
+    const metrics = new MetricsService();
+    const published = 'chatgw_sse_events_published_total';
+    for (let i = 0; i < 3; i++) metrics.eventPublished('delta');
+    metrics.eventPublished('done');
+    expect(await value(metrics, published, { type: 'delta' })).toBe(3);
+    expect(await value(metrics, published, { type: 'done' })).toBe(1);
+    // Read again with nothing new: the same counts, not added twice.
+    expect(await value(metrics, published, { type: 'delta' })).toBe(3);
+    metrics.eventPublished('delta');
+    expect(await metrics.render()).toContain(`${published}{type="delta"} 4`);
+  });
+
   it('counts a cancelled call as finished (cancelled), a failure by its code', async () => {
     const metrics = new MetricsService();
     metrics.generationStarted('mock');
