@@ -22,7 +22,9 @@ const ownKeys = (target: object, property?: string) =>
     : Reflect.getOwnMetadataKeys(target, property)
   ).filter((key) => !String(key).startsWith('design:'));
 const [ROUTE_ARGS_METADATA] = ownKeys(Probe, 'body');
-const [GUARDS_METADATA] = ownKeys(Probe.prototype.guarded);
+const [GUARDS_METADATA] = ownKeys(
+  Reflect.get(Probe.prototype, 'guarded') as object,
+);
 /** `@Body()` at index 0 is `<body paramtype>:0`. */
 const BODY_ARG_PREFIX = `${
   Object.keys(
