@@ -9,6 +9,7 @@ import { MemoryConversationStore } from '../conversations/memory/memory-conversa
 import { LlmService } from '../llm/llm.service.js';
 import { InFlightReplies } from '../streaming/in-flight-replies.js';
 import { ReplyRunner } from '../streaming/reply-runner.js';
+import type { ChunkSink } from '../llm/chunk-sink.js';
 import type { LlmChunk } from '../llm/llm.types.js';
 import { CHAT_SETTINGS } from './chat.settings.js';
 import { GenerationRunner } from './generation-runner.service.js';
@@ -33,10 +34,17 @@ async function setUp() {
   });
   const lock = new FlakyReleaseLock();
   const llm = {
-    async *stream(): AsyncGenerator<LlmChunk> {
-      yield { type: 'delta', text: 'Hello' };
-      yield { type: 'delta', text: ' there' };
-      yield { type: 'finish', finishReason: 'stop' };
+    async run(
+      _request: unknown,
+      _signal: AbortSignal,
+      sink: ChunkSink,
+    ): Promise<void> {
+      const chunks: LlmChunk[] = [
+        { type: 'delta', text: 'Hello' },
+        { type: 'delta', text: ' there' },
+        { type: 'finish', finishReason: 'stop' },
+      ];
+      for (const chunk of chunks) await sink(chunk);
     },
   };
   const module = await Test.createTestingModule({

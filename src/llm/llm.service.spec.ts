@@ -193,6 +193,36 @@ describe('LlmService', () => {
     expect(provider.signals[0].aborted).toBe(true);
   });
 
+  it('does not count the time its sink is behind against the idle limit', async () => {
+    const provider = new ScriptedProvider([reply('a', 'b', 'c')]);
+    const service = await serviceWith(provider, { idleTimeoutMs: 50 });
+    const texts: string[] = [];
+    await service.run(
+      { messages: [] },
+      new AbortController().signal,
+      async (chunk) => {
+        if (chunk.type !== 'delta') return;
+        texts.push(chunk.text);
+        // The client reads slowly: each delta is held three idle limits long.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      },
+    );
+    expect(texts).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives a sink’s failure back as it came, leaving the call', async () => {
+    const provider = new ScriptedProvider([reply('a', 'b')]);
+    const service = await serviceWith(provider);
+    const gone = new Error('socket gone');
+    await expect(
+      service.run({ messages: [] }, new AbortController().signal, (chunk) => {
+        if (chunk.type === 'delta') throw gone;
+      }),
+    ).rejects.toBe(gone);
+    expect(provider.calls).toBe(1);
+    expect(provider.signals[0].aborted).toBe(true);
+  });
+
   it('waits at least what the upstream asked for (Retry-After), within the cap', async () => {
     const provider = new ScriptedProvider([
       fail(

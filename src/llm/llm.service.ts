@@ -9,6 +9,7 @@ import { LlmError } from './llm-error.js';
 import { LlmProvider } from './llm-provider.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
 import { StreamWatchdog } from './stream-watchdog.js';
+import { pulled, type ChunkSink } from './chunk-sink.js';
 import type {
   LlmCallPolicy,
   LlmChunk,
@@ -52,16 +53,16 @@ export class LlmService {
   }
 
   /**
-   * One loop per generation: each chunk goes from the provider's iterator,
-   * read under the watchdog, straight to the caller, and retries, timeouts,
-   * the first-token time and the metrics are handled here, in that one
-   * place, not in stacked async generators (metrics, retries, one attempt),
-   * each of which would add its promises and microtask hops to every chunk.
+   * One model call: its chunks pushed to `sink` as they arrive, with the
+   * retries, the timeouts, the first-token time and the metrics handled
+   * here, in that one place. Resolves after the `finish` chunk; rejects with
+   * the call's `LlmError`, or with what the sink threw or rejected with.
    */
-  async *stream(
+  async run(
     request: LlmRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<LlmChunk> {
+    sink: ChunkSink,
+  ): Promise<void> {
     const { metrics, policy } = this;
     const provider = this.provider.name;
     // Refusals (model, budget, key limits) are thrown before any upstream call.
@@ -70,52 +71,64 @@ export class LlmService {
     const startedAt = Date.now();
     const totalDeadline = startedAt + policy.totalTimeoutMs;
     metrics?.generationStarted(provider);
-    // A caller that stops reading without aborting has abandoned the call.
     let outcome: LlmCallOutcome = { errorCode: 'cancelled' };
     let emittedDelta = false;
+    /** The sink failed: the call was left, as a caller that stops reading leaves it. */
+    let sinkFailure: { error: unknown } | undefined;
     try {
       for (let attempt = 0; ; attempt++) {
         // The provider gets its own signal, aborted by the caller's signal
         // or by a timeout, so it closes its request in both cases; which
         // one fired decides the error.
-        const watchdog = new StreamWatchdog<LlmChunk>(
+        const watchdog = new StreamWatchdog(
           signal,
           timeoutError,
           ticket?.signal,
         );
-        const iterator = this.provider
-          .stream(request, watchdog.signal)
-          [Symbol.asyncIterator]();
-        let failure: LlmError;
-        try {
-          while (true) {
-            const untilTotal = totalDeadline - Date.now();
-            const limitMs = emittedDelta
-              ? policy.idleTimeoutMs
-              : policy.firstTokenTimeoutMs;
-            const result =
-              untilTotal < limitMs
-                ? await watchdog.next(iterator, untilTotal, 'total time')
-                : await watchdog.next(
-                    iterator,
-                    limitMs,
-                    emittedDelta ? 'no new token' : 'no first token',
-                  );
-            if (result.done) return;
-            const chunk = result.value;
-            spent.add(chunk);
-            if (chunk.type === 'finish') {
-              outcome = {
-                finishReason: chunk.finishReason,
-                usage: chunk.usage,
-              };
-            } else if (!emittedDelta) {
-              // A tool-call fragment is output too: no retry may repeat it.
-              emittedDelta = true;
-              metrics?.firstToken(provider, Date.now() - startedAt);
-            }
-            yield chunk;
+        const expectNext = () => {
+          const untilTotal = totalDeadline - Date.now();
+          const limitMs = emittedDelta
+            ? policy.idleTimeoutMs
+            : policy.firstTokenTimeoutMs;
+          if (untilTotal < limitMs) watchdog.expect(untilTotal, 'total time');
+          else {
+            watchdog.expect(
+              limitMs,
+              emittedDelta ? 'no new token' : 'no first token',
+            );
           }
+        };
+        const failSink = (error: unknown): never => {
+          sinkFailure ??= { error };
+          throw error;
+        };
+        const onChunk = (chunk: LlmChunk) => {
+          // Late: the call already timed out or was cancelled.
+          if (watchdog.stopped || sinkFailure) return;
+          spent.add(chunk);
+          if (chunk.type === 'finish') {
+            outcome = { finishReason: chunk.finishReason, usage: chunk.usage };
+          } else if (!emittedDelta) {
+            // A tool-call fragment is output too: no retry may repeat it.
+            emittedDelta = true;
+            metrics?.firstToken(provider, Date.now() - startedAt);
+          }
+          let behind: void | PromiseLike<unknown>;
+          try {
+            behind = sink(chunk);
+          } catch (error) {
+            return failSink(error);
+          }
+          if (!behind) return expectNext();
+          watchdog.hold();
+          return behind.then(expectNext, failSink);
+        };
+        expectNext();
+        let failure: LlmError | undefined;
+        try {
+          await watchdog.watch(
+            this.provider.pump(request, watchdog.signal, onChunk),
+          );
         } catch (raw) {
           failure = signal.aborted
             ? LlmError.cancelled()
@@ -124,8 +137,11 @@ export class LlmService {
               : toLlmError(raw);
         } finally {
           watchdog.close();
-          void iterator.return?.().catch(() => undefined);
         }
+        // Not an error of the call but the caller's own, given back as it
+        // came; the call counts as left (cancelled).
+        if (sinkFailure) throw sinkFailure.error;
+        if (!failure) return;
         // Only before the first delta left, so that no text is sent twice.
         const delay = this.retryDelay(failure, attempt);
         if (
@@ -153,13 +169,15 @@ export class LlmService {
         }
       }
     } catch (error) {
-      outcome = {
-        errorCode: error instanceof LlmError ? error.code : 'internal_error',
-      };
+      if (!sinkFailure) {
+        outcome = {
+          errorCode: error instanceof LlmError ? error.code : 'internal_error',
+        };
+      }
       throw error;
     } finally {
       metrics?.generationEnded(provider, outcome, Date.now() - startedAt);
-      // Awaited: once the caller's loop is over, the usage can be read back.
+      // Awaited: once the call has settled, the usage can be read back.
       await ticket?.end(
         spent.result(
           request,
@@ -167,6 +185,17 @@ export class LlmService {
         ),
       );
     }
+  }
+
+  /**
+   * The same call's chunks, pulled one at a time (`run` behind a queue);
+   * leaving the loop early leaves the call, which then counts as cancelled.
+   */
+  stream(request: LlmRequest, signal: AbortSignal): AsyncIterable<LlmChunk> {
+    return pulled(
+      (callSignal, sink) => this.run(request, callSignal, sink),
+      signal,
+    );
   }
 
   /** Full jitter backoff (AWS architecture blog), honouring an upstream Retry-After. */

@@ -8,28 +8,29 @@ import { LlmError } from './llm-error.js';
 const FINISHED = new Error('finished');
 
 /**
- * Reads one provider stream under a time limit per read and the caller's
- * signal: a read ends when the next chunk comes, when its time runs out or
- * when the caller aborts, whichever is first, so a provider slow to honour
- * its signal cannot delay a cancellation or a timeout. The provider gets its
- * own `signal`, aborted by the caller's (or `revoked`), by a timeout and by
+ * Watches one provider call under a time limit per chunk and the caller's
+ * signal: `watch(call)` settles as the call does, unless the limit passes
+ * before the next chunk or the caller aborts, whichever is first, so a
+ * provider slow to honour its signal cannot delay a cancellation or a
+ * timeout. Each chunk sets the limit for the next one (`expect`); while the
+ * consumer is behind, no limit runs (`hold`). The provider gets its own
+ * `signal`, aborted by the caller's (or `revoked`), by a timeout and by
  * `close()`.
  *
- * One timer and one abort listener serve the whole stream rather than one of
- * each per chunk: a read only moves the deadline, and the timer, when it
+ * One timer and one abort listener serve the whole call rather than one of
+ * each per chunk: a chunk only moves the deadline, and the timer, when it
  * fires before the current deadline, is armed again for the rest. With a
  * timer and a listener per chunk, `LlmService` cost ~2.9 µs of CPU per chunk
  * on its own; with this, ~1.6 µs (measured with 200 streams of a provider
  * that yields at once).
  */
-export class StreamWatchdog<T> {
+export class StreamWatchdog {
   private readonly controller = new AbortController();
-  private resolveRead?: (result: IteratorResult<T>) => void;
-  private rejectRead?: (error: Error) => void;
+  private resolveWatch?: () => void;
+  private rejectWatch?: (error: Error) => void;
+  /** The timeout or the caller's abort that ended the watch. */
   private interrupted?: Error;
-  /** The caller aborted: kept here, as reading `caller.aborted` on every read was 0.7 % of a `/v1` profile. */
-  private cancelled = false;
-  private deadline = 0;
+  private deadline = Number.POSITIVE_INFINITY;
   private limitMs = 0;
   private limitWhat = '';
   private timer?: ReturnType<typeof setTimeout>;
@@ -51,8 +52,8 @@ export class StreamWatchdog<T> {
     for (const signal of [caller, revoked]) {
       if (!signal) continue;
       signal.addEventListener('abort', this.onAbort, { once: true });
-      if (signal.aborted && !this.cancelled) {
-        this.cancelled = true;
+      if (signal.aborted && !this.interrupted) {
+        this.interrupted = LlmError.cancelled();
         this.controller.abort(signal.reason);
       }
     }
@@ -63,28 +64,37 @@ export class StreamWatchdog<T> {
     return this.controller.signal;
   }
 
+  /** The watch is over (a timeout or the caller's abort): chunks that still come are late. */
+  get stopped(): boolean {
+    return this.interrupted !== undefined;
+  }
+
   /**
-   * The iterator's next result, unless `ms` pass first (then `timeoutError(ms,
-   * what)`, and the provider's signal aborts) or the caller aborts
-   * (`LlmError.cancelled()`).
+   * Settles as `call` does (a failure as an `Error`), unless a limit passes
+   * first (`timeoutError(ms, what)`, and the provider's signal aborts) or
+   * the caller aborts (`LlmError.cancelled()`). One call per watchdog.
    */
-  next(
-    iterator: AsyncIterator<T>,
-    ms: number,
-    what: string,
-  ): Promise<IteratorResult<T>> {
-    if (this.cancelled) return Promise.reject(LlmError.cancelled());
-    if (this.interrupted) return Promise.reject(this.interrupted);
+  watch(call: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      call.then(this.onResult, this.onError);
+      if (this.interrupted) return reject(this.interrupted);
+      this.resolveWatch = resolve;
+      this.rejectWatch = reject;
+    });
+  }
+
+  /** The next chunk is due within `ms` from now; else the watch fails with `timeoutError(ms, what)`. */
+  expect(ms: number, what: string): void {
     const wait = Math.max(0, ms);
     this.limitMs = ms;
     this.limitWhat = what;
     this.deadline = Date.now() + wait;
     if (this.deadline < this.timerDue) this.arm(wait);
-    return new Promise((resolve, reject) => {
-      this.resolveRead = resolve;
-      this.rejectRead = reject;
-      iterator.next().then(this.onResult, this.onError);
-    });
+  }
+
+  /** No limit runs until the next `expect`: the consumer is behind, not the provider. */
+  hold(): void {
+    this.deadline = Number.POSITIVE_INFINITY;
   }
 
   /** Stops the timer and the listener, and aborts the provider's signal. */
@@ -107,40 +117,43 @@ export class StreamWatchdog<T> {
   private readonly onTimer = (): void => {
     this.timer = undefined;
     this.timerDue = Number.POSITIVE_INFINITY;
-    // Between reads, the next read arms the timer again.
-    const reject = this.rejectRead;
-    if (!reject) return;
+    if (this.interrupted || this.deadline === Number.POSITIVE_INFINITY) {
+      // Held, or over: the next `expect` arms the timer again.
+      return;
+    }
     const left = this.deadline - Date.now();
     if (left > 0) return this.arm(left);
-    this.settle();
     this.controller.abort(new Error('timeout'));
-    this.interrupted = this.timeoutError(this.limitMs, this.limitWhat);
-    reject(this.interrupted);
+    this.interrupt(this.timeoutError(this.limitMs, this.limitWhat));
   };
 
   private readonly onAbort = (event: Event): void => {
-    if (this.cancelled) return;
-    this.cancelled = true;
+    if (this.interrupted) return;
     this.controller.abort((event.target as AbortSignal).reason);
-    const reject = this.rejectRead;
-    this.settle();
-    reject?.(LlmError.cancelled());
+    this.interrupt(LlmError.cancelled());
   };
 
-  private readonly onResult = (result: IteratorResult<T>): void => {
-    const resolve = this.resolveRead;
+  private interrupt(error: Error): void {
+    this.interrupted = error;
+    const reject = this.rejectWatch;
     this.settle();
-    resolve?.(result);
+    reject?.(error);
+  }
+
+  private readonly onResult = (): void => {
+    const resolve = this.resolveWatch;
+    this.settle();
+    resolve?.();
   };
 
   private readonly onError = (error: unknown): void => {
-    const reject = this.rejectRead;
+    const reject = this.rejectWatch;
     this.settle();
     reject?.(error instanceof Error ? error : new Error(String(error)));
   };
 
   private settle(): void {
-    this.resolveRead = undefined;
-    this.rejectRead = undefined;
+    this.resolveWatch = undefined;
+    this.rejectWatch = undefined;
   }
 }

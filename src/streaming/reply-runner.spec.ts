@@ -1,3 +1,4 @@
+import { pumpIterable, type ChunkSink } from '../llm/chunk-sink.js';
 import { LlmError } from '../llm/llm-error.js';
 import type { LlmService } from '../llm/llm.service.js';
 import type { LlmChunk } from '../llm/llm.types.js';
@@ -7,7 +8,7 @@ import { ReplyRunner } from './reply-runner.js';
 
 const REQUEST = { messages: [{ role: 'user' as const, content: 'hi' }] };
 
-/** An `LlmService` that yields `chunks`, then stays open until aborted when `hang` is set. */
+/** An `LlmService` whose call pushes `chunks`, then stays open until aborted when `hang` is set. */
 function fakeLlm(
   chunks: LlmChunk[],
   options: { hang?: boolean; fail?: unknown } = {},
@@ -27,6 +28,9 @@ function fakeLlm(
           });
         });
       }
+    },
+    run(request: unknown, signal: AbortSignal, sink: ChunkSink) {
+      return pumpIterable(llm.stream(request, signal), sink);
     },
   };
   return { llm: llm as unknown as LlmService, signals };

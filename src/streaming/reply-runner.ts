@@ -63,15 +63,16 @@ export class ReplyRunner {
     };
     const toolCalls = new ToolCallAccumulator();
     try {
-      for await (const chunk of this.llm.stream(request, signal)) {
-        let behind: void | Promise<unknown> | undefined;
+      await this.llm.run(request, signal, (chunk) => {
         if (chunk.type === 'delta') {
           reply.text += chunk.text;
-          behind = sink.text?.(chunk.text);
-        } else if (chunk.type === 'tool_call') {
+          return sink.text?.(chunk.text);
+        }
+        if (chunk.type === 'tool_call') {
           toolCalls.add(chunk);
-          behind = sink.toolCall?.(chunk);
-        } else if (chunk.type === 'route') {
+          return sink.toolCall?.(chunk);
+        }
+        if (chunk.type === 'route') {
           reply.model = chunk.model;
           sink.route?.(chunk.model);
         } else {
@@ -79,8 +80,7 @@ export class ReplyRunner {
           reply.usage = chunk.usage;
           if (chunk.usage) sink.usage?.(chunk.usage);
         }
-        if (behind) await behind;
-      }
+      });
     } catch (error) {
       reply.toolCalls = toolCalls.calls;
       const failure = new ReplyFailure(

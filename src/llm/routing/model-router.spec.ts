@@ -190,10 +190,12 @@ describe('ModelRouter', () => {
     const { instance, provider } = router([deployment('a', 'm')], {}, 10_000);
     provider('a').script = ['stall'];
     const controller = new AbortController();
-    const chunks = instance.stream(
-      { messages: [{ role: 'user', content: 'hi' }] },
-      controller.signal,
-    );
+    const chunks = instance
+      .stream(
+        { messages: [{ role: 'user', content: 'hi' }] },
+        controller.signal,
+      )
+      [Symbol.asyncIterator]();
     const next = chunks.next();
     controller.abort();
     await expect(next).rejects.toMatchObject({ code: 'cancelled' });

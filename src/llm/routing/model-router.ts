@@ -2,10 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { SecretRedactor } from '../../common/logging/secret-redactor.js';
 import type { Deployment } from '../catalogue/deployment.js';
 import type { ModelCatalogue } from '../catalogue/model-catalogue.js';
+import type { ChunkSink } from '../chunk-sink.js';
 import { LlmError } from '../llm-error.js';
 import { LlmProvider } from '../llm-provider.js';
 import { toLlmError } from '../llm.service.js';
-import type { LlmChunk, LlmRequest, LlmUsage } from '../llm.types.js';
+import type { LlmRequest, LlmUsage } from '../llm.types.js';
 import type { CircuitBreaker, CircuitState } from './circuit-breaker.js';
 import type { DeploymentBalancer } from './deployment-balancer.js';
 import {
@@ -143,10 +144,11 @@ export class ModelRouter extends LlmProvider {
     );
   }
 
-  async *stream(
+  async pump(
     request: LlmRequest,
     signal: AbortSignal,
-  ): AsyncGenerator<LlmChunk> {
+    sink: ChunkSink,
+  ): Promise<void> {
     const { catalogue, balancer } = this.parts;
     const model = request.model ?? catalogue.defaultModel;
     const tokens = estimateTokens(request);
@@ -162,7 +164,13 @@ export class ModelRouter extends LlmProvider {
           refusal = decision;
           continue;
         }
-        const result = yield* this.call(deployment, request, signal, decision);
+        const result = await this.call(
+          deployment,
+          request,
+          signal,
+          decision,
+          sink,
+        );
         if (result === 'done') {
           if (attempts.length > 0) {
             this.logger.log(
@@ -212,12 +220,13 @@ export class ModelRouter extends LlmProvider {
   }
 
   /** One deployment's call: `done`, or the error that lets the next candidate try. */
-  private async *call(
+  private async call(
     deployment: Deployment,
     request: LlmRequest,
     signal: AbortSignal,
     decision: QuotaDecision & { granted: true },
-  ): AsyncGenerator<LlmChunk, 'done' | LlmError> {
+    sink: ChunkSink,
+  ): Promise<'done' | LlmError> {
     const { balancer, breaker, metrics, providers } = this.parts;
     const provider = providers.get(deployment.name)!;
     const startedAt = Date.now();
@@ -231,19 +240,20 @@ export class ModelRouter extends LlmProvider {
     balancer.begin(deployment.name);
     metrics?.called(deployment);
     try {
-      for await (const chunk of provider.stream(request, deadline.signal)) {
-        if (!emitted) {
-          deadline.met();
-          emitted = true;
-          yield {
-            type: 'route',
-            model: deployment.model,
-            deployment: deployment.name,
-          };
-        }
+      await provider.pump(request, deadline.signal, (chunk) => {
         if (chunk.type === 'finish') usage = chunk.usage;
-        yield chunk;
-      }
+        if (emitted) return sink(chunk);
+        deadline.met();
+        emitted = true;
+        // The route is announced before the first output; a consumer behind
+        // on it holds that output.
+        const behind = sink({
+          type: 'route',
+          model: deployment.model,
+          deployment: deployment.name,
+        });
+        return behind ? behind.then(() => sink(chunk)) : sink(chunk);
+      });
       verdict = true;
       breaker.succeeded(deployment.name);
       metrics?.finished(deployment, Date.now() - startedAt, usage);

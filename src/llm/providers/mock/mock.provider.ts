@@ -4,10 +4,10 @@ import {
   LLM_ERROR_CODES,
   type LlmErrorCode,
 } from '../../llm-error.js';
+import type { ChunkSink } from '../../chunk-sink.js';
 import { LlmProvider } from '../../llm-provider.js';
 import type {
   ChatMessage,
-  LlmChunk,
   LlmRequest,
   LlmToolCall,
   LlmUsage,
@@ -42,10 +42,11 @@ export class MockProvider extends LlmProvider {
     super();
   }
 
-  async *stream(
+  async pump(
     request: LlmRequest,
     signal: AbortSignal,
-  ): AsyncIterable<LlmChunk> {
+    sink: ChunkSink,
+  ): Promise<void> {
     const call = MockProvider.toolCallFor(request);
     const { pieces, finishReason } = call
       ? { pieces: splitArguments(call.arguments), finishReason: 'tool_calls' }
@@ -67,22 +68,25 @@ export class MockProvider extends LlmProvider {
       // The error directive fails after the first delta, so a client sees a
       // partial reply followed by an `error` event, as with a real stream cut.
       if (!first) MockProvider.failIfAsked(request);
-      yield call
-        ? {
-            type: 'tool_call',
-            index: 0,
-            ...(first ? { id: call.id, name: call.name } : {}),
-            argumentsDelta: piece,
-          }
-        : { type: 'delta', text: piece };
+      const behind = sink(
+        call
+          ? {
+              type: 'tool_call',
+              index: 0,
+              ...(first ? { id: call.id, name: call.name } : {}),
+              argumentsDelta: piece,
+            }
+          : { type: 'delta', text: piece },
+      );
+      if (behind) await behind;
       first = false;
     }
     MockProvider.failIfAsked(request);
-    yield {
+    await sink({
       type: 'finish',
       finishReason,
       usage: usageOf(request, pieces.length),
-    };
+    });
   }
 
   /** The full text reply for a request; exposed so tests can state what to expect. */

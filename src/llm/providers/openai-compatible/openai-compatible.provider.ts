@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
+import type { ChunkSink } from '../../chunk-sink.js';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
 import type {
@@ -8,7 +9,7 @@ import type {
   MaxTokensField,
 } from '../../llm.types.js';
 import { upperFirst } from '../http/http-status-error.js';
-import { readServerSentEvents } from '../http/server-sent-events.js';
+import { pumpServerSentEvents } from '../http/server-sent-events.js';
 import { faultIn, mapUpstreamFault } from '../http/upstream-errors.js';
 import {
   joinUrl,
@@ -80,10 +81,11 @@ export class OpenAiCompatibleProvider extends LlmProvider {
     };
   }
 
-  async *stream(
+  async pump(
     request: LlmRequest,
     signal: AbortSignal,
-  ): AsyncIterable<LlmChunk> {
+    sink: ChunkSink,
+  ): Promise<void> {
     const what = this.options.label;
     try {
       const response = await this.send(
@@ -91,31 +93,23 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         signal,
       );
       if (!contentTypeOf(response).includes('text/event-stream')) {
-        yield* this.readWholeBody(response);
-        return;
+        return await pumpChunks(await this.readWholeBody(response), sink);
       }
       let finishReason: string | undefined;
       let usage: LlmUsage | undefined;
-      // Read here rather than through a generator of parsed events: each
-      // generator a chunk passes through costs its promises and microtask
-      // hops.
-      const { body } = response;
-      try {
-        for await (const event of readEvents(response)) {
-          if (event.data.startsWith('[DONE]')) break;
-          const data = JSON.parse(event.data) as { error?: unknown } | null;
-          if (data?.error) throw mapUpstreamFault(faultIn(data) ?? {}, what);
-          assertChunk(data, what);
-          const mapped = fromOpenAiChunk(data as OpenAiChunkLike);
-          // Not `yield*`: over an array it goes through an async-from-sync
-          // iterator, one more await per chunk.
-          for (const chunk of mapped.chunks) yield chunk;
-          usage = mapped.usage ?? usage;
-          finishReason = mapped.finishReason ?? finishReason;
-        }
-      } finally {
-        if (!body.readableEnded) void body.dump().catch(() => undefined);
-      }
+      // Each event is parsed and pushed as its bytes arrive; `[DONE]` ends
+      // the reading (the rest is drained, not destroyed), an event carrying
+      // `error` throws its `LlmError`, unparsable JSON a `SyntaxError`.
+      await pumpServerSentEvents(response.body, (event, stop) => {
+        if (event.data.startsWith('[DONE]')) return stop();
+        const data = JSON.parse(event.data) as { error?: unknown } | null;
+        if (data?.error) throw mapUpstreamFault(faultIn(data) ?? {}, what);
+        assertChunk(data, what);
+        const mapped = fromOpenAiChunk(data as OpenAiChunkLike);
+        usage = mapped.usage ?? usage;
+        finishReason = mapped.finishReason ?? finishReason;
+        return pushChunks(mapped.chunks, sink);
+      });
       if (signal.aborted) throw LlmError.cancelled();
       if (finishReason === undefined && usage === undefined) {
         throw new LlmError(
@@ -124,7 +118,11 @@ export class OpenAiCompatibleProvider extends LlmProvider {
           { retryable: true, upstreamCode: 'stream_ended_early' },
         );
       }
-      yield { type: 'finish', finishReason: finishReason ?? 'stop', usage };
+      await sink({
+        type: 'finish',
+        finishReason: finishReason ?? 'stop',
+        usage,
+      });
     } catch (error) {
       if (signal.aborted) throw LlmError.cancelled();
       throw readError(error, what);
@@ -154,9 +152,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
    * HTTP 200 (OpenAI's `{error}` or Baidu's `{error_code}` shape), or a
    * whole reply when it ignores `stream`.
    */
-  private async *readWholeBody(
-    response: UpstreamResponse,
-  ): AsyncGenerator<LlmChunk> {
+  private async readWholeBody(response: UpstreamResponse): Promise<LlmChunk[]> {
     const what = this.options.label;
     const body = (await readBodyJson(response)) as
       | {
@@ -179,32 +175,36 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       );
     }
     const mapped = fromOpenAiChunk(body as OpenAiChunkLike);
-    for (const chunk of mapped.chunks) yield chunk;
-    yield {
-      type: 'finish',
-      finishReason: mapped.finishReason ?? 'stop',
-      usage: mapped.usage,
-    };
+    return [
+      ...mapped.chunks,
+      {
+        type: 'finish',
+        finishReason: mapped.finishReason ?? 'stop',
+        usage: mapped.usage,
+      },
+    ];
   }
 }
 
 /**
- * The events of an OpenAI stream, parsed by `eventsource-parser`; the
- * caller stops at `data: [DONE]` and parses each event's JSON (an event
- * carrying `error` throws its `LlmError`, unparsable JSON a `SyntaxError`).
- *
- * Stopping before the body's end (at `[DONE]`, whose end usually came in the
- * same read but has not been emitted yet) drains the rest with undici's
- * `dump()` instead of letting Node's stream iterator destroy the body, which
- * built an `AbortError` and its stack trace for every call (0.7–0.9 % of the
- * seed-route and `/v1` profiles; bench/analysis.md). A body that does not
- * end is still closed: by `dump()` past its byte limit, or when the caller's
- * signal aborts (`LlmService` aborts it at the end of every call).
+ * Pushes the chunks one upstream event maps to; a promise the sink returned
+ * (the last, if several did) holds the body until it settles.
  */
-function readEvents(response: UpstreamResponse) {
-  return readServerSentEvents(
-    response.body.iterator({ destroyOnReturn: false }),
-  );
+function pushChunks(
+  chunks: readonly LlmChunk[],
+  sink: ChunkSink,
+): void | PromiseLike<unknown> {
+  let behind: void | PromiseLike<unknown> = undefined;
+  for (const chunk of chunks) behind = sink(chunk) ?? behind;
+  return behind;
+}
+
+/** Pushes chunks read whole, each waiting for the sink when it is behind. */
+async function pumpChunks(
+  chunks: readonly LlmChunk[],
+  sink: ChunkSink,
+): Promise<void> {
+  for (const chunk of chunks) await sink(chunk);
 }
 
 /** What failed while reading a reply, as the gateway's error. */
