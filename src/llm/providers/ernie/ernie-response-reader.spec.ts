@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeWebStream } from 'node:stream/web';
 import { collectChunks } from '../../../../test/support/collect-chunks.js';
+import { pulled } from '../../chunk-sink.js';
 import type { UpstreamResponse } from '../http/upstream-request.js';
 import { readErnieResponse } from './ernie-response-reader.js';
 
@@ -34,7 +35,11 @@ function upstreamResponseOf(response: Response): UpstreamResponse {
 
 const read = (body: BodyInit, init: ResponseInit) =>
   collectChunks(
-    readErnieResponse(upstreamResponseOf(new Response(body, init))),
+    pulled(
+      (_signal, sink) =>
+        readErnieResponse(upstreamResponseOf(new Response(body, init)), sink),
+      new AbortController().signal,
+    ),
   );
 
 describe('readErnieResponse', () => {

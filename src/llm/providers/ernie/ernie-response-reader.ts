@@ -1,7 +1,8 @@
+import type { ChunkSink } from '../../chunk-sink.js';
 import { LlmError } from '../../llm-error.js';
 import type { LlmChunk, LlmUsage } from '../../llm.types.js';
 import {
-  readServerSentEvents,
+  pumpServerSentEvents,
   ServerSentEventsError,
 } from '../http/server-sent-events.js';
 import { faultIn, mapUpstreamFault } from '../http/upstream-errors.js';
@@ -27,45 +28,59 @@ const MAX_STRAY_CHARS = 64 * 1024;
  * decide, not the status. The stream ends with the event whose `is_end` is
  * true; there is no `[DONE]`. Errors are thrown as `LlmError`.
  */
-export async function* readErnieResponse(
+export async function readErnieResponse(
   response: UpstreamResponse,
-): AsyncGenerator<LlmChunk> {
+  sink: ChunkSink,
+): Promise<void> {
   try {
     if (
       contentTypeOf(response).includes('text/event-stream') &&
       isSuccess(response)
     ) {
-      yield* readEventStream(response);
+      await readEventStream(response, sink);
     } else {
-      yield* readWholeBody(response);
+      for (const chunk of await readWholeBody(response)) await sink(chunk);
     }
   } catch (error) {
     throw toReadError(error);
   }
 }
 
-async function* readEventStream(
+/** Each event is parsed and pushed as its bytes arrive (see `ChunkSink`). */
+async function readEventStream(
   response: UpstreamResponse,
-): AsyncGenerator<LlmChunk> {
+  sink: ChunkSink,
+): Promise<void> {
   let usage: LlmUsage | undefined;
   let stray = '';
-  const events = readServerSentEvents(response.body, {
-    onStrayLine: (line) => {
-      if (stray.length < MAX_STRAY_CHARS) stray += `${line}\n`;
+  let ended = false;
+  await pumpServerSentEvents(
+    response.body,
+    (event, stop) => {
+      const chunk = parseJson(event.data);
+      if (!isObject(chunk)) throw protocolError('a malformed stream event');
+      throwIfError(chunk);
+      const reply = chunk as ErnieReplyChunk;
+      usage = toUsage(reply.usage) ?? usage;
+      let behind: void | PromiseLike<unknown> = undefined;
+      for (const piece of fromErnieReply(reply)) behind = sink(piece) ?? behind;
+      if (reply.is_end !== true) return behind;
+      ended = true;
+      stop();
+      const finish: LlmChunk = {
+        type: 'finish',
+        finishReason: ernieFinishReason(reply),
+        usage,
+      };
+      return behind ? behind.then(() => sink(finish)) : sink(finish);
     },
-  });
-  for await (const event of events) {
-    const chunk = parseJson(event.data);
-    if (!isObject(chunk)) throw protocolError('a malformed stream event');
-    throwIfError(chunk);
-    const reply = chunk as ErnieReplyChunk;
-    usage = toUsage(reply.usage) ?? usage;
-    for (const piece of fromErnieReply(reply)) yield piece;
-    if (reply.is_end === true) {
-      yield { type: 'finish', finishReason: ernieFinishReason(reply), usage };
-      return;
-    }
-  }
+    {
+      onStrayLine: (line) => {
+        if (stray.length < MAX_STRAY_CHARS) stray += `${line}\n`;
+      },
+    },
+  );
+  if (ended) return;
   throwIfError(parseJson(stray));
   throw new LlmError(
     'upstream_unavailable',
@@ -74,9 +89,7 @@ async function* readEventStream(
   );
 }
 
-async function* readWholeBody(
-  response: UpstreamResponse,
-): AsyncGenerator<LlmChunk> {
+async function readWholeBody(response: UpstreamResponse): Promise<LlmChunk[]> {
   const body = await readBodyJson(response);
   if (faultIn(body) || !isSuccess(response)) {
     throw upstreamErrorFrom(response, body, WHAT);
@@ -86,13 +99,14 @@ async function* readWholeBody(
     (typeof body.result === 'string' || isObject(body.function_call))
   ) {
     const reply = body as ErnieReplyChunk;
-    for (const piece of fromErnieReply(reply)) yield piece;
-    yield {
-      type: 'finish',
-      finishReason: ernieFinishReason(reply),
-      usage: toUsage(reply.usage),
-    };
-    return;
+    return [
+      ...fromErnieReply(reply),
+      {
+        type: 'finish',
+        finishReason: ernieFinishReason(reply),
+        usage: toUsage(reply.usage),
+      },
+    ];
   }
   throw protocolError('neither a stream nor a reply');
 }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
+import type { ChunkSink } from '../../chunk-sink.js';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
-import type { LlmChunk, LlmRequest } from '../../llm.types.js';
+import type { LlmRequest } from '../../llm.types.js';
 import { TOKEN_REJECTED_CODES } from '../http/upstream-errors.js';
 import { joinUrl, requestUpstream } from '../http/upstream-request.js';
 import type { ErnieAccessTokenSource } from './ernie-access-token-source.js';
@@ -41,10 +42,11 @@ export class ErnieProvider extends LlmProvider {
     this.chatPath = `/rpc/2.0/ai_custom/v1/wenxinworkshop/chat/${encodeURIComponent(options.modelEndpoint)}`;
   }
 
-  async *stream(
+  async pump(
     request: LlmRequest,
     signal: AbortSignal,
-  ): AsyncIterable<LlmChunk> {
+    sink: ChunkSink,
+  ): Promise<void> {
     // Refuses input that cannot fit before any network call.
     const body = toErnieChatBody(request, this.options.maxInputChars);
     let refreshed = false;
@@ -52,11 +54,10 @@ export class ErnieProvider extends LlmProvider {
       const token = await this.tokens.get(signal);
       let emitted = false;
       try {
-        for await (const chunk of this.chat(token, body, signal)) {
+        return await this.chat(token, body, signal, (chunk) => {
           emitted ||= chunk.type !== 'finish';
-          yield chunk;
-        }
-        return;
+          return sink(chunk);
+        });
       } catch (raw) {
         if (signal.aborted) throw LlmError.cancelled();
         const error = raw instanceof LlmError ? raw : unexpected(raw);
@@ -74,11 +75,12 @@ export class ErnieProvider extends LlmProvider {
     }
   }
 
-  private async *chat(
+  private async chat(
     token: string,
     body: ErnieChatBody,
     signal: AbortSignal,
-  ): AsyncGenerator<LlmChunk> {
+    sink: ChunkSink,
+  ): Promise<void> {
     const url = new URL(joinUrl(this.options.baseUrl, this.chatPath));
     url.searchParams.set('access_token', token);
     const response = await requestUpstream(
@@ -97,7 +99,7 @@ export class ErnieProvider extends LlmProvider {
         what: 'the ERNIE chat API',
       },
     );
-    yield* readErnieResponse(response);
+    await readErnieResponse(response, sink);
   }
 }
 

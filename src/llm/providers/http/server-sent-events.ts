@@ -60,28 +60,10 @@ class EventDecoder {
 }
 
 /**
- * The events of a `text/event-stream` body, from a WHATWG or a Node stream.
- * Returning early, or the consumer stopping, cancels or destroys the body
- * and so closes the connection.
- */
-export async function* readServerSentEvents(
-  body: AsyncIterable<Uint8Array>,
-  options: ReadEventsOptions = {},
-): AsyncGenerator<EventSourceMessage> {
-  const pending: EventSourceMessage[] = [];
-  const events = new EventDecoder((event) => pending.push(event), options);
-  for await (const bytes of body) {
-    events.feed(bytes);
-    while (pending.length > 0) yield pending.shift()!;
-  }
-  events.end();
-  while (pending.length > 0) yield pending.shift()!;
-}
-
-/**
  * What `pumpServerSentEvents` hands each event: returning a promise pauses
  * the body until it settles (a rejection ends the reading with its error);
- * calling `stop` ends the reading after this event.
+ * calling `stop` ends the reading after this event, once what it returned
+ * has settled.
  */
 export type ServerSentEventHandler = (
   event: EventSourceMessage,
@@ -111,8 +93,11 @@ export function pumpServerSentEvents(
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let ended = false;
+    let stopping = false;
     let held = 0;
-    const stop = () => settle();
+    const stop = () => {
+      stopping = true;
+    };
     const fail = (error: unknown) => settle({ error });
     const settle = (failure?: { error: unknown }) => {
       if (settled) return;
@@ -131,16 +116,18 @@ export function pumpServerSentEvents(
     };
     const release = () => {
       if (--held > 0 || settled) return;
-      if (ended) settle();
+      if (ended || stopping) settle();
       else body.resume();
     };
     const events = new EventDecoder((event) => {
-      if (settled) return;
+      if (settled || stopping) return;
       const behind = onEvent(event, stop);
-      if (!behind) return;
-      held++;
-      body.pause();
-      behind.then(release, fail);
+      if (behind) {
+        held++;
+        body.pause();
+        behind.then(release, fail);
+      }
+      if (stopping && held === 0) settle();
     }, options);
     const onData = (bytes: Uint8Array) => {
       try {
