@@ -7,11 +7,16 @@ import type { CancelRequest, ChatEvent, ChatEventInput } from './chat-event.js';
  * one conversation. Nothing outside `src/bus/` may depend on which one runs.
  */
 export abstract class ChatEventBus {
-  /** Appends an event to a conversation's stream and returns it with its id. */
+  /**
+   * Appends an event to a conversation's stream and returns it with its id:
+   * at once when the bus appends synchronously (the in-memory one), so that
+   * a reply whose deltas it publishes costs no promise per delta; else a
+   * promise, which the reply waits for before its next delta.
+   */
   abstract publish(
     conversationId: string,
     event: ChatEventInput,
-  ): Promise<ChatEvent>;
+  ): ChatEvent | Promise<ChatEvent>;
 
   /**
    * The events of one conversation. First a `ready` event whose id is the

@@ -206,9 +206,14 @@ export class GenerationRunner implements OnModuleInit, OnModuleDestroy {
   private publish(
     job: Pick<GenerationJob, 'conversationId' | 'channel'>,
     event: ChatEventInput,
-  ): Promise<unknown> {
+  ): Promise<unknown> | undefined {
     this.metrics?.eventPublished(event.type);
-    return this.bus.publish(job.channel ?? job.conversationId, event);
+    const published = this.bus.publish(
+      job.channel ?? job.conversationId,
+      event,
+    );
+    // A promise only when the bus has yet to append it (see `ChatEventBus`).
+    return published instanceof Promise ? published : undefined;
   }
 
   /** The end of a reply that was stopped or failed, keeping the text already sent. */

@@ -40,6 +40,16 @@ describe('MemoryChatEventBus', () => {
     expect(b.events[1]).toBe(a.events[1]);
   });
 
+  it('publishes synchronously: the event itself comes back, already delivered', () => {
+    const a = collect(bus, 'c1');
+    const event = bus.publish('c1', {
+      type: 'delta',
+      data: { messageId: 'm', text: 'x' },
+    });
+    expect(event).not.toBeInstanceOf(Promise);
+    expect(a.events.at(-1)).toBe(event);
+  });
+
   it('keeps conversations apart', async () => {
     const a = collect(bus, 'a');
     await bus.publish('b', {

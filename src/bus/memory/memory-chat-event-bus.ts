@@ -86,7 +86,10 @@ export class MemoryChatEventBus extends ChatEventBus {
     );
   }
 
-  publish(conversationId: string, input: ChatEventInput): Promise<ChatEvent> {
+  publish(
+    conversationId: string,
+    input: ChatEventInput,
+  ): ChatEvent | Promise<ChatEvent> {
     const channel = this.channel(conversationId);
     const eventId = this.clock.next();
     const id = formatEventId(eventId);
@@ -101,7 +104,7 @@ export class MemoryChatEventBus extends ChatEventBus {
     this.options.budget?.add(conversationId, BUDGET_HOLDER, sizeOf(stored));
     this.trim(channel, conversationId);
     channel.live.next(event);
-    return Promise.resolve(event);
+    return event;
   }
 
   subscribe(
