@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import type { ChunkSink } from './chunk-sink.js';
 import { LlmError } from './llm-error.js';
 import { LlmProvider } from './llm-provider.js';
 import { LLM_CALL_POLICY } from './llm.di-tokens.js';
@@ -221,6 +222,32 @@ describe('LlmService', () => {
     ).rejects.toBe(gone);
     expect(provider.calls).toBe(1);
     expect(provider.signals[0].aborted).toBe(true);
+  });
+
+  it('drops what a provider still pushes once its call is over', async () => {
+    let late!: ChunkSink;
+    class Lingering extends LlmProvider {
+      readonly name = 'lingering';
+      readonly model = 'm';
+      override async pump(
+        _request: LlmRequest,
+        _signal: AbortSignal,
+        sink: ChunkSink,
+      ): Promise<void> {
+        await sink({ type: 'delta', text: 'a' });
+        await sink({ type: 'finish', finishReason: 'stop' });
+        late = sink;
+      }
+    }
+    const service = await serviceWith(new Lingering());
+    const seen: LlmChunk[] = [];
+    await service.run(
+      { messages: [] },
+      new AbortController().signal,
+      (chunk) => void seen.push(chunk),
+    );
+    late({ type: 'delta', text: 'too late' });
+    expect(seen.map((chunk) => chunk.type)).toEqual(['delta', 'finish']);
   });
 
   it('waits at least what the upstream asked for (Retry-After), within the cap', async () => {

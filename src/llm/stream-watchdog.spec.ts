@@ -175,7 +175,9 @@ describe('StreamWatchdog', () => {
     await watched;
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(1);
+    expect(watchdog.stopped).toBe(false);
     watchdog.close();
+    expect(watchdog.stopped).toBe(true);
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
     expect((watchdog.signal.reason as Error).message).toBe('finished');
     expect(vi.getTimerCount()).toBe(0);

@@ -35,6 +35,7 @@ export class StreamWatchdog {
   private limitWhat = '';
   private timer?: ReturnType<typeof setTimeout>;
   private timerDue = Number.POSITIVE_INFINITY;
+  private closed = false;
 
   /**
    * `revoked`, when given, stops the stream as the caller's signal does (an
@@ -64,9 +65,9 @@ export class StreamWatchdog {
     return this.controller.signal;
   }
 
-  /** The watch is over (a timeout or the caller's abort): chunks that still come are late. */
+  /** The watch is over (a timeout, the caller's abort or `close()`): chunks that still come are late. */
   get stopped(): boolean {
-    return this.interrupted !== undefined;
+    return this.interrupted !== undefined || this.closed;
   }
 
   /**
@@ -99,6 +100,7 @@ export class StreamWatchdog {
 
   /** Stops the timer and the listener, and aborts the provider's signal. */
   close(): void {
+    this.closed = true;
     clearTimeout(this.timer);
     this.timerDue = Number.POSITIVE_INFINITY;
     this.caller.removeEventListener('abort', this.onAbort);

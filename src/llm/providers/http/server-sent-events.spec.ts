@@ -115,6 +115,11 @@ describe('pumpServerSentEvents', () => {
     const failing = pumpServerSentEvents(broken, () => undefined);
     broken.destroy(new Error('socket hang up'));
     await expect(failing).rejects.toThrow('socket hang up');
+
+    const closed = nodeBody();
+    const cut = pumpServerSentEvents(closed, () => undefined);
+    closed.destroy();
+    await expect(cut).rejects.toThrow('closed before its end');
   });
 
   it('hands lines that are not SSE fields to onStrayLine', async () => {

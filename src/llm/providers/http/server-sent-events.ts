@@ -105,6 +105,7 @@ export function pumpServerSentEvents(
       body.off('data', onData);
       body.off('end', onEnd);
       body.off('error', fail);
+      body.off('close', onClose);
       if (!body.readableEnded) {
         // Errors after this point are the drain's, not the reply's.
         body.on('error', ignore);
@@ -145,9 +146,14 @@ export function pumpServerSentEvents(
       }
       if (held === 0) settle();
     };
+    // Destroyed without an error (no `end`, no `error`): the reading cannot go on.
+    const onClose = () => {
+      if (!ended) fail(new Error('The body was closed before its end.'));
+    };
     body.on('data', onData);
     body.once('end', onEnd);
     body.once('error', fail);
+    body.once('close', onClose);
   });
 }
 
