@@ -224,6 +224,34 @@ describe('LlmService', () => {
     expect(provider.signals[0].aborted).toBe(true);
   });
 
+  it('aborts the provider’s signal before a sink’s failure reaches it, so it ends as cancelled', async () => {
+    let abortedWhenThrown: boolean | undefined;
+    class Watching extends LlmProvider {
+      readonly name = 'watching';
+      readonly model = 'm';
+      override async pump(
+        _request: LlmRequest,
+        signal: AbortSignal,
+        sink: ChunkSink,
+      ): Promise<void> {
+        try {
+          await sink({ type: 'delta', text: 'a' });
+        } catch (error) {
+          abortedWhenThrown = signal.aborted;
+          throw error;
+        }
+      }
+    }
+    const service = await serviceWith(new Watching());
+    const gone = new Error('socket gone');
+    await expect(
+      service.run({ messages: [] }, new AbortController().signal, () => {
+        throw gone;
+      }),
+    ).rejects.toBe(gone);
+    expect(abortedWhenThrown).toBe(true);
+  });
+
   it('drops what a provider still pushes once its call is over', async () => {
     let late!: ChunkSink;
     class Lingering extends LlmProvider {

@@ -100,6 +100,9 @@ export class LlmService {
         };
         const failSink = (error: unknown): never => {
           sinkFailure ??= { error };
+          // Aborted before the error reaches the provider, which then ends
+          // as cancelled: the router charges no failure to the deployment.
+          watchdog.abandon(error);
           throw error;
         };
         const onChunk = (chunk: LlmChunk) => {

@@ -98,6 +98,18 @@ export class StreamWatchdog {
     this.deadline = Number.POSITIVE_INFINITY;
   }
 
+  /**
+   * The caller left the call (its consumer failed): the provider's signal
+   * aborts with `reason` now, so the provider stops as it would for a
+   * cancellation (not as for a failure of its own), and the watch fails
+   * with `LlmError.cancelled()`.
+   */
+  abandon(reason: unknown): void {
+    if (this.interrupted) return;
+    this.controller.abort(reason);
+    this.interrupt(LlmError.cancelled());
+  }
+
   /** Stops the timer and the listener, and aborts the provider's signal. */
   close(): void {
     this.closed = true;
