@@ -25,6 +25,27 @@ class ScriptedProvider extends LlmProvider {
   }
 }
 
+/** A provider whose calls run `call`, pushing what it pushes. */
+class PushingProvider extends LlmProvider {
+  readonly name = 'pushing';
+  readonly model = 'pushing-1';
+  constructor(
+    private readonly call: (
+      signal: AbortSignal,
+      sink: ChunkSink,
+    ) => Promise<void>,
+  ) {
+    super();
+  }
+  override pump(
+    _request: LlmRequest,
+    signal: AbortSignal,
+    sink: ChunkSink,
+  ): Promise<void> {
+    return this.call(signal, sink);
+  }
+}
+
 const reply = (...texts: string[]): Step =>
   async function* () {
     for (const text of texts) yield { type: 'delta', text };
@@ -226,23 +247,15 @@ describe('LlmService', () => {
 
   it('aborts the provider’s signal before a sink’s failure reaches it, so it ends as cancelled', async () => {
     let abortedWhenThrown: boolean | undefined;
-    class Watching extends LlmProvider {
-      readonly name = 'watching';
-      readonly model = 'm';
-      override async pump(
-        _request: LlmRequest,
-        signal: AbortSignal,
-        sink: ChunkSink,
-      ): Promise<void> {
-        try {
-          await sink({ type: 'delta', text: 'a' });
-        } catch (error) {
-          abortedWhenThrown = signal.aborted;
-          throw error;
-        }
+    const watching = new PushingProvider(async (signal, sink) => {
+      try {
+        await sink({ type: 'delta', text: 'a' });
+      } catch (error) {
+        abortedWhenThrown = signal.aborted;
+        throw error;
       }
-    }
-    const service = await serviceWith(new Watching());
+    });
+    const service = await serviceWith(watching);
     const gone = new Error('socket gone');
     await expect(
       service.run({ messages: [] }, new AbortController().signal, () => {
@@ -254,20 +267,12 @@ describe('LlmService', () => {
 
   it('drops what a provider still pushes once its call is over', async () => {
     let late!: ChunkSink;
-    class Lingering extends LlmProvider {
-      readonly name = 'lingering';
-      readonly model = 'm';
-      override async pump(
-        _request: LlmRequest,
-        _signal: AbortSignal,
-        sink: ChunkSink,
-      ): Promise<void> {
-        await sink({ type: 'delta', text: 'a' });
-        await sink({ type: 'finish', finishReason: 'stop' });
-        late = sink;
-      }
-    }
-    const service = await serviceWith(new Lingering());
+    const lingering = new PushingProvider(async (_signal, sink) => {
+      await sink({ type: 'delta', text: 'a' });
+      await sink({ type: 'finish', finishReason: 'stop' });
+      late = sink;
+    });
+    const service = await serviceWith(lingering);
     const seen: LlmChunk[] = [];
     await service.run(
       { messages: [] },
