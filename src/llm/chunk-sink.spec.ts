@@ -1,4 +1,9 @@
-import { pulled, pumpIterable, type ChunkSink } from './chunk-sink.js';
+import {
+  pulled,
+  pumpIterable,
+  pushEach,
+  type ChunkSink,
+} from './chunk-sink.js';
 import { LlmProvider } from './llm-provider.js';
 import type { LlmChunk, LlmRequest } from './llm.types.js';
 
@@ -23,6 +28,21 @@ describe('pumpIterable', () => {
     release();
     await done;
     expect(seen).toEqual(['a', 'b']);
+  });
+});
+
+describe('pushEach', () => {
+  it('pushes chunks that came together in a row, and hands back a hold the sink asked for', () => {
+    const seen: string[] = [];
+    const hold = Promise.resolve();
+    const behind = pushEach([delta('a'), delta('b'), delta('c')], (chunk) => {
+      const { text } = chunk as { text: string };
+      seen.push(text);
+      return text === 'b' ? hold : undefined;
+    });
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(behind).toBe(hold);
+    expect(pushEach([delta('d')], () => undefined)).toBeUndefined();
   });
 });
 

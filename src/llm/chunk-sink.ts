@@ -14,6 +14,20 @@ import type { LlmChunk } from './llm.types.js';
  */
 export type ChunkSink = (chunk: LlmChunk) => void | PromiseLike<unknown>;
 
+/**
+ * Pushes chunks that came together (one upstream event, a whole reply) in a
+ * row; a promise the sink returned (the last, if several did) is returned,
+ * for the caller to hold the next ones on.
+ */
+export function pushEach(
+  chunks: readonly LlmChunk[],
+  sink: ChunkSink,
+): void | PromiseLike<unknown> {
+  let behind: void | PromiseLike<unknown> = undefined;
+  for (const chunk of chunks) behind = sink(chunk) ?? behind;
+  return behind;
+}
+
 /** Pushes the chunks of an iterable to `sink`, holding each while the sink is behind. */
 export async function pumpIterable(
   chunks: AsyncIterable<LlmChunk>,

@@ -1,4 +1,4 @@
-import type { ChunkSink } from '../../chunk-sink.js';
+import { pushEach, type ChunkSink } from '../../chunk-sink.js';
 import { LlmError } from '../../llm-error.js';
 import type { LlmChunk, LlmUsage } from '../../llm.types.js';
 import {
@@ -39,7 +39,7 @@ export async function readErnieResponse(
     ) {
       await readEventStream(response, sink);
     } else {
-      for (const chunk of await readWholeBody(response)) await sink(chunk);
+      await pushEach(await readWholeBody(response), sink);
     }
   } catch (error) {
     throw toReadError(error);
@@ -62,8 +62,7 @@ async function readEventStream(
       throwIfError(chunk);
       const reply = chunk as ErnieReplyChunk;
       usage = toUsage(reply.usage) ?? usage;
-      let behind: void | PromiseLike<unknown> = undefined;
-      for (const piece of fromErnieReply(reply)) behind = sink(piece) ?? behind;
+      const behind = pushEach(fromErnieReply(reply), sink);
       if (reply.is_end !== true) return behind;
       ended = true;
       stop();

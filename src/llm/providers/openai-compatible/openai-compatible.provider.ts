@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
-import type { ChunkSink } from '../../chunk-sink.js';
+import { pushEach, type ChunkSink } from '../../chunk-sink.js';
 import { LlmError } from '../../llm-error.js';
 import { LlmProvider } from '../../llm-provider.js';
 import type {
@@ -93,7 +93,8 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         signal,
       );
       if (!contentTypeOf(response).includes('text/event-stream')) {
-        return await pumpChunks(await this.readWholeBody(response), sink);
+        await pushEach(await this.readWholeBody(response), sink);
+        return;
       }
       let finishReason: string | undefined;
       let usage: LlmUsage | undefined;
@@ -108,7 +109,7 @@ export class OpenAiCompatibleProvider extends LlmProvider {
         const mapped = fromOpenAiChunk(data as OpenAiChunkLike);
         usage = mapped.usage ?? usage;
         finishReason = mapped.finishReason ?? finishReason;
-        return pushChunks(mapped.chunks, sink);
+        return pushEach(mapped.chunks, sink);
       });
       if (signal.aborted) throw LlmError.cancelled();
       if (finishReason === undefined && usage === undefined) {
@@ -184,27 +185,6 @@ export class OpenAiCompatibleProvider extends LlmProvider {
       },
     ];
   }
-}
-
-/**
- * Pushes the chunks one upstream event maps to; a promise the sink returned
- * (the last, if several did) holds the body until it settles.
- */
-function pushChunks(
-  chunks: readonly LlmChunk[],
-  sink: ChunkSink,
-): void | PromiseLike<unknown> {
-  let behind: void | PromiseLike<unknown> = undefined;
-  for (const chunk of chunks) behind = sink(chunk) ?? behind;
-  return behind;
-}
-
-/** Pushes chunks read whole, each waiting for the sink when it is behind. */
-async function pumpChunks(
-  chunks: readonly LlmChunk[],
-  sink: ChunkSink,
-): Promise<void> {
-  for (const chunk of chunks) await sink(chunk);
 }
 
 /** What failed while reading a reply, as the gateway's error. */
