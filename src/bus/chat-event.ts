@@ -83,16 +83,18 @@ export interface CancelRequest {
 
 /**
  * An event that is not stored: it tells one subscriber where it stands
- * (`ready` at its position, `reset` when what it missed is gone).
+ * (`ready` at its position, `reset` with why what it missed is gone).
  */
 export function controlEvent(
   conversationId: string,
   id: string,
-  type: 'ready' | 'reset',
-  reason?: string,
+  ...[type, reason]: ['ready'] | ['reset', string]
 ): ChatEvent {
-  const data = reason ? { conversationId, reason } : { conversationId };
-  return chatEvent(conversationId, id, type, JSON.stringify(data));
+  const input: ChatEventInput =
+    type === 'ready'
+      ? { type, data: { conversationId } }
+      : { type, data: { conversationId, reason } };
+  return chatEvent(conversationId, id, type, serialiseData(input));
 }
 
 // The framing lives in the streaming core; re-exported for the bus and its senders.

@@ -3,7 +3,12 @@ import { Observable } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import { CHAT_SETTINGS, type ChatSettings } from '../chat.settings.js';
-import { frameSse, PING_FRAME, type ChatEvent } from '../../bus/chat-event.js';
+import {
+  frameSse,
+  PING_FRAME,
+  type ChatEvent,
+  type ChatEventMap,
+} from '../../bus/chat-event.js';
 import { SseFrame } from '../../streaming/sse-frame.js';
 import {
   OpenStream,
@@ -117,10 +122,11 @@ export class EventStreamService {
   }
 
   private goodbye(id: string | undefined): SseFrame {
-    const data = JSON.stringify({
+    const payload: ChatEventMap['shutdown'] = {
       reason: 'server_shutdown',
       retryMs: this.retryMs,
-    });
+    };
+    const data = JSON.stringify(payload);
     return new SseFrame(
       frameSse({ event: 'shutdown', id, retry: this.retryMs, data }),
       'shutdown',
