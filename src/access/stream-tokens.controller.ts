@@ -6,7 +6,6 @@ import {
   HttpStatus,
   Inject,
   Post,
-  Req,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -17,13 +16,13 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { DEFAULT_CONVERSATION_ID } from '../conversations/conversation.js';
 import { ErrorResponseDto } from '../common/errors/error-response.dto.js';
 import { STREAM_TOKEN_SIGNER } from './access.di-tokens.js';
 import { CreateStreamTokenDto } from './dto/create-stream-token.dto.js';
 import { StreamTokenDto } from './dto/stream-token.dto.js';
-import { principalOf } from './principal.js';
+import { KeyPrincipal } from './key-principal.decorator.js';
+import type { Principal } from './principal.js';
 import type { StreamTokenSigner } from './stream-token-signer.js';
 
 /** Used as the key id of tokens issued while the API is open (they are not checked then). */
@@ -63,9 +62,9 @@ export class StreamTokensController {
   })
   create(
     @Body() body: CreateStreamTokenDto | undefined,
-    @Req() request: Request,
+    @KeyPrincipal() principal: Principal | undefined,
   ): StreamTokenDto {
-    const keyId = principalOf(request)?.keyId ?? OPEN_ACCESS;
+    const keyId = principal?.keyId ?? OPEN_ACCESS;
     // Always bound to one conversation: a token is never a pass to the key's others.
     const conversationId = body?.conversationId ?? DEFAULT_CONVERSATION_ID;
     const { token, claims } = this.signer.sign({ keyId, conversationId });

@@ -22,7 +22,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { clientIdentityOf, principalOf } from '../access/principal.js';
+import { KeyPrincipal } from '../access/key-principal.decorator.js';
+import { clientIdentityOf, type Principal } from '../access/principal.js';
 import { KeyModels } from '../keys/key-models.service.js';
 import {
   ModelCatalogue,
@@ -101,11 +102,12 @@ export class OpenAiApiController {
   @ModelCallErrors()
   async createCompletion(
     @OpenAiBody() body: ChatCompletionRequestDto,
+    @KeyPrincipal() principal: Principal | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
     const prepared = this.completions.prepare(body);
-    prepared.request.keyId = principalOf(request)?.keyId;
+    prepared.request.keyId = principal?.keyId;
     const clientGone = clientGoneSignal(response);
     if (body.stream) {
       await this.completions.stream(

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -8,8 +8,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { principalOf } from '../access/principal.js';
+import { KeyPrincipal } from '../access/key-principal.decorator.js';
+import type { Principal } from '../access/principal.js';
 import { OpenAiErrorDto } from '../openai-api/dto/openai-error.dto.js';
 import { UsageQueryDto } from './dto/usage-query.dto.js';
 import { UsageReportDto } from './dto/usage-report.dto.js';
@@ -43,8 +43,8 @@ export class UsageController {
   })
   report(
     @Query() query: UsageQueryDto,
-    @Req() request: Request,
+    @KeyPrincipal() principal: Principal | undefined,
   ): Promise<UsageReportDto> {
-    return this.usage.report(principalOf(request), query);
+    return this.usage.report(principal, query);
   }
 }
