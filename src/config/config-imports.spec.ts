@@ -45,8 +45,8 @@ describe('loading the configuration', () => {
 
   it('loads no upstream provider and not the openai SDK', () => {
     expect(loaded).not.toContain('openai');
-    // The mock's definition still imports its class (src/llm/providers/mock
-    // is another lane); it has no SDK and no network code.
+    // The mock's definition imports its class, which has no SDK and no
+    // network code.
     const providers = loaded.filter(
       (file) =>
         /\/(?:[\w-]+\.provider|[\w-]+-response-reader|ernie-access-token-source)\.ts$/.test(

@@ -19,9 +19,6 @@ import {
   type LlmProviderName,
 } from '../llm/providers/provider-names.js';
 
-// For generation-options.ts; everything else imports it from provider-names.
-export type { LlmProviderName };
-
 export const EVENT_BUSES = ['memory', 'redis'] as const;
 export type EventBusName = (typeof EVENT_BUSES)[number];
 

@@ -1,4 +1,4 @@
-import type { LlmProviderName } from '../config/env.schema.js';
+import type { LlmProviderName } from '../llm/providers/provider-names.js';
 import type {
   LlmRequest,
   LlmResponseFormat,
@@ -7,7 +7,7 @@ import type {
 } from '../llm/llm.types.js';
 import type { GenerationOptionsDto } from './dto/generation-options.dto.js';
 import { invalidField } from './invalid-field.js';
-import { OPENAI_ONLY_PARAMETERS } from './parameter-fate.js';
+import { OPENAI_ONLY_PARAMETERS } from '../llm/providers/parameter-fate.js';
 import { OPENAI_PARAMETERS, refusalOf } from './parameter-fates.js';
 
 /** Parameters only OpenAI itself takes, passed on under their own names. */

@@ -139,7 +139,8 @@ describe('checkMessages', () => {
       field: 'messages.0.tool_call_id',
       rule: 'isToolResult',
     });
-    // Past the opening turns, results answer the posted calls as before.
+    // Past the opening turns, a result must answer a call posted before it,
+    // even when the messages continue a history.
     expect(
       fieldRefusal(() =>
         checkMessages([user(), result('c1')], LIMITS, {

@@ -1,4 +1,4 @@
-import { GATEWAY_FATES } from '../../../request-policy/parameter-fate.js';
+import { GATEWAY_FATES } from '../parameter-fate.js';
 import type { ProviderDefinition } from '../provider-definition.js';
 import { MockProvider } from './mock.provider.js';
 
