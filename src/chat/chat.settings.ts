@@ -6,14 +6,10 @@ export interface ChatSettings {
   cancelGraceMs: number;
   /** The longest a generation can run (LLM_TOTAL_TIMEOUT_MS). */
   generationTimeoutMs: number;
-  /** How long running replies and open streams get to finish at shutdown. */
-  shutdownGraceMs: number;
   /** The gap between `: ping` comments on an idle event stream. */
   heartbeatMs: number;
   /** The `retry:` hint sent to an event stream's client. */
   retryMs: number;
-  /** Characters of events that may wait for a subscriber not reading before it is dropped. */
-  maxPendingChars: number;
 }
 
 export const CHAT_SETTINGS = Symbol('CHAT_SETTINGS');
@@ -21,8 +17,6 @@ export const CHAT_SETTINGS = Symbol('CHAT_SETTINGS');
 export const chatSettings = (env: Env): ChatSettings => ({
   cancelGraceMs: env.CANCEL_GRACE_MS,
   generationTimeoutMs: env.LLM_TOTAL_TIMEOUT_MS,
-  shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   heartbeatMs: env.SSE_HEARTBEAT_MS,
   retryMs: env.SSE_RETRY_MS,
-  maxPendingChars: env.SSE_MAX_PENDING_CHARS,
 });
