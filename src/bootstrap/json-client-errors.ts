@@ -71,8 +71,8 @@ export function answerClientErrorsAsJson(server: Server): void {
  * Writes the answer and closes the socket once it is handed to the kernel,
  * as Node's own handler does. `end()` alone only half-closes: a client that
  * never reads nor closes its side (a silent socket) would keep its slot and
- * descriptor for good (issue #24: 20 such sockets held MAX_CONNECTIONS=20
- * for over 90 s).
+ * descriptor for good (with `end()` alone, 20 such sockets hold
+ * MAX_CONNECTIONS=20 for over 90 s).
  */
 function answerAndClose(socket: Duplex, answer: string): void {
   socket.end(answer, () => socket.destroy());

@@ -24,8 +24,9 @@ export interface ConnectionLimits {
  * A socket that sends nothing at all is closed by Node's own check, at most
  * `connectionsCheckingInterval` after `headersTimeout` (measured on Node 20
  * and 24: a silent socket gets its 408 at 1.0-2.0 s with a 1 s timeout), so
- * no timer of ours is needed; what kept silent sockets open for good was our
- * `clientError` handler ending them half-way (see `answerClientErrorsAsJson`).
+ * no timer of ours is needed. Our `clientError` handler, which writes that
+ * 408, closes the socket fully, not half-way: a half-closed silent socket
+ * stays open for good (see `answerClientErrorsAsJson`).
  */
 export function limitConnections(server: Server, limits: ConnectionLimits) {
   server.maxConnections = limits.maxConnections;

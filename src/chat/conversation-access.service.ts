@@ -29,7 +29,7 @@ export interface ConversationGrant {
  * `anonymous`), and never write to or delete another's. A key that is not an
  * admin naming anyone but itself gets `403 owner_not_allowed`, whatever the
  * id. In open mode (no API_KEYS) every caller is the anonymous principal,
- * whose conversations keep their plain ids, as before keys existed.
+ * whose conversations keep their plain ids, with no owner suffix.
  */
 @Injectable()
 export class ConversationAccess {

@@ -56,8 +56,8 @@ interface Ending {
 }
 
 /**
- * Runs generations in the background, one per accepted POST: reads the
- * provider's deltas through `LlmService` and publishes them on the bus, then
+ * Runs generations in the background, one per accepted POST: runs each
+ * reply through `ReplyRunner` and publishes its deltas on the bus, then
  * one terminal event (`done` or `error`) and the unnamed `message` event with
  * the whole reply for the original page. Stops a generation when asked to
  * (from any instance), when nobody has listened for the grace period (both

@@ -3,9 +3,9 @@ import type { LlmToolCall, MessageRole } from '../llm/llm.types.js';
 export type TurnStatus = 'complete' | 'cancelled' | 'error';
 
 /**
- * One stored turn. Assistant turns record how their generation ended. Tool
- * turns (and the tool fields) came later: a stored text turn has the same
- * shape as before, and turns stored before read as they were.
+ * One stored turn. Assistant turns record how their generation ended. The
+ * tool fields are optional: a text turn has none of them, so any stored
+ * turn without them reads as a plain text turn.
  */
 export interface Turn {
   role: MessageRole;

@@ -3,7 +3,7 @@ import { LlmError } from './llm-error.js';
 /**
  * The reason the provider's signal aborts with once the stream is over. One
  * shared instance: building an Error (and its stack) at the end of every
- * call was 2 % of the CPU of accepting a POST.
+ * call would cost 2 % of the CPU of accepting a POST.
  */
 const FINISHED = new Error('finished');
 
@@ -20,9 +20,9 @@ const FINISHED = new Error('finished');
  * One timer and one abort listener serve the whole call rather than one of
  * each per chunk: a chunk only moves the deadline, and the timer, when it
  * fires before the current deadline, is armed again for the rest. With a
- * timer and a listener per chunk, `LlmService` cost ~2.9 µs of CPU per chunk
- * on its own; with this, ~1.6 µs (measured with 200 streams of a provider
- * that yields at once).
+ * timer and a listener per chunk, `LlmService` would cost ~2.9 µs of CPU
+ * per chunk on its own; with this, ~1.6 µs (measured with 200 streams of a
+ * provider that yields at once).
  */
 export class StreamWatchdog {
   private readonly controller = new AbortController();

@@ -50,8 +50,8 @@ export class MetricsService {
   /**
    * Events published since the last scrape, by type, added to the counter
    * when it is read (`collect`): a reply publishes one event per chunk, and
-   * prom-client's `inc()` (label hashing, value lookup) was ~0.9 µs each in
-   * the seed-route profile.
+   * prom-client's `inc()` (label hashing, value lookup) costs ~0.9 µs each
+   * in the seed-route profile.
    */
   private readonly unscrapedEvents = new Map<string, number>();
   private readonly eventsPublished: Counter = new Counter({

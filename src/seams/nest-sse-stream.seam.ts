@@ -53,15 +53,17 @@ const OPENING_LINE = '\n';
  *
  * Each frame goes through the one frame writer (`writeFrame`,
  * `src/streaming/sse-frame-writer.ts`), which corks the connection for the
- * rest of the turn: Nest writes each event on its own tick, which was one
- * `writev` per event and subscriber (bench/analysis.md). The response is
- * the one Nest's `pipe()` is given; remembering it there costs one property
- * per stream, where the response's `pipe` event and a `data` listener on
- * the stream cost two listeners and their closures per connection.
+ * rest of the turn: Nest writes each event on its own tick, which uncorked
+ * is one `writev` per event and subscriber (bench/analysis.md). The
+ * response is the one Nest's `pipe()` is given; remembering it there costs
+ * one property per stream, where the response's `pipe` event and a `data`
+ * listener on the stream cost two listeners and their closures per
+ * connection.
  *
  * Nest opens the body with a blank line after the headers; a stream starts
- * with its first field instead (issue #25: `fetch-event-source` fires an
- * empty `onmessage` on it). The headers are flushed as before.
+ * with its first field instead (`fetch-event-source` fires an empty
+ * `onmessage` on that blank line). Nest's own `commitHeaders()` still
+ * writes and flushes the headers at once; only the blank line is left out.
  */
 export function installSseFrameWriter(): void {
   const proto = SseStream.prototype as unknown as {

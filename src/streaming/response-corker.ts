@@ -15,17 +15,19 @@ export type CorkableResponse = Pick<
 const FLUSH_AT_BYTES = 8 * 1024;
 
 /**
- * Coalesces the events a response is written in one turn of the event loop
- * into one socket write. Nest's `@Sse()` pipeline writes each event on its
- * own tick, so without this every event of every subscriber was its own
+ * Coalesces the events a connection is written in one turn of the event
+ * loop into one socket write. Nest's `@Sse()` pipeline writes each event on
+ * its own tick, so without this every event of every subscriber is its own
  * `write()` system call: 95 % of the fan-out workload's writes and its
- * largest cost (bench/results.md). A response is corked as Nest writes to
- * it, and every corked response is uncorked once, from a single
- * `setImmediate()` after the ticks in which Nest writes a burst: the delay
+ * largest cost (bench/results.md). A connection is corked as it is written
+ * to, and every corked connection is uncorked once, from a single
+ * `setImmediate()` after the ticks in which a burst is written: the delay
  * is the rest of the current turn, never a timer.
  *
- * `written()` is called right after each write, by the SSE adapter
- * (`nest-sse-adapter.ts`), where Nest's writes are.
+ * `written()` is called right after each write, by the one frame writer
+ * (`writeFrame`, `sse-frame-writer.ts`), which Nest's `@Sse()` streams
+ * reach through `src/seams/nest-sse-stream.seam.ts` and the `/v1` streams
+ * call directly.
  */
 export class ResponseCorker {
   private readonly corked = new Set<CorkableResponse>();

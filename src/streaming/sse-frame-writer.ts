@@ -21,7 +21,7 @@ const corker = new ResponseCorker();
  * The connection is corked, not the response: since Node 22 a corked
  * `ServerResponse` keeps chunked writes in its own buffer, and `end()`
  * sends the terminating chunk before flushing that buffer, so a stream
- * ended in the turn it was written lost its last events on Node 24.
+ * ended in the turn it was written would lose its last events on Node 24.
  *
  * @returns whether the destination takes more now (`false`: wait for
  * `drain`), as `write()` does.

@@ -28,7 +28,7 @@ export function frameSse({ event, id, retry, data }: SseFields): string {
 /**
  * The heartbeat: one comment line, alone. No blank line follows it, since
  * some clients (`fetch-event-source`) fire an empty `onmessage` on every
- * blank line, even one that ends no field (issue #25).
+ * blank line, even one that ends no field.
  */
 export const PING_FRAME = ': ping\n';
 

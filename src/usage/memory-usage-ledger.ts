@@ -37,7 +37,7 @@ export class MemoryUsageLedger extends UsageLedger {
     day.set(id, row);
     const tokens = entry.promptTokens + entry.completionTokens;
     // The period ids from the day already worked out (what periodOf gives):
-    // building them again was three ISO dates per call.
+    // building them again costs three ISO dates per call.
     for (const slot of [
       `${entry.key}\u0000day:${date}`,
       `${entry.key}\u0000month:${date.slice(0, 7)}`,

@@ -6,9 +6,9 @@ let lastDay = { number: Number.NaN, date: '' };
 
 /**
  * A UTC calendar date, `YYYY-MM-DD`: the day usage is counted under. Every
- * model call records usage under it, and formatting an ISO date was ~5 µs
- * of a `POST /server/send` (bench/analysis.md); the last day's string is
- * kept.
+ * model call records usage under it, and formatting an ISO date costs
+ * ~5 µs of a `POST /server/send` (bench/analysis.md); the last day's string
+ * is kept.
  */
 export function dayOf(at: Date): string {
   const number = Math.floor(at.getTime() / DAY_MS);

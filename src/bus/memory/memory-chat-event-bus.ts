@@ -204,8 +204,8 @@ export class MemoryChatEventBus extends ChatEventBus {
   /**
    * Drops what is past the size or the age. By size only once the buffer has
    * grown an eighth over it: removing from the front of an array moves every
-   * element, and doing it on each publish was the hottest function of the
-   * POST benchmark. At least `replaySize` events stay replayable.
+   * element, and doing it on each publish would make it the hottest function
+   * of the POST benchmark. At least `replaySize` events stay replayable.
    */
   private trim(channel: Channel, conversationId: string): void {
     const oldest = this.now() - this.options.replayTtlMs;

@@ -20,19 +20,20 @@ import { findRawBudgetViolation } from '../validation/json-raw-budget.js';
  * puts this one last among the route's (`json-body.guard.spec.ts` checks
  * every route). So a request without a valid key, over its rate limit, or
  * arriving while the process sheds load is refused before a byte of its body
- * is read (issue #24: unauthenticated POSTs were read up to the body limit,
- * 30 s for a slow client, and a 503 came only after the body was validated),
- * and the body of a route that takes none is never read. Parameters are
- * read and validated after every guard. Parser errors (bad JSON, too large)
- * reach the exception filter as before.
+ * is read (reading it first would hold an unauthenticated POST up to the
+ * body limit, 30 s for a slow client, and send a 503 only after the body is
+ * validated), and the body of a route that takes none is never read.
+ * Parameters are read and validated after every guard. Parser errors (bad
+ * JSON, too large) reject the guard and reach the exception filter like any
+ * other error.
  *
  * A guard, not an interceptor: any interceptor on a route puts Nest's
  * Observable pipeline (`defer`, `mergeAll`, `takeUntil` on disconnect,
  * `lastValueFrom`) around its handler, ~40 µs and 7 KB per
  * `POST /server/send` in the profile (bench/analysis.md), and on an `@Sse()`
- * route it made Nest commit the stream's 200 headers one macrotask later,
+ * route it makes Nest commit the stream's 200 headers one macrotask later,
  * so an error thrown after an `await` (a 404 for another key's
- * conversation, decided in Redis) became an event-stream error instead of
+ * conversation, decided in Redis) becomes an event-stream error instead of
  * its status.
  */
 @Injectable()

@@ -5,7 +5,7 @@ import { AppLifecycle } from './app-lifecycle.service.js';
  * Refuses new work (503, with Retry-After when overloaded) while the process
  * drains or sheds load. A guard, so that the decision is made before the
  * body is read, parsed or validated (`JsonBodyGuard`): refusing after
- * that work, as before, did the expensive part anyway (issue #24).
+ * that work would still do the expensive part.
  */
 @Injectable()
 export class AcceptingNewWorkGuard implements CanActivate {

@@ -30,7 +30,7 @@ export interface ByteBudgetOptions {
  * Which go first: the least recently used of the heaviest group (API key)
  * over its fair share, the budget over the keys holding memory. A key within
  * its fair share is never evicted, so another key's flood cannot push it
- * out; a key alone is evicted least recently used first, as before groups.
+ * out; a key alone is evicted least recently used first, a plain LRU.
  * Each group's `Map` keeps insertion order, so moving a key to the end on
  * each use makes its first key the least recently used.
  *

@@ -11,7 +11,7 @@ export const MAX_JSON_DEPTH = 32;
  * How much JSON a request may hold before any of it is transformed or
  * validated: class-transformer copies every value and class-validator
  * visits every element, at tens of microseconds each, so that a 650 KB tool
- * schema of 60 000 keys cost 2.6 s of one event loop (issue #24). These
+ * schema of 60 000 keys costs 2.6 s of one event loop. These
  * bound the work per request whatever its fields: free-form ones (tool
  * `parameters`, `json_schema`, `metadata`, `logit_bias`) and arrays alike
  * (`messages`, `tools`, `stop`, content parts), whose own rules

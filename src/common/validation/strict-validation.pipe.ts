@@ -29,10 +29,10 @@ export interface StrictValidationOptions {
  * What the client sent comes out with `null` in an optional field read as
  * the field not given (`absentNulls`), for every route and API alike.
  *
- * Built on the pipe's public `transform()` only: an earlier version
- * overrode its protected walks and patched class-validator's metadata
- * storage, for about 2 % of a POST's CPU, which a measurement no longer
- * showed (bench/analysis.md, issue #23).
+ * Built on the pipe's public `transform()` only, overriding none of its
+ * protected methods. The cache of class-validator's rule lookups, which
+ * every validation goes through, is installed separately, from
+ * `installSeams()` (`src/seams/class-validator-metadata.seam.ts`).
  */
 export class StrictValidationPipe implements PipeTransform {
   private readonly validation: ValidationPipe;

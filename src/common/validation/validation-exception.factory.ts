@@ -4,8 +4,9 @@ import { HttpErrors, type FieldError } from '../errors/http-errors.js';
 
 /**
  * Failures listed in an answer: enough to fix a request, while the answer
- * stays a few KB whatever was sent (70 000 invalid messages were answered
- * with 36 MB, issue #24). The others are counted in `details.errorCount`.
+ * stays a few KB whatever was sent (listing every failure of 70 000
+ * invalid messages takes 36 MB). The others are counted in
+ * `details.errorCount`.
  */
 export const MAX_LISTED_ERRORS = 5;
 

@@ -79,8 +79,8 @@ export class MemoryConversationStore extends ConversationStore {
    * Stores frozen turns under a new frozen record. Only the turns given
    * are copied (`kept`): the earlier ones are shared with the record
    * before, frozen already. Copying the whole conversation on every read
-   * and write (`structuredClone`) was 3–4 % of the CPU of a seed-route
-   * reply (bench/analysis.md), and grew with the history.
+   * and write (`structuredClone`) would cost 3–4 % of the CPU of a
+   * seed-route reply (bench/analysis.md), growing with the history.
    */
   private store(key: string, turns: readonly Turn[]): Conversation {
     const now = new Date(this.now()).toISOString();

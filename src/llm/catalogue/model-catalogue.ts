@@ -50,8 +50,8 @@ export class ModelCatalogue {
   /**
    * The model a request asked for, or the default; an unknown name is a 404
    * naming the field. `anyNameMeansDefault`: without MODELS_FILE, the `/v1`
-   * API answers any name with the one model, as before catalogues, so that
-   * OpenAI clients configured with another name keep working.
+   * API answers any name with the one model, so that OpenAI clients
+   * configured with another name keep working.
    */
   resolve(
     requested: string | undefined,

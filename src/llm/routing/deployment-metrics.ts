@@ -57,7 +57,7 @@ export class DeploymentMetrics {
 
   /**
    * `chatgw_deployment_circuit_open`: 1 while a deployment's circuit is open
-   * or half open, read at each scrape. Readiness no longer follows circuits
+   * or half open, read at each scrape. Readiness does not follow circuits
    * (an upstream outage is every instance's), so this is where alerts on
    * them belong.
    */

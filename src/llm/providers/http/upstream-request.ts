@@ -64,7 +64,7 @@ export type UpstreamResponse = Dispatcher.ResponseData;
  *
  * Why not `fetch`: in Node 20 it is undici behind WHATWG streams, and with
  * ~100 streamed replies starting per second and ~4 000 chunks per second the
- * WHATWG layers were the largest cost of reading the upstream
+ * WHATWG layers would be the largest cost of reading the upstream
  * (bench/analysis.md).
  */
 export async function requestUpstream(
