@@ -96,10 +96,3 @@ export function controlEvent(
       : { type, data: { conversationId, reason } };
   return chatEvent(conversationId, id, type, serialiseData(input));
 }
-
-// The framing lives in the streaming core; re-exported for the bus and its senders.
-export {
-  frameSse,
-  PING_FRAME,
-  type SseFields,
-} from '../streaming/sse-framing.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { frameSse } from '../bus/chat-event.js';
+import { frameSse } from '../streaming/sse-framing.js';
 import { CompletionFormat } from './completion-format.js';
 
 const framed = (format: CompletionFormat, text: string) =>

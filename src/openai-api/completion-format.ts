@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { frameSse } from '../bus/chat-event.js';
+import { frameSse } from '../streaming/sse-framing.js';
 import type {
   LlmToolCall,
   LlmToolCallDelta,

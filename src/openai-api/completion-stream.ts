@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { once } from 'node:events';
-import { frameSse } from '../bus/chat-event.js';
+import { frameSse } from '../streaming/sse-framing.js';
 import { writeFrame } from '../streaming/sse-frame-writer.js';
 
 const DONE = frameSse({ data: '[DONE]' });

@@ -3,12 +3,8 @@ import { Observable } from 'rxjs';
 import { ChatEventBus } from '../../bus/chat-event-bus.js';
 import { AppLifecycle } from '../../common/lifecycle/app-lifecycle.service.js';
 import { CHAT_SETTINGS, type ChatSettings } from '../chat.settings.js';
-import {
-  frameSse,
-  PING_FRAME,
-  type ChatEvent,
-  type ChatEventMap,
-} from '../../bus/chat-event.js';
+import type { ChatEvent, ChatEventMap } from '../../bus/chat-event.js';
+import { frameSse, PING_FRAME } from '../../streaming/sse-framing.js';
 import { SseFrame } from '../../streaming/sse-frame.js';
 import {
   OpenStream,
