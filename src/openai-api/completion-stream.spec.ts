@@ -54,10 +54,10 @@ describe('CompletionStream', () => {
     const second = frameSse({ data: '{"n":2}' });
     const { writes, body, answer } = await serve(async (stream) => {
       expect(stream.started).toBe(false);
-      stream.sendFrame(first);
+      expect(stream.sendFrame(first)).toBeUndefined();
       expect(stream.started).toBe(true);
       await nextTurn();
-      stream.sendFrame(second);
+      expect(stream.sendFrame(second)).toBeUndefined();
       await nextTurn();
       await stream.done();
     });
