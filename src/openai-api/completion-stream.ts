@@ -65,7 +65,7 @@ export class CompletionStream {
     this.response.setHeader('X-Accel-Buffering', 'no');
     // Not flushed on their own: the first frame, written right after,
     // carries them in the same socket write (one system call less per
-    // stream, ~7 % of the CPU of a two-chunk `/v1` stream; bench/analysis.md).
+    // stream, ~6 % of the CPU of a two-chunk `/v1` stream; bench/analysis.md).
   }
 
   private write(text: string): Promise<void> | undefined {
